@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "TrainKit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "TrainKit", targets: ["TrainKit"]),
+        .library(name: "TrainKitCore", targets: ["TrainKitCore"]),
+        .executable(name: "trainkit-bench", targets: ["TrainKitBench"]),
+    ],
+    targets: [
+        // MARK: - Kernels (C: SIMD loops, packed GEMM, BLAS through dlopen, thread pool)
+        .target(
+            name: "CTrainKitKernels",
+            cSettings: [.define("_GNU_SOURCE")],
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])),
+                             .linkedLibrary("pthread", .when(platforms: [.linux])),
+                             .linkedLibrary("m", .when(platforms: [.linux]))]
+        ),
+
+        // MARK: - Tensor and autograd
+        .target(name: "TrainKitCore", dependencies: ["CTrainKitKernels"]),
+
+        // MARK: - Neural networks and optimizers
+        .target(name: "TrainKitNN", dependencies: ["TrainKitCore"]),
+        .target(name: "TrainKitOptim", dependencies: ["TrainKitCore"]),
+
+        // MARK: - Data
+        .target(name: "TrainKitData", dependencies: ["TrainKitCore"]),
+
+        // MARK: - Umbrella
+        .target(name: "TrainKit", dependencies: ["TrainKitCore", "TrainKitNN", "TrainKitOptim", "TrainKitData"]),
+
+        // MARK: - Executables
+        .executableTarget(name: "TrainKitBench", dependencies: ["TrainKit"]),
+        .executableTarget(name: "moons", dependencies: ["TrainKit"], path: "Examples/moons"),
+
+        // MARK: - Test support and tests
+        .target(name: "TrainKitTestSupport", dependencies: ["TrainKitCore"]),
+        .testTarget(name: "TrainKitCoreTests", dependencies: ["TrainKitCore", "TrainKitTestSupport"]),
+    ]
+)

@@ -1,0 +1,67 @@
+// AVX-512F sgemm microkernel: a 12x32 tile, 24 zmm accumulators (2 per row).
+// Shapes: Ap is [kc][12], Bp is [kc][32] (64-byte aligned), C is [12][32] with row stride ldc.
+#include "tk_gemm_kernels.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define TK_AVX512 __attribute__((target("avx512f")))
+
+enum { MR = 12, NR = 32 };
+
+TK_AVX512 static inline void store_row(float *c, __m512 x0, __m512 x1, __m512 va, __m512 vb, int beta_zero) {
+    if (beta_zero) {
+        _mm512_storeu_ps(c, _mm512_mul_ps(va, x0));
+        _mm512_storeu_ps(c + 16, _mm512_mul_ps(va, x1));
+    } else {
+        _mm512_storeu_ps(c, _mm512_fmadd_ps(vb, _mm512_loadu_ps(c), _mm512_mul_ps(va, x0)));
+        _mm512_storeu_ps(c + 16, _mm512_fmadd_ps(vb, _mm512_loadu_ps(c + 16), _mm512_mul_ps(va, x1)));
+    }
+}
+
+#define TK_ROW(r)                                 \
+    a0 = _mm512_set1_ps(a[r]);                    \
+    c##r##0 = _mm512_fmadd_ps(a0, b0, c##r##0);   \
+    c##r##1 = _mm512_fmadd_ps(a0, b1, c##r##1);
+
+TK_AVX512 static void sgemm_12x32_avx512(int64_t kc, const float *restrict a, const float *restrict b,
+                                         float *restrict c, int64_t ldc, float alpha, float beta) {
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    __m512 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    __m512 c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
+    __m512 c90 = c00, c91 = c00, c100 = c00, c101 = c00, c110 = c00, c111 = c00;
+    for (int r = 0; r < MR; r++) {
+        _mm_prefetch((const char *)(c + r * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char *)(c + r * ldc + 31), _MM_HINT_T0);
+    }
+    for (int64_t k = 0; k < kc; k++) {
+        __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16), a0;
+        TK_ROW(0) TK_ROW(1) TK_ROW(2) TK_ROW(3) TK_ROW(4) TK_ROW(5)
+        TK_ROW(6) TK_ROW(7) TK_ROW(8) TK_ROW(9) TK_ROW(10) TK_ROW(11)
+        a += MR;
+        b += NR;
+    }
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    int bz = beta == 0.0f;
+    store_row(c, c00, c01, va, vb, bz);
+    store_row(c + ldc, c10, c11, va, vb, bz);
+    store_row(c + 2 * ldc, c20, c21, va, vb, bz);
+    store_row(c + 3 * ldc, c30, c31, va, vb, bz);
+    store_row(c + 4 * ldc, c40, c41, va, vb, bz);
+    store_row(c + 5 * ldc, c50, c51, va, vb, bz);
+    store_row(c + 6 * ldc, c60, c61, va, vb, bz);
+    store_row(c + 7 * ldc, c70, c71, va, vb, bz);
+    store_row(c + 8 * ldc, c80, c81, va, vb, bz);
+    store_row(c + 9 * ldc, c90, c91, va, vb, bz);
+    store_row(c + 10 * ldc, c100, c101, va, vb, bz);
+    store_row(c + 11 * ldc, c110, c111, va, vb, bz);
+}
+
+static const tk_sgemm_kernel_t avx512_kernel = {
+    .name = "avx512 12x32", .mr = MR, .nr = NR, .mc = 144, .kc = 128, .nc = 4096, .kernel = sgemm_12x32_avx512,
+};
+
+const tk_sgemm_kernel_t *tk_sgemm_kernel_avx512(void) { return &avx512_kernel; }
+#else
+const tk_sgemm_kernel_t *tk_sgemm_kernel_avx512(void) { return 0; }
+#endif

@@ -1,0 +1,27 @@
+// GEMM: C = alpha * op(A) * op(B) + beta * C, row-major, op(X) = X or Xᵀ.
+// Shapes: op(A) is [M, K], op(B) is [K, N], C is [M, N]; lda/ldb/ldc are row strides in elements.
+#ifndef TK_GEMM_H
+#define TK_GEMM_H
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Dispatches to the loaded BLAS when there is one, else to the built-in packed kernel.
+void tk_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha,
+              const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
+/// The built-in blocked, packed, multi-threaded kernel (never calls BLAS).
+void tk_sgemm_builtin(int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha,
+                      const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
+/// BLAS only: returns 0 (and does nothing) when no BLAS is loaded, 1 after computing.
+int tk_sgemm_blas(int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha,
+                  const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
+/// Float64 GEMM (references and gradient checks): BLAS dgemm when loaded, else a simple blocked loop.
+void tk_dgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, double alpha,
+              const double *A, int64_t lda, const double *B, int64_t ldb, double beta, double *C, int64_t ldc);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

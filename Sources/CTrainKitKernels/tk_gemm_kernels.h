@@ -1,0 +1,32 @@
+// Register-blocked sgemm microkernels and their cache-blocking parameters (gemm_kernels_*.c), used by the
+// packed driver in gemm_builtin.c.
+#ifndef TK_GEMM_KERNELS_H
+#define TK_GEMM_KERNELS_H
+#include <stdint.h>
+
+/// The largest tile any kernel uses (rows x columns), for edge-tile scratch space.
+#define TK_MAX_MR 16
+#define TK_MAX_NR 32
+
+/// C[mr x nr] = alpha * Ap * Bp + beta * C, where Ap is a packed A micro-panel (for each of `kc` steps, `mr`
+/// consecutive row values) and Bp a packed B micro-panel (for each step, `nr` consecutive column values,
+/// 64-byte aligned). C is row-major with row stride `ldc`; when beta == 0, C is written without being read.
+typedef void (*tk_sgemm_ukernel_fn)(int64_t kc, const float *Ap, const float *Bp, float *C, int64_t ldc,
+                                    float alpha, float beta);
+
+/// A microkernel and the blocking that suits it: `mc` rows of A (a multiple of mr) and `kc` steps are packed
+/// at a time (the A block stays in L2), `nc` columns of B (a multiple of nr; the B block stays in L3).
+typedef struct {
+    const char *name;
+    int mr, nr;
+    int64_t mc, kc, nc;
+    tk_sgemm_ukernel_fn kernel;
+} tk_sgemm_kernel_t;
+
+/// NULL when the kernel was not compiled for this architecture.
+const tk_sgemm_kernel_t *tk_sgemm_kernel_avx512(void);
+const tk_sgemm_kernel_t *tk_sgemm_kernel_avx2(void);
+/// Portable C; always available.
+const tk_sgemm_kernel_t *tk_sgemm_kernel_generic(void);
+
+#endif

@@ -1,0 +1,31 @@
+// Declarations shared between the kernel files; not part of the public headers.
+#ifndef TK_INTERNAL_H
+#define TK_INTERNAL_H
+#include <stddef.h>
+#include <stdint.h>
+
+enum { TK_SIMD_SCALAR = 0, TK_SIMD_AVX2 = 1, TK_SIMD_AVX512 = 2 };
+
+/// The selected SIMD level as a TK_SIMD_* value (cpu_features.c).
+int tk_simd_level_id(void);
+
+/// Forwards a thread count to the loaded BLAS, if any (blas_loader.c).
+void tk_blas_set_threads_internal(int n);
+
+/// 1 while the calling thread runs inside a tk_parallel_for chunk (thread_pool.c).
+int tk_in_parallel_region(void);
+
+/// 64-byte aligned allocation and its release (never returns NULL: aborts on failure).
+void *tk_aligned_alloc(size_t bytes);
+void tk_aligned_free(void *p);
+
+/// C = beta * C over [M, N] rows of stride ldc; beta == 0 writes zeros without reading C (gemm_builtin.c).
+void tk_scale_matrix(int64_t M, int64_t N, float beta, float *C, int64_t ldc);
+
+/// Blocking overrides for tuning runs (0 = the kernel's default). Not for production use.
+typedef struct {
+    int64_t mc, kc, nc;
+} tk_gemm_blocking_t;
+extern tk_gemm_blocking_t tk_gemm_blocking_override;
+
+#endif

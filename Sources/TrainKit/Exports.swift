@@ -1,0 +1,5 @@
+// `import TrainKit` brings in the whole API.
+@_exported import TrainKitCore
+@_exported import TrainKitData
+@_exported import TrainKitNN
+@_exported import TrainKitOptim
