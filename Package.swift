@@ -39,5 +39,8 @@ let package = Package(
         // MARK: - Test support and tests
         .target(name: "TrainKitTestSupport", dependencies: ["TrainKitCore"]),
         .testTarget(name: "TrainKitCoreTests", dependencies: ["TrainKitCore", "TrainKitTestSupport"]),
+        .testTarget(name: "TrainKitNNTests", dependencies: ["TrainKitNN", "TrainKitTestSupport"]),
+        .testTarget(name: "TrainKitOptimTests", dependencies: ["TrainKitOptim", "TrainKitNN", "TrainKitTestSupport"]),
+        .testTarget(name: "TrainKitDataTests", dependencies: ["TrainKitData", "TrainKitTestSupport"]),
     ]
 )

@@ -1,0 +1,4 @@
+import Testing
+@testable import TrainKitData
+
+@Test func placeholderData() { #expect(Bool(true)) }

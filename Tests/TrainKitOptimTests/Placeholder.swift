@@ -1,0 +1,4 @@
+import Testing
+@testable import TrainKitOptim
+
+@Test func placeholderOptim() { #expect(Bool(true)) }
