@@ -11,8 +11,8 @@ final class GradNode: @unchecked Sendable {
 
     let op: StaticString
     let isLeaf: Bool
-    var inputs: [GradNode?]
-    var inputShapes: [[Int]]
+    /// The op's inputs as given (their nodes are the graph's edges, their shapes un-broadcast gradients).
+    var inputs: [Tensor]
     var backward: Backward?
     var output: Tensor?
     /// Leaf: the accumulated gradient. Op node: the gradient gathered so far during `backward()`.
@@ -22,21 +22,18 @@ final class GradNode: @unchecked Sendable {
         op = "leaf"
         isLeaf = true
         inputs = []
-        inputShapes = []
     }
 
-    init(op: StaticString, inputs: [GradNode?], inputShapes: [[Int]], output: Tensor, backward: @escaping Backward) {
+    init(op: StaticString, inputs: [Tensor], output: Tensor, backward: @escaping Backward) {
         self.op = op
         self.isLeaf = false
         self.inputs = inputs
-        self.inputShapes = inputShapes
         self.output = output
         self.backward = backward
     }
 
     func release() {
         inputs = []
-        inputShapes = []
         backward = nil
         output = nil
         grad = nil
@@ -111,12 +108,9 @@ extension Tensor {
         _ result: Tensor, op: StaticString, inputs: [Tensor],
         backward: @escaping (_ gradient: Tensor, _ output: Tensor) -> [Tensor?]
     ) -> Tensor {
-        var anyNode = false
-        for input in inputs where input.node != nil { anyNode = true; break }
-        guard anyNode, tk_grad_enabled() != 0 else { return result }
+        guard tk_grad_enabled() != 0, inputs.contains(where: { $0.node != nil }) else { return result }
         var out = result
-        out.node = GradNode(op: op, inputs: inputs.map { $0.node }, inputShapes: inputs.map { $0.shape },
-                            output: result.detach(), backward: backward)
+        out.node = GradNode(op: op, inputs: inputs, output: result.detach(), backward: backward)
         return out
     }
 
@@ -156,9 +150,8 @@ extension Tensor {
             }
             let grads = fn(g, output)
             for (i, input) in node.inputs.enumerated() {
-                guard let input, i < grads.count, let gi = grads[i] else { continue }
-                let shaped = gi.shape == node.inputShapes[i] ? gi : gi.sumToShape(node.inputShapes[i])
-                input.accumulate(shaped)
+                guard let inputNode = input.node, i < grads.count, let gi = grads[i] else { continue }
+                inputNode.accumulate(gi.shape == input.shape ? gi : gi.sumToShape(input.shape))
             }
             node.release()
         }
@@ -174,7 +167,7 @@ extension GradNode {
         while let (node, next) = stack.popLast() {
             if next < node.inputs.count {
                 stack.append((node, next + 1))
-                if let child = node.inputs[next], !child.isLeaf, visited.insert(ObjectIdentifier(child)).inserted {
+                if let child = node.inputs[next].node, !child.isLeaf, visited.insert(ObjectIdentifier(child)).inserted {
                     stack.append((child, 0))
                 }
             } else {

@@ -5,32 +5,44 @@ import CTrainKitKernels
 extension Tensor {
     /// Runs a binary float kernel over the broadcast of `a` and `b` (same dtype) into a new tensor.
     static func binaryKernel(_ op: tk_binary_op, _ a: Tensor, _ b: Tensor, name: StaticString) -> Tensor {
+        if !a.dtype.isFloatingPoint {
+            // Integer arithmetic goes through float64 (exact for |x| < 2^53) and back.
+            return binaryKernel(op, a.to(.float64), b.to(.float64), name: name).to(a.dtype)
+        }
+        // Fast paths: same-shape contiguous operands, or a single-element operand. No array is built.
+        var fast: (like: Tensor, sa: Int64, sb: Int64)? = nil
+        if a.shape == b.shape && a.isContiguous && b.isContiguous {
+            fast = (a, 1, 1)
+        } else if b.count == 1 && b.rank <= a.rank && a.isContiguous {
+            fast = (a, 1, 0)
+        } else if a.count == 1 && a.rank <= b.rank && b.isContiguous {
+            fast = (b, 0, 1)
+        }
+        if var (like, sa, sb) = fast {
+            let out = Tensor(storage: Storage(byteCount: Swift.max(like.count, 1) * a.dtype.byteSize),
+                             shape: like.shape, strides: like.strides, offset: 0, dtype: a.dtype)
+            var n = Int64(like.count)
+            if n == 0 { return out }
+            if a.dtype == .float32 {
+                tk_binary_f32(Int32(op.rawValue), 1, &n, a.basePointer(Float.self), &sa, b.basePointer(Float.self), &sb,
+                              out.basePointer(Float.self))
+            } else {
+                tk_binary_f64(Int32(op.rawValue), 1, &n, a.basePointer(Double.self), &sa, b.basePointer(Double.self),
+                              &sb, out.basePointer(Double.self))
+            }
+            return out
+        }
         let shape = broadcastShapes(a.shape, b.shape, op: name)
         let out = Tensor(uninitialized: shape, dtype: a.dtype)
         if out.count == 0 { return out }
-        var dims: [Int], sa: [Int], sb: [Int]
-        if a.shape == b.shape && a.isContiguous && b.isContiguous {
-            dims = [out.count]; sa = [1]; sb = [1]
-        } else if b.count == 1 && a.isContiguous {
-            dims = [out.count]; sa = [1]; sb = [0]
-        } else if a.count == 1 && b.isContiguous {
-            dims = [out.count]; sa = [0]; sb = [1]
-        } else {
-            let c = coalesce(shape: shape, strides: [a.broadcastStrides(to: shape), b.broadcastStrides(to: shape)])
-            dims = c.shape; sa = c.strides[0]; sb = c.strides[1]
-        }
-        let d64 = dims.map(Int64.init), a64 = sa.map(Int64.init), b64 = sb.map(Int64.init)
-        switch a.dtype {
-        case .float32:
+        let c = coalesce(shape: shape, strides: [a.broadcastStrides(to: shape), b.broadcastStrides(to: shape)])
+        let d64 = c.shape.map(Int64.init), a64 = c.strides[0].map(Int64.init), b64 = c.strides[1].map(Int64.init)
+        if a.dtype == .float32 {
             tk_binary_f32(Int32(op.rawValue), Int32(d64.count), d64, a.basePointer(Float.self), a64,
                           b.basePointer(Float.self), b64, out.basePointer(Float.self))
-        case .float64:
+        } else {
             tk_binary_f64(Int32(op.rawValue), Int32(d64.count), d64, a.basePointer(Double.self), a64,
                           b.basePointer(Double.self), b64, out.basePointer(Double.self))
-        default:
-            // Integer arithmetic goes through float64 (exact for |x| < 2^53) and back.
-            let r = binaryKernel(op, a.to(.float64), b.to(.float64), name: name)
-            return r.to(a.dtype)
         }
         return out
     }
