@@ -29,12 +29,17 @@ let package = Package(
         // MARK: - Data
         .target(name: "TrainKitData", dependencies: ["TrainKitCore"]),
 
-        // MARK: - Umbrella
-        .target(name: "TrainKit", dependencies: ["TrainKitCore", "TrainKitNN", "TrainKitOptim", "TrainKitData"]),
+        // MARK: - Metrics and file formats
+        .target(name: "TrainKitMetrics", dependencies: ["TrainKitCore"]),
+        .target(name: "TrainKitIO", dependencies: ["TrainKitCore"]),
+
+        // MARK: - Umbrella: training loop, selection; re-exports the building blocks
+        .target(name: "TrainKit", dependencies: ["TrainKitCore", "TrainKitNN", "TrainKitOptim", "TrainKitData",
+                                                 "TrainKitMetrics", "TrainKitIO"]),
 
         // MARK: - Executables
         .executableTarget(name: "TrainKitBench", dependencies: ["TrainKit"]),
-        .executableTarget(name: "moons", dependencies: ["TrainKit"], path: "Examples/moons"),
+        .executableTarget(name: "moons", dependencies: ["TrainKitCore"], path: "Examples/moons"),
 
         // MARK: - Test support and tests
         .target(name: "TrainKitTestSupport", dependencies: ["TrainKitCore"]),
@@ -42,5 +47,7 @@ let package = Package(
         .testTarget(name: "TrainKitNNTests", dependencies: ["TrainKitNN", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitOptimTests", dependencies: ["TrainKitOptim", "TrainKitNN", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitDataTests", dependencies: ["TrainKitData", "TrainKitTestSupport"]),
+        .testTarget(name: "TrainKitMetricsTests", dependencies: ["TrainKitMetrics", "TrainKitTestSupport"]),
+        .testTarget(name: "TrainKitIOTests", dependencies: ["TrainKitIO", "TrainKitTestSupport"]),
     ]
 )

@@ -1,5 +1,7 @@
 // `import TrainKit` brings in the whole API.
 @_exported import TrainKitCore
 @_exported import TrainKitData
+@_exported import TrainKitIO
+@_exported import TrainKitMetrics
 @_exported import TrainKitNN
 @_exported import TrainKitOptim
