@@ -1,0 +1,59 @@
+import TrainKitCore
+
+/// Precision: the fraction of predicted positives that are right.
+///
+/// `precision_c = tp_c / (tp_c + fp_c)` per class, combined over classes as `average` says
+/// (``ClassAverage``); scikit-learn's `precision_score`.
+/// A zero denominator counts as 0. Before any sample the value is `nan` (an empty tensor for
+/// ``ClassAverage/perClass``).
+///
+/// Shapes: predictions are labels `[N]`, scores `[N, C]` (the arg-max of each row is the prediction), or
+/// float binary scores `[N]` / `[N, 1]` (label `score > threshold ? 1 : 0`); targets are labels `[N]`
+/// or one-hot `[N, C]`.
+///
+/// - Parameters:
+///   - average: how per-class scores combine: `.binary` (positive label 1), `.binary(positiveLabel:)`,
+///     `.micro`, `.macro`, `.weighted` or `.perClass`.
+///   - threshold: the cut-off for float binary scores (0.5 for probabilities, 0 for logits).
+///   - name: the reported name; default `"precision"` plus the averaging (`"precision_macro"`).
+///
+/// ```swift
+/// var metric = Precision(average: .macro)
+/// metric.update(predictions: Tensor([0, 2, 1, 1]), targets: Tensor([0, 1, 1, 2]))
+/// metric.compute()   // .scalar(0.5): classes 0, 1, 2 score 1, 0.5, 0
+/// ```
+public struct Precision: Metric {
+    public let name: String
+    /// How per-class scores combine.
+    public let average: ClassAverage
+    /// The cut-off for float binary scores.
+    public let threshold: Double
+    /// The (true, predicted) counts so far.
+    public private(set) var counts = ConfusionCounts()
+
+    /// A precision metric averaged as `average`.
+    public init(average: ClassAverage, threshold: Double = 0.5, name: String? = nil) {
+        self.average = average
+        self.threshold = threshold
+        self.name = name ?? "precision" + average.nameSuffix
+    }
+
+    public mutating func update(predictions: Tensor, targets: Tensor) {
+        let labels = ClassLabels.pair(
+            predictions: predictions, targets: targets, threshold: threshold,
+            metric: "Precision")
+        counts.add(truth: labels.truth, predicted: labels.predicted)
+    }
+
+    public func compute() -> MetricValue { counts.score(.precision, average: average) }
+
+    public mutating func reset() { counts = ConfusionCounts() }
+
+    public mutating func merge(_ other: Precision) {
+        precondition(
+            other.average == average && other.threshold == threshold,
+            "Precision.merge: \(other.average), \(other.threshold) vs \(average), \(threshold)"
+        )
+        counts.merge(other.counts)
+    }
+}
