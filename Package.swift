@@ -48,6 +48,7 @@ let package = Package(
         .testTarget(name: "TrainKitOptimTests", dependencies: ["TrainKitOptim", "TrainKitNN", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitDataTests", dependencies: ["TrainKitData", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitMetricsTests", dependencies: ["TrainKitMetrics", "TrainKitTestSupport"]),
+        .testTarget(name: "TrainKitTests", dependencies: ["TrainKit", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitIOTests", dependencies: ["TrainKitIO", "TrainKitTestSupport"]),
     ]
 )

@@ -84,7 +84,3 @@ void tk_pool_trim(void) {
     cached_bytes = 0;
     unlock();
 }
-
-static _Thread_local int grad_disabled = 0;
-int tk_grad_enabled(void) { return !grad_disabled; }
-void tk_set_grad_enabled(int enabled) { grad_disabled = !enabled; }

@@ -1,4 +1,4 @@
-import Synchronization
+import CTrainKitKernels
 
 /// A key for TrainKit's counter-based random numbers: Philox-4x32-10 (Salmon et al., "Parallel Random
 /// Numbers: As Easy as 1, 2, 3", SC 2011), the generator of JAX, cuRAND and PyTorch's CUDA backend.
@@ -81,24 +81,29 @@ public struct KeyedGenerator: RandomNumberGenerator, Sendable {
 
 /// The global random stream, used when a call takes no explicit key. `Random.seed(0)` makes a whole
 /// program repeatable; each call to `nextKey()` hands out the next key of the stream.
+///
+/// The stream is per thread (like the autograd switch): each thread starts at seed 0, and seeding on one
+/// thread never changes the numbers another thread draws, so concurrent runs (tests, trials of a search)
+/// stay reproducible. Code that moves between threads (async tasks) should pass `RandomKey`s explicitly.
 public enum Random {
-    private static let state = Mutex<(seed: UInt64, drawn: UInt64)>((0, 0))
+    /// Resets this thread's stream to `seed`.
+    public static func seed(_ seed: UInt64) { tk_random_state_set(seed, 0) }
 
-    /// Resets the global stream to `seed`.
-    public static func seed(_ seed: UInt64) { state.withLock { $0 = (seed, 0) } }
-
-    /// The next key of the global stream.
+    /// The next key of this thread's stream.
     public static func nextKey() -> RandomKey {
-        state.withLock { s in
-            let key = RandomKey(seed: RandomKey.splitMix(s.seed) ^ (s.drawn &* 0x9E37_79B9_7F4A_7C15))
-            s.drawn += 1
-            return key
-        }
+        var seed: UInt64 = 0, drawn: UInt64 = 0
+        tk_random_state_get(&seed, &drawn)
+        tk_random_state_set(seed, drawn &+ 1)
+        return RandomKey(seed: RandomKey.splitMix(seed) ^ (drawn &* 0x9E37_79B9_7F4A_7C15))
     }
 
     /// The stream's position (seed and keys drawn), saved with checkpoints for exact resume.
     public static var position: (seed: UInt64, drawn: UInt64) {
-        get { state.withLock { $0 } }
-        set { state.withLock { $0 = newValue } }
+        get {
+            var seed: UInt64 = 0, drawn: UInt64 = 0
+            tk_random_state_get(&seed, &drawn)
+            return (seed, drawn)
+        }
+        set { tk_random_state_set(newValue.seed, newValue.drawn) }
     }
 }

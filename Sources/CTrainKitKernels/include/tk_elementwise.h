@@ -74,6 +74,9 @@ void tk_convert(int from, int to, int64_t n, const void *src, void *dst);
 /// Per-thread autograd switch (1 = recording). Thread-local so `noGrad {}` on one thread never affects another.
 int tk_grad_enabled(void);
 void tk_set_grad_enabled(int enabled);
+/// Per-thread position of the global random stream (seed, keys drawn).
+void tk_random_state_get(uint64_t *seed, uint64_t *drawn);
+void tk_random_state_set(uint64_t seed, uint64_t drawn);
 
 /// Size-bucketed buffer pool (64-byte aligned). Freed buffers are kept for reuse up to a byte cap.
 void *tk_pool_alloc(int64_t bytes);

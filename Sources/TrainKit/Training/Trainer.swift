@@ -1,0 +1,313 @@
+import Foundation
+import TrainKitCore
+import TrainKitData
+import TrainKitMetrics
+import TrainKitNN
+import TrainKitOptim
+
+/// Trains a model: the loop users would otherwise write by hand (Keras' `fit` / `evaluate` / `predict`).
+///
+/// Each epoch visits the training data in a seeded order (a pure function of `(seed, epoch)`), runs the model
+/// in training mode, takes the loss, back-propagates, optionally accumulates gradients over several batches
+/// and clips them, steps the optimizer, and then evaluates on the validation data in evaluation mode without
+/// recording a graph. A NaN or infinite loss or gradient stops training with an error naming the epoch and
+/// batch. Callbacks see every event and can stop the run; checkpoints capture everything needed to continue
+/// a run exactly, even from the middle of an epoch.
+///
+/// ```swift
+/// let trainer = Trainer(model: model, loss: .crossEntropy, optimizer: Adam(lr: 1e-3), metrics: [.accuracy],
+///                       callbacks: [.earlyStopping(patience: 3), .checkpoint(to: "runs/mnist")])
+/// let history = try trainer.fit(train, validation: val, epochs: 10, batchSize: 64)
+/// print(trainer.evaluate(test))   // ["loss": 0.04, "accuracy": 0.987]
+/// ```
+public final class Trainer {
+    public let model: any Layer
+    public var loss: TrainingLoss
+    public let optimizer: any OptimizerProtocol
+    public var metrics: [MetricKind]
+    public private(set) var callbacks: [Callback]
+    /// Seeds the data order, the validation split and the global random stream (dropout, initializers).
+    public var seed: UInt64
+    /// Per-class weights for cross-entropy (`[C]`), e.g. inverse class frequencies.
+    public var classWeights: Tensor?
+    /// Batches whose gradients are summed before each optimizer step (the loss is divided by this).
+    public var accumulationSteps = 1
+    /// Clip the global 2-norm of the gradients to this value before each step.
+    public var gradientClipNorm: Double?
+    /// Clip every gradient element to `[-v, v]` before each step.
+    public var gradientClipValue: Double?
+    /// Stop with ``TrainingError/nonFinite(epoch:batch:what:value:)`` on a NaN/infinite loss or gradient.
+    public var stopsOnNonFinite = true
+    /// Background batches prepared while the model trains (0: none).
+    public var prefetch = 2
+    /// Replaces "loss of model(features) vs labels" for models whose step is different (autoencoders,
+    /// contrastive losses): returns the scalar loss for a batch (the trainer back-propagates it).
+    public var trainingStep: ((Trainer, Batch) -> Tensor)?
+
+    /// Set by a callback (early stopping) to end training after the current batch or epoch.
+    public var stopTraining = false
+    public private(set) var history = History()
+    public private(set) var globalStep = 0
+    public private(set) var batchesPerEpoch = 0
+    public private(set) var plannedEpochs = 0
+    public private(set) var lastBatchSize = 0
+
+    private var runningLossSum = 0.0
+    private var runningLossCount = 0
+
+    /// - Parameters:
+    ///   - optimizer: an optimizer over the model's parameters (``Optimizer``), for full control of groups.
+    ///   - progress: how progress is shown on standard error.
+    public init(model: any Layer, loss: TrainingLoss, optimizer: any OptimizerProtocol, metrics: [MetricKind] = [],
+                callbacks: [Callback] = [], seed: UInt64 = 0, progress: ProgressMode = .automatic) {
+        self.model = model
+        self.loss = loss
+        self.optimizer = optimizer
+        self.metrics = metrics
+        self.callbacks = callbacks
+        self.seed = seed
+        if progress != .silent { self.callbacks.append(ProgressDisplay(mode: progress)) }
+    }
+
+    /// A trainer whose optimizer applies `rule` to every trainable parameter of `model`.
+    public convenience init<Rule: UpdateRule>(model: any Layer, loss: TrainingLoss, optimizer rule: Rule,
+                                              metrics: [MetricKind] = [], callbacks: [Callback] = [], seed: UInt64 = 0,
+                                              progress: ProgressMode = .automatic) {
+        self.init(model: model, loss: loss, optimizer: Optimizer(rule, parameters: model.trainableParameters),
+                  metrics: metrics, callbacks: callbacks, seed: seed, progress: progress)
+    }
+
+    // MARK: - fit
+
+    /// Trains for `epochs` epochs (counting epochs already done when resuming).
+    ///
+    /// - Parameters:
+    ///   - validation: evaluated after every epoch (`val_loss`, `val_<metric>`); when nil and
+    ///     `validationSplit` is set, that fraction of `train` is held out (seeded).
+    ///   - resumeFrom: a run directory (with `checkpoints/`), a checkpoints directory or one checkpoint:
+    ///     training continues from its epoch and batch with its weights, optimizer, schedule, random stream
+    ///     and history, and ends exactly as an uninterrupted run would.
+    @discardableResult
+    public func fit(_ train: any Dataset<Sample>, validation: (any Dataset<Sample>)? = nil, epochs: Int,
+                    batchSize: Int = 32, validationSplit: Double? = nil, shuffle: Bool = true,
+                    resumeFrom: URL? = nil) throws -> History {
+        guard epochs >= 1 else { throw TrainingError.invalidArgument("fit: epochs must be >= 1, got \(epochs)") }
+        guard batchSize >= 1 else { throw TrainingError.invalidArgument("fit: batchSize must be >= 1, got \(batchSize)") }
+        guard accumulationSteps >= 1 else {
+            throw TrainingError.invalidArgument("fit: accumulationSteps must be >= 1, got \(accumulationSteps)")
+        }
+        var trainSet: any Dataset<Sample> = train
+        var validationSet = validation
+        if validationSet == nil, let fraction = validationSplit {
+            guard fraction > 0 && fraction < 1 else {
+                throw TrainingError.invalidArgument("fit: validationSplit must be in (0, 1), got \(fraction)")
+            }
+            func split<D: Dataset<Sample>>(_ d: D) -> (any Dataset<Sample>, any Dataset<Sample>) {
+                let (kept, held) = d.split(fraction: 1 - fraction, seed: seed)
+                return (kept, held)
+            }
+            (trainSet, validationSet) = split(train)
+        }
+        guard trainSet.count > 0 else { throw TrainingError.invalidArgument("fit: the training set is empty") }
+        let loader = DataLoader(trainSet, batchSize: batchSize, shuffle: shuffle, seed: seed, prefetch: prefetch)
+        batchesPerEpoch = loader.batchesPerEpoch
+        plannedEpochs = epochs
+        stopTraining = false
+
+        var startEpoch = 0, startBatch = 0
+        if let resumeFrom {
+            (startEpoch, startBatch) = try restore(from: resumeFrom)
+        } else {
+            Random.seed(seed)
+            history = History()
+            globalStep = 0
+            runningLossSum = 0
+            runningLossCount = 0
+        }
+        try checkLabels(trainSet.batch(at: [Int](0..<Swift.min(trainSet.count, batchSize))))
+
+        for callback in callbacks { try callback.fitStart(self) }
+        var epoch = startEpoch
+        while epoch < epochs && !stopTraining {
+            model.isTraining = true
+            for callback in callbacks { try callback.epochStart(self, epoch: epoch) }
+            if startBatch == 0 {
+                runningLossSum = 0
+                runningLossCount = 0
+            }
+            var batchIndex = startBatch
+            for batch in loader.batches(epoch: epoch, startingAt: startBatch) {
+                for callback in callbacks { try callback.batchStart(self, epoch: epoch, batch: batchIndex) }
+                let isLast = batchIndex + 1 == batchesPerEpoch
+                let stepped = try trainBatch(batch, epoch: epoch, batch: batchIndex,
+                                             step: (batchIndex + 1) % accumulationSteps == 0 || isLast)
+                let logs = ["loss": runningLossSum / Double(Swift.max(runningLossCount, 1))]
+                for callback in callbacks {
+                    try callback.batchEnd(self, epoch: epoch, batch: batchIndex, logs: logs, stepped: stepped)
+                }
+                batchIndex += 1
+                if stopTraining { break }
+            }
+            startBatch = 0
+            var logs = ["loss": runningLossSum / Double(Swift.max(runningLossCount, 1))]
+            if let lr = optimizer.learningRates.first { logs["lr"] = lr }
+            if let validationSet, validationSet.count > 0 {
+                for (k, v) in evaluate(validationSet, batchSize: batchSize) { logs["val_" + k] = v }
+            }
+            history.epochs.append(logs)
+            for callback in callbacks { try callback.epochEnd(self, epoch: epoch, logs: logs) }
+            epoch += 1
+        }
+        for callback in callbacks { try callback.fitEnd(self) }
+        model.isTraining = false
+        return history
+    }
+
+    /// One forward/backward pass; steps the optimizer when `step`. Returns whether it stepped.
+    private func trainBatch(_ batch: Batch, epoch: Int, batch index: Int, step: Bool) throws -> Bool {
+        lastBatchSize = batch.count
+        let lossValue: Tensor
+        if let trainingStep {
+            lossValue = trainingStep(self, batch)
+        } else {
+            lossValue = loss(model(batch.features), batch.labels, classWeights: classWeights)
+        }
+        let value = lossValue.item()
+        if stopsOnNonFinite && !value.isFinite {
+            throw TrainingError.nonFinite(epoch: epoch, batch: index, what: "loss", value: value)
+        }
+        runningLossSum += value * Double(batch.count)
+        runningLossCount += batch.count
+        (accumulationSteps == 1 ? lossValue : lossValue * (1.0 / Double(accumulationSteps))).backward()
+        guard step else { return false }
+        let parameters = optimizer.allParameters
+        if stopsOnNonFinite {
+            for (name, p) in namedParameters(parameters) {
+                guard let g = p.grad else { continue }
+                let sum = g.withUnsafeBufferPointer(as: Float.self) { buf in buf.reduce(Float(0)) { $0 + $1 * 0 } }
+                if !sum.isFinite {
+                    throw TrainingError.nonFinite(epoch: epoch, batch: index, what: "gradient of \(name)", value: Double(sum))
+                }
+            }
+        }
+        if let gradientClipValue { clipGradValue(parameters, clipValue: gradientClipValue) }
+        if let gradientClipNorm { _ = try clipGradNorm(parameters, maxNorm: gradientClipNorm, errorIfNonfinite: false) }
+        optimizer.step()
+        optimizer.zeroGrad()
+        globalStep += 1
+        return true
+    }
+
+    /// Names for the optimizer's parameters: the model's dotted names where known.
+    private func namedParameters(_ parameters: [Parameter]) -> [(String, Parameter)] {
+        var names: [ObjectIdentifier: String] = [:]
+        for (name, p) in model.namedParameters { names[ObjectIdentifier(p)] = name }
+        return parameters.enumerated().map { (names[ObjectIdentifier($0.element)] ?? "parameter \($0.offset)", $0.element) }
+    }
+
+    private func checkLabels(_ sample: Batch) throws {
+        if case .custom = loss { return }
+        if trainingStep != nil { return }
+        let outputs = noGrad { () -> Tensor in
+            let wasTraining = model.isTraining
+            model.isTraining = false
+            defer { model.isTraining = wasTraining }
+            return model(sample.features)
+        }
+        try loss.validate(outputs: outputs, labels: sample.labels)
+    }
+
+    // MARK: - evaluate / predict
+
+    /// The mean loss and every metric over `data`, in evaluation mode without recording a graph.
+    public func evaluate(_ data: any Dataset<Sample>, batchSize: Int = 256) -> [String: Double] {
+        let wasTraining = model.isTraining
+        model.isTraining = false
+        defer { model.isTraining = wasTraining }
+        var running = metrics.map { $0.makeMetric() }
+        var lossSum = 0.0
+        var seen = 0
+        let loader = DataLoader(data, batchSize: batchSize, shuffle: false, seed: 0)
+        noGrad {
+            for batch in loader.batches(epoch: 0) {
+                let outputs = model(batch.features)
+                if trainingStep == nil {
+                    lossSum += loss(outputs, batch.labels, classWeights: classWeights).item() * Double(batch.count)
+                } else {
+                    lossSum += trainingStep!(self, batch).item() * Double(batch.count)
+                }
+                seen += batch.count
+                for i in running.indices { running[i].update(predictions: outputs, targets: batch.labels) }
+            }
+        }
+        var results = ["loss": lossSum / Double(Swift.max(seen, 1))]
+        for m in running {
+            if case .scalar(let v) = m.compute() { results[m.name] = v }
+        }
+        return results
+    }
+
+    /// The model's outputs for every sample of `data`, stacked: `[count, ...]`.
+    public func predict(_ data: any Dataset<Sample>, batchSize: Int = 256) -> Tensor {
+        let wasTraining = model.isTraining
+        model.isTraining = false
+        defer { model.isTraining = wasTraining }
+        let loader = DataLoader(data, batchSize: batchSize, shuffle: false, seed: 0)
+        return noGrad { Tensor.cat(loader.batches(epoch: 0).map { model($0.features) }, dim: 0) }
+    }
+
+    /// The model's outputs for a batch of inputs, in evaluation mode.
+    public func predict(_ features: Tensor) -> Tensor {
+        let wasTraining = model.isTraining
+        model.isTraining = false
+        defer { model.isTraining = wasTraining }
+        return noGrad { model(features) }
+    }
+
+    // MARK: - checkpoints
+
+    /// A checkpoint of the run as it stands, to continue at `(epoch, nextBatch)`.
+    public func checkpoint(epoch: Int, nextBatch: Int) -> Checkpoint {
+        let random = Random.position
+        var callbackStates: [String: CallbackState] = [:]
+        for c in callbacks { if let key = c.stateKey, let s = c.checkpointState() { callbackStates[key] = s } }
+        let optimizerState = optimizer.stateDict()
+        let state = TrainingState(epoch: epoch, nextBatch: nextBatch, globalStep: globalStep, randomSeed: random.seed,
+                                  randomDrawn: random.drawn, history: history, runningLossSum: runningLossSum,
+                                  runningLossCount: runningLossCount, optimizer: optimizerState.metadata,
+                                  callbacks: callbackStates)
+        return Checkpoint(model: model.stateDict(), optimizer: optimizerState.tensors, state: state)
+    }
+
+    /// Restores a checkpoint (see `fit(resumeFrom:)`); returns the epoch and batch to continue at.
+    private func restore(from url: URL) throws -> (Int, Int) {
+        let checkpoint: Checkpoint
+        let fm = FileManager.default
+        if fm.fileExists(atPath: url.appendingPathComponent("state.json").path) {
+            checkpoint = try Checkpoint.read(from: url)
+        } else {
+            let directory = fm.fileExists(atPath: url.appendingPathComponent("checkpoints").path)
+                ? url.appendingPathComponent("checkpoints") : url
+            let found = try CheckpointStore(directory: directory).loadLatestValid()
+            for problem in found.skipped {
+                FileHandle.standardError.write(Data("warning: skipped a damaged checkpoint: \(problem)\n".utf8))
+            }
+            checkpoint = found.checkpoint
+        }
+        do {
+            try model.load(stateDict: checkpoint.model)
+            try optimizer.load(stateDict: OptimizerStateDict(tensors: checkpoint.optimizer, metadata: checkpoint.state.optimizer))
+        } catch {
+            throw TrainingError.checkpoint("\(url.path) does not fit this model or optimizer: \(error)")
+        }
+        let s = checkpoint.state
+        for c in callbacks { if let key = c.stateKey, let saved = s.callbacks[key] { try c.restore(saved) } }
+        Random.position = (s.randomSeed, s.randomDrawn)
+        history = s.history
+        globalStep = s.globalStep
+        runningLossSum = s.runningLossSum
+        runningLossCount = s.runningLossCount
+        if s.nextBatch >= batchesPerEpoch { return (s.epoch + 1, 0) }
+        return (s.epoch, s.nextBatch)
+    }
+}
