@@ -39,14 +39,15 @@ let package = Package(
 
         // MARK: - Executables
         .executableTarget(name: "TrainKitBench", dependencies: ["TrainKit"]),
-        .executableTarget(name: "moons", dependencies: ["TrainKitCore"], path: "Examples/moons"),
+        .executableTarget(name: "moons", dependencies: ["TrainKit"], path: "Examples/moons"),
 
         // MARK: - Test support and tests
         .target(name: "TrainKitTestSupport", dependencies: ["TrainKitCore"]),
         .testTarget(name: "TrainKitCoreTests", dependencies: ["TrainKitCore", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitNNTests", dependencies: ["TrainKitNN", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitOptimTests", dependencies: ["TrainKitOptim", "TrainKitNN", "TrainKitTestSupport"]),
-        .testTarget(name: "TrainKitDataTests", dependencies: ["TrainKitData", "TrainKitTestSupport"]),
+        .testTarget(name: "TrainKitDataTests", dependencies: ["TrainKitData", "TrainKitTestSupport"],
+                    exclude: ["Resources"]),
         .testTarget(name: "TrainKitMetricsTests", dependencies: ["TrainKitMetrics", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitTests", dependencies: ["TrainKit", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitIOTests", dependencies: ["TrainKitIO", "TrainKitTestSupport"]),

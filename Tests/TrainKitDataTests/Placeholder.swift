@@ -1,4 +1,0 @@
-import Testing
-@testable import TrainKitData
-
-@Test func placeholderData() { #expect(Bool(true)) }
