@@ -7,7 +7,12 @@ let package = Package(
     products: [
         .library(name: "TrainKit", targets: ["TrainKit"]),
         .library(name: "TrainKitCore", targets: ["TrainKitCore"]),
+        .executable(name: "trainkit", targets: ["TrainKitCLI"]),
         .executable(name: "trainkit-bench", targets: ["TrainKitBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         // MARK: - Kernels (C: SIMD loops, packed GEMM, BLAS through dlopen, thread pool)
@@ -38,8 +43,13 @@ let package = Package(
                                                  "TrainKitMetrics", "TrainKitIO"]),
 
         // MARK: - Executables
+        .target(name: "TrainKitCLICore", dependencies: [
+            "TrainKit", "Yams", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "TrainKitCLI", dependencies: ["TrainKitCLICore"]),
         .executableTarget(name: "TrainKitBench", dependencies: ["TrainKit"]),
         .executableTarget(name: "moons", dependencies: ["TrainKit"], path: "Examples/moons"),
+        .executableTarget(name: "mnist", dependencies: ["TrainKit"], path: "Examples/mnist"),
 
         // MARK: - Test support and tests
         .target(name: "TrainKitTestSupport", dependencies: ["TrainKitCore"]),
@@ -50,6 +60,7 @@ let package = Package(
                     exclude: ["Resources"]),
         .testTarget(name: "TrainKitMetricsTests", dependencies: ["TrainKitMetrics", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitTests", dependencies: ["TrainKit", "TrainKitTestSupport"]),
+        .testTarget(name: "TrainKitCLITests", dependencies: ["TrainKitCLICore", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitIOTests", dependencies: ["TrainKitIO", "TrainKitTestSupport"]),
     ]
 )
