@@ -1,0 +1,50 @@
+import TrainKitCore
+
+/// The state BatchNorm1d and BatchNorm2d share, and their forward pass.
+struct BatchNormParts {
+    var weight, bias: Parameter?
+    var mean, variance, count: Buffer?
+
+    init(_ c: Int, affine: Bool, trackRunningStats: Bool, dtype: DType) {
+        weight = affine ? Parameter(.ones([c], dtype: dtype)) : nil
+        bias = affine ? Parameter(.zeros([c], dtype: dtype)) : nil
+        if trackRunningStats {
+            mean = Buffer(.zeros([c], dtype: dtype))
+            variance = Buffer(.ones([c], dtype: dtype))
+            count = Buffer(.zeros([], dtype: .int64))
+        }
+    }
+
+    init(weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?) {
+        guard let c = weight?.shape.first ?? runningMean?.shape.first else {
+            preconditionFailure("BatchNorm: needs a weight or running statistics to know the channel count")
+        }
+        let dtype = weight?.dtype ?? runningMean!.dtype
+        self.weight = weight.map(Parameter.init)
+        self.bias = bias.map(Parameter.init)
+        mean = Buffer(runningMean ?? .zeros([c], dtype: dtype))
+        variance = Buffer(runningVar ?? .ones([c], dtype: dtype))
+        count = Buffer(.zeros([], dtype: .int64))
+    }
+
+    static func channels(weight: Parameter?, runningMean: Buffer?) -> Int? {
+        weight?.shape.first ?? runningMean?.shape.first
+    }
+
+    static func forward(_ x: Tensor, weight: Parameter?, bias: Parameter?, mean: Buffer?, variance: Buffer?,
+                        count: Buffer?, training: Bool, momentum: Double?, eps: Double) -> Tensor {
+        var factor = momentum ?? 0
+        if training, let count {
+            let n = count.value.item() + 1
+            count.value = Tensor(scalar: n, dtype: .int64)
+            if momentum == nil { factor = 1 / n }
+        }
+        let result = batchNorm(x, runningMean: mean?.value, runningVar: variance?.value, weight: weight?.value,
+                               bias: bias?.value, training: training, momentum: factor, eps: eps)
+        if training, let mean, let variance, let m = result.runningMean, let v = result.runningVar {
+            mean.value = m
+            variance.value = v
+        }
+        return result.output
+    }
+}

@@ -1,0 +1,198 @@
+import TrainKitCore
+
+/// The input planes and output grid of a 2-d pooling op.
+private struct PoolGeometry {
+    var planes, height, width, outHeight, outWidth: Int
+}
+
+private func poolInput(_ x: Tensor, op: StaticString) -> (planes: Int, h: Int, w: Int, lead: [Int]) {
+    precondition(x.rank == 3 || x.rank == 4, "\(op): input must be [N, C, H, W] or [C, H, W], got \(x.shape)")
+    precondition(x.dtype.isFloatingPoint, "\(op): needs a float tensor, got \(x.dtype)")
+    let h = x.shape[x.rank - 2], w = x.shape[x.rank - 1]
+    let lead = Array(x.shape.dropLast(2))
+    return (lead.reduce(1, *), h, w, lead)
+}
+
+/// 2-d max pooling (PyTorch's `F.max_pool2d`, `ceil_mode` false): each output is the largest input in
+/// its `kH×kW` window (padding counts as -∞); the gradient goes to that element.
+///
+/// Shapes: `[N, C, H, W] -> [N, C, oH, oW]` (or without N), `oH = ⌊(H + 2p - d(k-1) - 1)/s⌋ + 1`.
+/// `stride` defaults to the kernel size.
+public func maxPool2d(_ input: Tensor, kernelSize: Size2d, stride: Size2d? = nil, padding: Size2d = 0,
+                      dilation: Size2d = 1) -> Tensor {
+    let (planes, h, w, lead) = poolInput(input, op: "maxPool2d")
+    let s = stride ?? kernelSize
+    precondition(padding.height * 2 <= kernelSize.height && padding.width * 2 <= kernelSize.width,
+                 "maxPool2d: padding \(padding) must be at most half the kernel size \(kernelSize)")
+    let oh = ConvGeometry.outputSize(h, kernel: kernelSize.height, stride: s.height, padding: padding.height, dilation: dilation.height)
+    let ow = ConvGeometry.outputSize(w, kernel: kernelSize.width, stride: s.width, padding: padding.width, dilation: dilation.width)
+    precondition(oh > 0 && ow > 0, "maxPool2d: input \(input.shape) is too small for kernel \(kernelSize)")
+    let g = PoolGeometry(planes: planes, height: h, width: w, outHeight: oh, outWidth: ow)
+    var argmax = [Int32](repeating: -1, count: planes * oh * ow)
+    func run<T: NNFloat>(_: T.Type) -> Tensor {
+        input.withElements(T.self) { src in
+            Tensor.filled(lead + [oh, ow], T.self) { dst in
+                argmax.withUnsafeMutableBufferPointer { arg in
+                    for p in 0..<g.planes {
+                        let image = src + p * h * w
+                        for oy in 0..<oh {
+                            for ox in 0..<ow {
+                                var best = -T.infinity, bestIndex: Int32 = -1
+                                for i in 0..<kernelSize.height {
+                                    let y = oy * s.height - padding.height + i * dilation.height
+                                    if y < 0 || y >= h { continue }
+                                    for j in 0..<kernelSize.width {
+                                        let x = ox * s.width - padding.width + j * dilation.width
+                                        if x < 0 || x >= w { continue }
+                                        let v = image[y * w + x]
+                                        if v > best || bestIndex < 0 || v.isNaN { best = v; bestIndex = Int32(y * w + x) }
+                                    }
+                                }
+                                let o = (p * oh + oy) * ow + ox
+                                dst[o] = best
+                                arg[o] = bestIndex
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let out = input.dtype == .float64 ? run(Double.self) : run(Float.self)
+    let inputShape = input.shape, indices = argmax
+    return Tensor.record(out, op: "max_pool2d", inputs: [input]) { grad, _ in
+        func back<T: NNFloat>(_: T.Type) -> Tensor {
+            grad.withElements(T.self) { gs in
+                Tensor.filled(inputShape, T.self) { gx in
+                    for p in 0..<g.planes {
+                        for k in 0..<(oh * ow) {
+                            let o = p * oh * ow + k
+                            if indices[o] >= 0 { gx[p * h * w + Int(indices[o])] += gs[o] }
+                        }
+                    }
+                }
+            }
+        }
+        return [grad.dtype == .float64 ? back(Double.self) : back(Float.self)]
+    }
+}
+
+/// 2-d average pooling (PyTorch's `F.avg_pool2d`, `ceil_mode` false, zero padding):
+/// `y = Σ_window x / divisor`, with `divisor = kH·kW` when `countIncludePad`, else the number of
+/// non-padding elements in the window.
+///
+/// Shapes: `[N, C, H, W] -> [N, C, oH, oW]` (or without N), `oH = ⌊(H + 2p - k)/s⌋ + 1`.
+public func avgPool2d(_ input: Tensor, kernelSize: Size2d, stride: Size2d? = nil, padding: Size2d = 0,
+                      countIncludePad: Bool = true) -> Tensor {
+    let (planes, h, w, lead) = poolInput(input, op: "avgPool2d")
+    let s = stride ?? kernelSize
+    precondition(padding.height * 2 <= kernelSize.height && padding.width * 2 <= kernelSize.width,
+                 "avgPool2d: padding \(padding) must be at most half the kernel size \(kernelSize)")
+    let oh = ConvGeometry.outputSize(h, kernel: kernelSize.height, stride: s.height, padding: padding.height, dilation: 1)
+    let ow = ConvGeometry.outputSize(w, kernel: kernelSize.width, stride: s.width, padding: padding.width, dilation: 1)
+    precondition(oh > 0 && ow > 0, "avgPool2d: input \(input.shape) is too small for kernel \(kernelSize)")
+    // Window bounds per output row / column: [start, end) clipped to the image, and the divisor.
+    func bounds(_ o: Int, _ size: Int, _ k: Int, _ st: Int, _ p: Int) -> (Int, Int, Int) {
+        let start = o * st - p
+        let end = Swift.min(start + k, size + p)
+        let padded = end - start
+        return (Swift.max(start, 0), Swift.min(end, size), padded)
+    }
+    let rows = (0..<oh).map { bounds($0, h, kernelSize.height, s.height, padding.height) }
+    let cols = (0..<ow).map { bounds($0, w, kernelSize.width, s.width, padding.width) }
+    func divisor(_ r: (Int, Int, Int), _ c: (Int, Int, Int)) -> Int {
+        countIncludePad ? r.2 * c.2 : (r.1 - r.0) * (c.1 - c.0)
+    }
+    func run<T: NNFloat>(_: T.Type) -> Tensor {
+        input.withElements(T.self) { src in
+            Tensor.filled(lead + [oh, ow], T.self) { dst in
+                for p in 0..<planes {
+                    let image = src + p * h * w
+                    for oy in 0..<oh {
+                        let r = rows[oy]
+                        for ox in 0..<ow {
+                            let c = cols[ox]
+                            var sum: T = 0
+                            for y in r.0..<r.1 { for x in c.0..<c.1 { sum += image[y * w + x] } }
+                            dst[(p * oh + oy) * ow + ox] = sum / T(divisor(r, c))
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let out = input.dtype == .float64 ? run(Double.self) : run(Float.self)
+    let inputShape = input.shape
+    return Tensor.record(out, op: "avg_pool2d", inputs: [input]) { grad, _ in
+        func back<T: NNFloat>(_: T.Type) -> Tensor {
+            grad.withElements(T.self) { gs in
+                Tensor.filled(inputShape, T.self) { gx in
+                    for p in 0..<planes {
+                        let image = gx + p * h * w
+                        for oy in 0..<oh {
+                            let r = rows[oy]
+                            for ox in 0..<ow {
+                                let c = cols[ox]
+                                let v = gs[(p * oh + oy) * ow + ox] / T(divisor(r, c))
+                                for y in r.0..<r.1 { for x in c.0..<c.1 { image[y * w + x] += v } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return [grad.dtype == .float64 ? back(Double.self) : back(Float.self)]
+    }
+}
+
+/// 2-d adaptive average pooling (PyTorch's `F.adaptive_avg_pool2d`): output cell `i` averages input
+/// rows `[⌊i·H/oH⌋, ⌈(i+1)·H/oH⌉)` (and likewise columns); windows may overlap, and `oH > H` is allowed.
+///
+/// Shapes: `[N, C, H, W] -> [N, C, oH, oW]` (or without N).
+public func adaptiveAvgPool2d(_ input: Tensor, outputSize: Size2d) -> Tensor {
+    let (planes, h, w, lead) = poolInput(input, op: "adaptiveAvgPool2d")
+    let oh = outputSize.height, ow = outputSize.width
+    precondition(oh > 0 && ow > 0 && h > 0 && w > 0, "adaptiveAvgPool2d: output size \(outputSize) for input \(input.shape)")
+    let rows = (0..<oh).map { i in (i * h / oh, ((i + 1) * h + oh - 1) / oh) }
+    let cols = (0..<ow).map { j in (j * w / ow, ((j + 1) * w + ow - 1) / ow) }
+    func run<T: NNFloat>(_: T.Type) -> Tensor {
+        input.withElements(T.self) { src in
+            Tensor.filled(lead + [oh, ow], T.self) { dst in
+                for p in 0..<planes {
+                    let image = src + p * h * w
+                    for oy in 0..<oh {
+                        let r = rows[oy]
+                        for ox in 0..<ow {
+                            let c = cols[ox]
+                            var sum: T = 0
+                            for y in r.0..<r.1 { for x in c.0..<c.1 { sum += image[y * w + x] } }
+                            dst[(p * oh + oy) * ow + ox] = sum / T((r.1 - r.0) * (c.1 - c.0))
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let out = input.dtype == .float64 ? run(Double.self) : run(Float.self)
+    let inputShape = input.shape
+    return Tensor.record(out, op: "adaptive_avg_pool2d", inputs: [input]) { grad, _ in
+        func back<T: NNFloat>(_: T.Type) -> Tensor {
+            grad.withElements(T.self) { gs in
+                Tensor.filled(inputShape, T.self) { gx in
+                    for p in 0..<planes {
+                        let image = gx + p * h * w
+                        for oy in 0..<oh {
+                            let r = rows[oy]
+                            for ox in 0..<ow {
+                                let c = cols[ox]
+                                let v = gs[(p * oh + oy) * ow + ox] / T((r.1 - r.0) * (c.1 - c.0))
+                                for y in r.0..<r.1 { for x in c.0..<c.1 { image[y * w + x] += v } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return [grad.dtype == .float64 ? back(Double.self) : back(Float.self)]
+    }
+}

@@ -1,0 +1,172 @@
+import TrainKitCore
+
+/// The cell of a recurrent layer.
+enum RecurrentCell {
+    case tanh, relu, lstm, gru
+
+    /// Gate blocks stacked in the weights: LSTM i, f, g, o; GRU r, z, n; plain RNN one.
+    var gates: Int {
+        switch self {
+        case .tanh, .relu: 1
+        case .lstm: 4
+        case .gru: 3
+        }
+    }
+}
+
+/// The weights of a stacked, possibly bidirectional recurrent layer: index `layer · directions +
+/// direction` (PyTorch's `weight_ih_l{layer}` and `weight_ih_l{layer}_reverse`).
+struct RecurrentWeights {
+    var ih: [Tensor]
+    var hh: [Tensor]
+    var biasIH: [Tensor]?
+    var biasHH: [Tensor]?
+}
+
+/// Sizes and layout of a recurrent layer.
+struct RecurrentConfig {
+    var inputSize, hiddenSize, numLayers: Int
+    var bidirectional, batchFirst: Bool
+    var dropout: Double
+    var directions: Int { bidirectional ? 2 : 1 }
+
+    /// Parameters with PyTorch's default `U(-1/√H, 1/√H)`, one key per tensor.
+    func initialWeights(cell: RecurrentCell, bias: Bool, key: RandomKey?, dtype: DType) -> [[Parameter]] {
+        let count = numLayers * directions
+        let keys = (key ?? Random.nextKey()).split(4 * count)
+        let k = 1 / Double(hiddenSize).squareRoot()
+        var out: [[Parameter]] = [[], [], [], []]
+        for index in 0..<count {
+            let layerInput = index < directions ? inputSize : hiddenSize * directions
+            let rows = cell.gates * hiddenSize
+            out[0].append(Parameter(.uniform([rows, layerInput], low: -k, high: k, key: keys[4 * index], dtype: dtype)))
+            out[1].append(Parameter(.uniform([rows, hiddenSize], low: -k, high: k, key: keys[4 * index + 1], dtype: dtype)))
+            if bias {
+                out[2].append(Parameter(.uniform([rows], low: -k, high: k, key: keys[4 * index + 2], dtype: dtype)))
+                out[3].append(Parameter(.uniform([rows], low: -k, high: k, key: keys[4 * index + 3], dtype: dtype)))
+            }
+        }
+        return out
+    }
+
+    /// The configuration implied by weight tensors (`weightIH.count = numLayers · directions`).
+    static func inferred(weightIH: [Tensor], weightHH: [Tensor], cell: RecurrentCell, bidirectional: Bool,
+                         batchFirst: Bool, dropout: Double, name: StaticString) -> RecurrentConfig {
+        let directions = bidirectional ? 2 : 1
+        precondition(!weightIH.isEmpty && weightIH.count == weightHH.count && weightIH.count % directions == 0,
+                     "\(name): needs numLayers·directions input and hidden weights, got \(weightIH.count) and \(weightHH.count)")
+        let hidden = weightHH[0].shape[1]
+        for (i, (wi, wh)) in zip(weightIH, weightHH).enumerated() {
+            let input = i < directions ? weightIH[0].shape[1] : hidden * directions
+            precondition(wi.shape == [cell.gates * hidden, input] && wh.shape == [cell.gates * hidden, hidden],
+                         "\(name): weights \(i) have shapes \(wi.shape), \(wh.shape); expected [\(cell.gates * hidden), \(input)] and [\(cell.gates * hidden), \(hidden)]")
+        }
+        return RecurrentConfig(inputSize: weightIH[0].shape[1], hiddenSize: hidden, numLayers: weightIH.count / directions,
+                               bidirectional: bidirectional, batchFirst: batchFirst, dropout: dropout)
+    }
+}
+
+/// Runs a stacked, possibly bidirectional recurrence.
+///
+/// `x` is `[T, N, in]` (`[N, T, in]` when batch-first, `[T, in]` unbatched); `h0`/`c0` are
+/// `[layers·directions, N, H]` (`[layers·directions, H]` unbatched), zeros when nil. Returns the last
+/// layer's outputs `[T, N, directions·H]` (same batch layout as `x`) and the final states.
+/// `reference` runs the composite step-by-step version instead of the fused op (for tests).
+func runRecurrence(_ cell: RecurrentCell, _ config: RecurrentConfig, _ weights: RecurrentWeights, x: Tensor,
+                   h0: Tensor?, c0: Tensor?, training: Bool, reference: Bool = false) -> (output: Tensor, h: Tensor, c: Tensor?) {
+    let batched = x.rank == 3
+    var seq = batched ? (config.batchFirst ? x.transpose(0, 1) : x) : x.unsqueeze(1)  // [T, N, in]
+    let (batch, hidden) = (seq.shape[1], config.hiddenSize)
+    let count = config.numLayers * config.directions
+    func initial(_ s: Tensor?) -> Tensor {
+        guard let s else { return Tensor.zeros([count, batch, hidden], dtype: x.dtype) }
+        return batched ? s : s.unsqueeze(1)
+    }
+    let h0 = initial(h0), c0 = cell == .lstm ? initial(c0) : nil
+    var finalH: [Tensor] = [], finalC: [Tensor] = []
+    for layer in 0..<config.numLayers {
+        var outputs: [Tensor] = []
+        for direction in 0..<config.directions {
+            let k = layer * config.directions + direction
+            let run = reference ? referenceDirection : fusedDirection
+            let r = run(cell, seq, h0.select(0, k), c0?.select(0, k), weights.ih[k], weights.hh[k],
+                        weights.biasIH?[k], weights.biasHH?[k], direction == 1, hidden)
+            outputs.append(r.output)
+            finalH.append(r.h)
+            if let c = r.c { finalC.append(c) }
+        }
+        seq = outputs.count == 1 ? outputs[0] : Tensor.cat(outputs, dim: 2)
+        if config.dropout > 0 && training && layer < config.numLayers - 1 {
+            seq = dropout(seq, p: config.dropout, training: true)
+        }
+    }
+    var output = seq
+    var h = Tensor.stack(finalH, dim: 0)
+    var c = finalC.isEmpty ? nil : Tensor.stack(finalC, dim: 0)
+    if !batched {
+        output = output.squeeze(1)
+        h = h.squeeze(1)
+        c = c?.squeeze(1)
+    } else if config.batchFirst {
+        output = output.transpose(0, 1).contiguous()
+    }
+    return (output, h, c)
+}
+
+/// One direction of one layer over the sequence `[T, N, in]` through ``fusedRecurrence``.
+private func fusedDirection(_ cell: RecurrentCell, _ seq: Tensor, _ h: Tensor, _ c: Tensor?, _ wih: Tensor,
+                            _ whh: Tensor, _ bih: Tensor?, _ bhh: Tensor?, _ reverse: Bool, _ hidden: Int)
+    -> (output: Tensor, h: Tensor, c: Tensor?)
+{
+    let steps = seq.shape[0]
+    var xw = Tensor.linear(seq.reshape([steps * seq.shape[1], seq.shape[2]]), weight: wih, bias: bih)
+        .reshape([steps, seq.shape[1], wih.shape[0]])
+    if cell != .gru, let bhh { xw = xw + bhh }
+    let reversed = Tensor((0..<steps).reversed().map { Int64($0) }, shape: [steps])
+    if reverse { xw = xw.indexSelect(0, reversed) }
+    let packed = fusedRecurrence(cell, xw: xw, h0: h, c0: c, whh: whh, bhh: cell == .gru ? bhh : nil)
+    var output = packed.narrow(0, start: 0, length: steps)
+    if reverse { output = output.indexSelect(0, reversed) }
+    return (output, packed.select(0, steps - 1), cell == .lstm ? packed.select(0, steps) : nil)
+}
+
+/// One direction of one layer over the sequence `[T, N, in]`, step by step in Tensor ops: the readable
+/// reference for ``fusedRecurrence``.
+private func referenceDirection(_ cell: RecurrentCell, _ seq: Tensor, _ h: Tensor, _ c: Tensor?, _ wih: Tensor,
+                                _ whh: Tensor, _ bih: Tensor?, _ bhh: Tensor?, _ reverse: Bool, _ hidden: Int)
+    -> (output: Tensor, h: Tensor, c: Tensor?)
+{
+    let (steps, batch) = (seq.shape[0], seq.shape[1])
+    // The input projections of every step at once: one GEMM.
+    let xw = Tensor.linear(seq.reshape([steps * batch, seq.shape[2]]), weight: wih, bias: bih)
+        .reshape([steps, batch, wih.shape[0]])
+    var h = h, c = c
+    var outputs = [Tensor?](repeating: nil, count: steps)
+    for step in 0..<steps {
+        let t = reverse ? steps - 1 - step : step
+        let gx = xw.select(0, t)
+        let gh = Tensor.linear(h, weight: whh, bias: bhh)
+        switch cell {
+        case .tanh: h = (gx + gh).tanh()
+        case .relu: h = (gx + gh).relu()
+        case .lstm:
+            // i, f, g, o: c' = f·c + i·g, h' = o·tanh(c').
+            let gates = gx + gh
+            let act = gates.sigmoid()
+            let i = act.narrow(1, start: 0, length: hidden), f = act.narrow(1, start: hidden, length: hidden)
+            let g = gates.narrow(1, start: 2 * hidden, length: hidden).tanh()
+            let o = act.narrow(1, start: 3 * hidden, length: hidden)
+            let cNew = f * c! + i * g
+            c = cNew
+            h = o * cNew.tanh()
+        case .gru:
+            // r, z, n: n = tanh(Wx + r·(W_hn h + b_hn)), h' = (1 - z)·n + z·h = n + z·(h - n).
+            let rz = (gx.narrow(1, start: 0, length: 2 * hidden) + gh.narrow(1, start: 0, length: 2 * hidden)).sigmoid()
+            let r = rz.narrow(1, start: 0, length: hidden), z = rz.narrow(1, start: hidden, length: hidden)
+            let n = (gx.narrow(1, start: 2 * hidden, length: hidden) + r * gh.narrow(1, start: 2 * hidden, length: hidden)).tanh()
+            h = n + z * (h - n)
+        }
+        outputs[t] = h
+    }
+    return (Tensor.stack(outputs.map { $0! }, dim: 0), h, c)
+}

@@ -1,0 +1,46 @@
+import TrainKitCore
+
+/// Batch normalisation over `[N, C]` or `[N, C, L]` inputs (PyTorch's `BatchNorm1d`).
+///
+/// Training: `y = (x - μ_B) / √(σ²_B + ε) · weight + bias`, with the batch mean and biased variance per
+/// channel (over N and L), and the running statistics updated as
+/// `running = (1 - momentum)·running + momentum·stat` (unbiased variance; `momentum: nil` keeps a
+/// cumulative average instead). Evaluation (`isTraining = false`): the running statistics normalise.
+///
+/// Parameters `weight` (ones) and `bias` (zeros) `[C]`; buffers `runningMean` (zeros), `runningVar`
+/// (ones) `[C]` and `numBatchesTracked` (int64 0-d).
+public final class BatchNorm1d: Layer {
+    public let moduleState = ModuleState()
+    public let weight: Parameter?
+    public let bias: Parameter?
+    public let runningMean: Buffer?
+    public let runningVar: Buffer?
+    public let numBatchesTracked: Buffer?
+    public let eps: Double
+    public let momentum: Double?
+
+    public init(_ numFeatures: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
+                trackRunningStats: Bool = true, dtype: DType = .float32) {
+        let parts = BatchNormParts(numFeatures, affine: affine, trackRunningStats: trackRunningStats, dtype: dtype)
+        (weight, bias, runningMean, runningVar, numBatchesTracked) = (parts.weight, parts.bias, parts.mean, parts.variance, parts.count)
+        self.eps = eps
+        self.momentum = momentum
+    }
+
+    /// Builds the layer from existing tensors (`[C]` each); running statistics start at 0 and 1.
+    public init(weight: Tensor?, bias: Tensor?, runningMean: Tensor? = nil, runningVar: Tensor? = nil,
+                eps: Double = 1e-5, momentum: Double? = 0.1) {
+        let parts = BatchNormParts(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar)
+        (self.weight, self.bias, self.runningMean, self.runningVar, numBatchesTracked) = (parts.weight, parts.bias, parts.mean, parts.variance, parts.count)
+        self.eps = eps
+        self.momentum = momentum
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let c = BatchNormParts.channels(weight: weight, runningMean: runningMean)
+        precondition((x.rank == 2 || x.rank == 3) && (c == nil || x.shape[1] == c!),
+                     inputShapeMessage(expected: "[N, \(c.map(String.init) ?? "C")] or [N, \(c.map(String.init) ?? "C"), L]", got: x.shape))
+        return BatchNormParts.forward(x, weight: weight, bias: bias, mean: runningMean, variance: runningVar,
+                                      count: numBatchesTracked, training: isTraining, momentum: momentum, eps: eps)
+    }
+}

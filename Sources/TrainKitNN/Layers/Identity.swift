@@ -1,0 +1,8 @@
+import TrainKitCore
+
+/// Returns its input unchanged: `y = x`. Any shape. A placeholder where a layer is optional.
+public final class Identity: Layer {
+    public let moduleState = ModuleState()
+    public init() {}
+    public func callAsFunction(_ x: Tensor) -> Tensor { x }
+}

@@ -1,0 +1,52 @@
+import TrainKitCore
+
+/// Applies its layers in order: `y = layerₙ(…layer₂(layer₁(x)))`.
+///
+/// Layers are named by position, so parameters read `0.weight`, `2.bias`, and a nested `Sequential`
+/// gives `1.0.weight`, as in PyTorch's `nn.Sequential`. Building one walks the tree, so every layer
+/// inside knows its path for error messages.
+///
+/// ```swift
+/// let model = Sequential {
+///     Conv2d(1, 6, kernelSize: 5, padding: 2); ReLU(); MaxPool2d(2)
+///     Flatten(); Linear(6 * 14 * 14, 10)
+/// }
+/// ```
+public final class Sequential: Layer {
+    public let moduleState = ModuleState()
+    public let layers: [any Layer]
+
+    public init(_ layers: [any Layer]) {
+        self.layers = layers
+        _ = namedModules  // link children so their paths are known
+    }
+
+    public convenience init(@LayerBuilder _ build: () -> [any Layer]) {
+        self.init(build())
+    }
+
+    public var ownEntries: [(name: String, entry: ModuleEntry)] {
+        layers.enumerated().map { (String($0.offset), .module($0.element)) }
+    }
+
+    public var count: Int { layers.count }
+    public subscript(index: Int) -> any Layer { layers[index] }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        var y = x
+        for layer in layers { y = layer(y) }
+        return y
+    }
+}
+
+/// Collects layers for ``Sequential`` (`if`, `if`/`else` and `for` work inside).
+@resultBuilder
+public enum LayerBuilder {
+    public static func buildExpression(_ layer: any Layer) -> [any Layer] { [layer] }
+    public static func buildExpression(_ layers: [any Layer]) -> [any Layer] { layers }
+    public static func buildBlock(_ parts: [any Layer]...) -> [any Layer] { parts.flatMap { $0 } }
+    public static func buildOptional(_ part: [any Layer]?) -> [any Layer] { part ?? [] }
+    public static func buildEither(first part: [any Layer]) -> [any Layer] { part }
+    public static func buildEither(second part: [any Layer]) -> [any Layer] { part }
+    public static func buildArray(_ parts: [[any Layer]]) -> [any Layer] { parts.flatMap { $0 } }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import TrainKitNN
-
-@Test func placeholderNN() { #expect(Bool(true)) }
