@@ -5,13 +5,14 @@
 #include "tk_runtime.h"
 #include <math.h>
 #include <string.h>
+#include "fast_math.h"
 
 #define TK_MAX_DIMS 16
 /* Element count above which work is split across the worker pool. */
 #define TK_PARALLEL_MIN 65536
 
 #if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
-#define TK_VEC __attribute__((target_clones("avx2", "default")))
+#define TK_VEC __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define TK_VEC
 #endif
@@ -21,12 +22,12 @@
 
 #define T float
 #define S f32
-#define EXP expf
+#define EXP tk_expf
 #define LOG logf
 #define LOG1P log1pf
 #define SQRT sqrtf
-#define TANH tanhf
-#define ERF erff
+#define TANH tk_tanhf
+#define ERF tk_erff
 #define POW powf
 #define SIN sinf
 #define COS cosf
