@@ -47,7 +47,7 @@ final class GradNode: @unchecked Sendable {
         }
         grad = nil
         if current.dtype == g.dtype, current.shape == g.shape, current.isContiguous, current.offset == 0,
-            isKnownUniquelyReferenced(&current.storageReference)
+            isKnownUniquelyReferenced(&current.storage)
         {
             let src = g.contiguousData()
             switch g.dtype {
@@ -63,12 +63,6 @@ final class GradNode: @unchecked Sendable {
 }
 
 extension Tensor {
-    /// Storage as a `var`, for uniqueness checks (`isKnownUniquelyReferenced`).
-    var storageReference: Storage {
-        get { storage }
-        set { self = Tensor(storage: newValue, shape: shape, strides: strides, offset: offset, dtype: dtype, node: node) }
-    }
-
     /// Whether ops on this tensor are recorded for differentiation. Setting it to `true` makes the tensor a
     /// leaf whose gradient accumulates in ``grad``; only floating-point tensors can require a gradient.
     public var requiresGrad: Bool {

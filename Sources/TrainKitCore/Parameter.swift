@@ -44,7 +44,7 @@ public final class Parameter: @unchecked Sendable {
     /// copied first when anything else (a view, a saved tensor) still references it.
     public func updateInPlace(_ body: (UnsafeMutablePointer<Float>, Int) -> Void) {
         precondition(data.dtype == .float32, "updateInPlace: parameter is \(data.dtype)")
-        if !(data.isContiguous && data.offset == 0 && isKnownUniquelyReferenced(&data.storageReference)) {
+        if !(data.isContiguous && data.offset == 0 && isKnownUniquelyReferenced(&data.storage)) {
             data = data.contiguousData().copied()
         }
         body(data.basePointer(Float.self), data.count)

@@ -13,7 +13,8 @@ import CTrainKitKernels
 /// print(x.grad!)   // [2, 4, 6]
 /// ```
 public struct Tensor: @unchecked Sendable {
-    public let storage: Storage
+    /// The buffer (a `var` only so that uniqueness can be checked before an in-place update).
+    public internal(set) var storage: Storage
     public let shape: [Int]
     public let strides: [Int]
     /// Offset of the first element in the storage, in elements.

@@ -92,3 +92,22 @@ import TrainKitTestSupport
 }
 
 private extension Float { var exponential: Float { Float(Foundation_exp(Double(self))) } }
+
+@Suite struct InPlaceTests {
+    @Test func gradientsAccumulateIntoTheSameBuffer() {
+        var x = Tensor([1, 2, 3] as [Float]); x.requiresGrad = true
+        (x * 2).sum().backward()
+        let first = ObjectIdentifier(x.grad!.storage)
+        (x * 3).sum().backward()
+        #expect(ObjectIdentifier(x.grad!.storage) == first)
+        #expect(x.grad!.toArray() == [5, 5, 5])
+    }
+
+    @Test func uniqueParameterUpdatesInPlace() {
+        let p = Parameter(Tensor([1, 2] as [Float]))
+        let before = ObjectIdentifier(p.detachedValue.storage)
+        p.updateInPlace { ptr, n in for i in 0..<n { ptr[i] += 1 } }
+        #expect(ObjectIdentifier(p.detachedValue.storage) == before)
+        #expect(p.detachedValue.toArray() == [2, 3])
+    }
+}

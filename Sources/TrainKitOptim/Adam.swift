@@ -1,0 +1,86 @@
+import TrainKitCore
+
+/// Adam with bias correction, optional AMSGrad and L2 weight decay (PyTorch `torch.optim.Adam`).
+///
+/// With γ = `lr`, (β1, β2) = `betas`, ε = `eps`, λ = `weightDecay`, per step t (from 1):
+/// ```
+/// g ← g + λθ                                        (L2, coupled; AdamW decouples it)
+/// m ← β1·m + (1 − β1)·g
+/// v ← β2·v + (1 − β2)·g²
+/// v̂ ← max(v̂, v) with AMSGrad, else v̂ = v          (max over the raw second moment)
+/// θ ← θ − (γ / (1 − β1ᵗ)) · m / (sqrt(v̂) / sqrt(1 − β2ᵗ) + ε)
+/// ```
+/// ε is added after bias-correcting sqrt(v), in this order (the order changes the last bits).
+/// State: `exp_avg` (m), `exp_avg_sq` (v), `max_exp_avg_sq` (AMSGrad).
+///
+/// - Parameters:
+///   - lr: learning rate γ.
+///   - betas: decay rates (β1, β2) of the first and second moments.
+///   - eps: ε, added to the denominator.
+///   - weightDecay: λ, L2 penalty added to the gradient.
+///   - amsgrad: use the running maximum of the second moment.
+///
+/// ```swift
+/// let optimizer = Optimizer(Adam(lr: 1e-3), parameters: parameters)
+/// ```
+public struct Adam: UpdateRule {
+    /// The rule's name in state dicts.
+    public static let name = "adam"
+    /// Learning rate γ.
+    public var lr: Double
+    /// Decay rate β1 of the first moment.
+    public var beta1: Double
+    /// Decay rate β2 of the second moment (Adamax: of the infinity norm).
+    public var beta2: Double
+    /// ε, added to the denominator for numerical stability.
+    public var eps: Double
+    /// Weight decay λ.
+    public var weightDecay: Double
+    /// Use the running maximum of the second moment (AMSGrad).
+    public var amsgrad: Bool
+
+    /// The rule with these hyperparameters; the defaults are PyTorch's. Invalid values (a negative lr,
+    /// β ∉ [0, 1), ...) stop with a precondition failure naming the value.
+    public init(
+        lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+        weightDecay: Double = 0, amsgrad: Bool = false
+    ) {
+        validateAdamFamily("Adam", lr: lr, betas: betas, eps: eps, weightDecay: weightDecay)
+        self.lr = lr
+        (beta1, beta2) = betas
+        self.eps = eps
+        self.weightDecay = weightDecay
+        self.amsgrad = amsgrad
+    }
+
+    /// (β1, β2).
+    public var betas: (Double, Double) {
+        get { (beta1, beta2) }
+        set { (beta1, beta2) = newValue }
+    }
+
+    public var scheduledMomentum: Double? {
+        get { beta1 }
+        set { if let newValue { beta1 = newValue } }
+    }
+
+    public func update(
+        _ value: UnsafeBufferPointer<Float>, into newValue: UnsafeMutableBufferPointer<Float>,
+        gradient: UnsafeBufferPointer<Float>,
+        state: inout ParameterState
+    ) {
+        AdamKernel(
+            lr: lr, beta1: beta1, beta2: beta2, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
+            decoupled: false
+        ).update(value, into: newValue, gradient: gradient, state: &state)
+    }
+}
+
+/// Checks the hyperparameters of the Adam family (PyTorch raises ValueError for these).
+func validateAdamFamily(_ name: String, lr: Double, betas: (Double, Double), eps: Double, weightDecay: Double) {
+    precondition(lr >= 0, "\(name): invalid lr \(lr)")
+    precondition(eps >= 0, "\(name): invalid eps \(eps)")
+    precondition(betas.0 >= 0 && betas.0 < 1, "\(name): invalid beta1 \(betas.0)")
+    precondition(betas.1 >= 0 && betas.1 < 1, "\(name): invalid beta2 \(betas.1)")
+    precondition(weightDecay >= 0, "\(name): invalid weightDecay \(weightDecay)")
+}

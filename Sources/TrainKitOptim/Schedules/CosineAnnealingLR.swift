@@ -1,0 +1,53 @@
+import Foundation
+import TrainKitCore
+
+/// Anneals each group's learning rate along a cosine from its base to `etaMin` over `tMax` epochs (PyTorch
+/// `CosineAnnealingLR`).
+///
+/// `lr(e) = etaMin + (base − etaMin)·(1 + cos(π·e / tMax)) / 2`
+///
+/// There is no restart: past `tMax` the rate follows the cosine back up (use `CosineAnnealingWarmRestarts` to
+/// restart).
+///
+/// - Parameters:
+///   - optimizer: the optimizer whose learning rates it sets.
+///   - tMax: epochs of the half period (> 0).
+///   - etaMin: the minimum learning rate.
+///
+/// ```swift
+/// let schedule = CosineAnnealingLR(optimizer, tMax: 100, etaMin: 1e-5)
+/// ```
+public final class CosineAnnealingLR: LearningRateSchedule {
+    public let tMax: Int
+    public let etaMin: Double
+    var core: ScheduleCore
+
+    public init(_ optimizer: any OptimizerProtocol, tMax: Int, etaMin: Double = 0) {
+        precondition(tMax > 0, "CosineAnnealingLR: tMax must be > 0, got \(tMax)")
+        self.tMax = tMax
+        self.etaMin = etaMin
+        core = ScheduleCore(optimizer, kind: "CosineAnnealingLR")
+        step(toEpoch: 0)
+    }
+
+    /// `etaMin + (base − etaMin)·(1 + cos(π·epoch / tMax)) / 2`.
+    public func learningRate(base: Double, epoch: Int) -> Double {
+        etaMin + (base - etaMin) * (1 + cos(Double.pi * Double(epoch) / Double(tMax))) / 2
+    }
+
+    public var optimizer: any OptimizerProtocol { core.optimizer }
+    public var lastEpoch: Int { core.lastEpoch }
+    public var lastLRs: [Double] { core.lastLRs }
+    public func step() { step(toEpoch: core.lastEpoch + 1) }
+    public func step(toEpoch epoch: Int) {
+        core.lastEpoch = epoch
+        core.write(core.baseLRs.map { learningRate(base: $0, epoch: epoch) })
+    }
+
+    var hyperparameters: [String: [Double]] { ["T_max": [Double(tMax)], "eta_min": [etaMin]] }
+    public func stateDict() -> ScheduleStateDict { core.stateDict(hyperparameters: hyperparameters) }
+    public func load(stateDict: ScheduleStateDict) throws {
+        try core.validate(stateDict, hyperparameters: hyperparameters)
+        core.restore(stateDict)
+    }
+}

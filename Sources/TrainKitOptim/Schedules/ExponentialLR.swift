@@ -1,0 +1,45 @@
+import Foundation
+import TrainKitCore
+
+/// Decays each group's learning rate by `gamma` every epoch (PyTorch `ExponentialLR`).
+///
+/// `lr(e) = base · gamma^e`
+///
+/// - Parameters:
+///   - optimizer: the optimizer whose learning rates it sets.
+///   - gamma: the factor applied each epoch.
+///
+/// ```swift
+/// let schedule = ExponentialLR(optimizer, gamma: 0.95)
+/// ```
+public final class ExponentialLR: LearningRateSchedule {
+    public let gamma: Double
+    var core: ScheduleCore
+
+    public init(_ optimizer: any OptimizerProtocol, gamma: Double) {
+        self.gamma = gamma
+        core = ScheduleCore(optimizer, kind: "ExponentialLR")
+        step(toEpoch: 0)
+    }
+
+    /// `base · gamma^epoch`.
+    public func learningRate(base: Double, epoch: Int) -> Double {
+        base * pow(gamma, Double(epoch))
+    }
+
+    public var optimizer: any OptimizerProtocol { core.optimizer }
+    public var lastEpoch: Int { core.lastEpoch }
+    public var lastLRs: [Double] { core.lastLRs }
+    public func step() { step(toEpoch: core.lastEpoch + 1) }
+    public func step(toEpoch epoch: Int) {
+        core.lastEpoch = epoch
+        core.write(core.baseLRs.map { learningRate(base: $0, epoch: epoch) })
+    }
+
+    var hyperparameters: [String: [Double]] { ["gamma": [gamma]] }
+    public func stateDict() -> ScheduleStateDict { core.stateDict(hyperparameters: hyperparameters) }
+    public func load(stateDict: ScheduleStateDict) throws {
+        try core.validate(stateDict, hyperparameters: hyperparameters)
+        core.restore(stateDict)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import TrainKitCore
+
+/// Decays each group's learning rate by `gamma` at each milestone epoch (PyTorch `MultiStepLR`).
+///
+/// `lr(e) = base · gamma^(number of milestones ≤ e)`; a milestone listed twice decays twice.
+///
+/// - Parameters:
+///   - optimizer: the optimizer whose learning rates it sets.
+///   - milestones: epochs at which to decay (any order).
+///   - gamma: the factor applied at each milestone.
+///
+/// ```swift
+/// let schedule = MultiStepLR(optimizer, milestones: [30, 80], gamma: 0.1)
+/// ```
+public final class MultiStepLR: LearningRateSchedule {
+    /// The milestones, sorted.
+    public let milestones: [Int]
+    public let gamma: Double
+    var core: ScheduleCore
+
+    public init(_ optimizer: any OptimizerProtocol, milestones: [Int], gamma: Double = 0.1) {
+        self.milestones = milestones.sorted()
+        self.gamma = gamma
+        core = ScheduleCore(optimizer, kind: "MultiStepLR")
+        step(toEpoch: 0)
+    }
+
+    /// `base · gamma^(number of milestones ≤ epoch)`.
+    public func learningRate(base: Double, epoch: Int) -> Double {
+        base * pow(gamma, Double(milestones.count { $0 <= epoch }))
+    }
+
+    public var optimizer: any OptimizerProtocol { core.optimizer }
+    public var lastEpoch: Int { core.lastEpoch }
+    public var lastLRs: [Double] { core.lastLRs }
+    public func step() { step(toEpoch: core.lastEpoch + 1) }
+    public func step(toEpoch epoch: Int) {
+        core.lastEpoch = epoch
+        core.write(core.baseLRs.map { learningRate(base: $0, epoch: epoch) })
+    }
+
+    var hyperparameters: [String: [Double]] { ["milestones": milestones.map(Double.init), "gamma": [gamma]] }
+    public func stateDict() -> ScheduleStateDict { core.stateDict(hyperparameters: hyperparameters) }
+    public func load(stateDict: ScheduleStateDict) throws {
+        try core.validate(stateDict, hyperparameters: hyperparameters)
+        core.restore(stateDict)
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import TrainKitOptim
-
-@Test func placeholderOptim() { #expect(Bool(true)) }
