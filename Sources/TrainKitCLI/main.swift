@@ -1,0 +1,3 @@
+import TrainKitCLICore
+
+TrainKitCLI.main()

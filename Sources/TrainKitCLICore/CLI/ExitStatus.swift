@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import TrainKit
+
+/// The exit statuses of `trainkit`: 0 success, 1 training failure, 2 usage or config error, 3 data error.
+public enum ExitStatus: Int32, Sendable, CaseIterable {
+    case success = 0
+    /// Training failed: a non-finite loss or gradient, a checkpoint that cannot be written or read.
+    case trainingFailure = 1
+    /// The command line or the config is wrong (unknown key, wrong type, missing file, bad value).
+    case usage = 2
+    /// A data file is malformed (a bad CSV row, a truncated IDX file, a missing column).
+    case dataError = 3
+
+    /// The status an error ends the command with.
+    ///
+    /// | error | status |
+    /// |---|---|
+    /// | ``ConfigError``, argument-parsing errors, `TrainingError.invalidArgument` / `.labelMismatch` | 2 |
+    /// | `DataError` | 3 |
+    /// | `TrainingError.nonFinite` / `.checkpoint`, ``TrainingFailure``, anything else | 1 |
+    public static func forError(_ error: any Error) -> ExitStatus {
+        switch error {
+        case is ConfigError: return .usage
+        case is DataError: return .dataError
+        case let training as TrainingError:
+            switch training {
+            case .invalidArgument, .labelMismatch: return .usage
+            case .nonFinite, .checkpoint: return .trainingFailure
+            }
+        case is TrainingFailure: return .trainingFailure
+        case let exit as ExitCode: return exit.rawValue == 0 ? .success : .usage
+        default: return .trainingFailure
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import TrainKit
+
+/// `trainkit predict RUN_DIR_OR_MODEL --data FILE [--output FILE] [--format csv|jsonl]`.
+struct PredictCommand: CLICommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Predict with a trained model, as CSV or JSON lines.",
+        discussion: """
+            Reads the file with the preprocessing saved in model.json (the target column may be absent). \
+            Classification rows hold the predicted class and one probability per class.
+            """)
+
+    @Argument(help: "A run directory, a model directory, or a model.json / weights file.", completion: .file())
+    var model: String
+
+    @Option(help: "The data file (or IDX directory) to predict for.", completion: .file())
+    var data: String
+
+    @Option(help: "Write the predictions here (default: standard output).", completion: .file())
+    var output: String?
+
+    @Option(help: "csv or jsonl (default: from the output file's extension, else csv).")
+    var format: String?
+
+    func execute(_ io: CommandIO) throws {
+        let (artifact, layer, _) = try ModelArtifact.load(model)
+        guard FileManager.default.fileExists(atPath: data) else { throw ConfigError.usage("--data \(data): no such file or directory") }
+        let chosen = format ?? (output.map { ["jsonl", "json", "ndjson"].contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) ? "jsonl" : "csv" } ?? "csv")
+        guard let writerFormat = PredictionWriter.Format(rawValue: chosen.lowercased()) else {
+            throw ConfigError.usage("--format \(chosen): expected csv or jsonl")
+        }
+        let inputs = try artifact.preprocessing.inputs(file: data)
+        let outputs = Evaluation.outputs(layer, features: inputs.features)
+        let writer = PredictionWriter(task: artifact.preprocessing.task, classes: artifact.labels, format: writerFormat)
+        let text = try writer.text(outputs: outputs, names: inputs.rowNames, labels: inputs.labels)
+        if let output {
+            try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: output))
+            io.diagnostics("trainkit: wrote \(inputs.rowNames.count) predictions to \(output)")
+        } else {
+            io.output(String(text.dropLast()))
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import TrainKit
+
+/// `trainkit train CONFIG [--set key.path=value ...] [--resume RUN_DIR] [--json]`.
+struct TrainCommand: CLICommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model from a YAML config and write a run directory.",
+        discussion: """
+            The run directory (`output` in the config) gets config.yaml (resolved), metrics.jsonl and \
+            metrics.csv (per epoch), metrics.json (final), report.md, checkpoints/ and model/ \
+            (weights.safetensors + model.json). Progress goes to standard error.
+            """)
+
+    @Argument(help: "The YAML config file.", completion: .file(extensions: ["yaml", "yml"]))
+    var config: String
+
+    @Option(name: .customLong("set"),
+            help: ArgumentHelp("Override a config value, read as YAML (repeatable), e.g. --set training.epochs=5.",
+                               valueName: "key.path=value"))
+    var overrides: [String] = []
+
+    @Option(help: ArgumentHelp("Continue the run in this directory from its last checkpoint.", valueName: "run-dir"),
+            completion: .directory)
+    var resume: String?
+
+    @Flag(help: "Print one JSON object (run directory and metrics) on standard output at the end.")
+    var json = false
+
+    func execute(_ io: CommandIO) throws {
+        var config = try RunConfig.load(file: config, overrides: overrides)
+        if let resume { config.output = RunConfig.resolve(resume, against: FileManager.default.currentDirectoryPath) }
+        let result = try TrainingRun(config: config, resume: resume != nil, io: io).run()
+        if json {
+            let object = RunSummary(runDir: result.runDirectory.path,
+                                    model: result.runDirectory.appendingPathComponent("model/model.json").path,
+                                    epochs: result.epochs, metrics: result.metrics)
+            io.output(String(decoding: try JSONCoding.encode(object, pretty: false), as: UTF8.self))
+        } else {
+            io.output("run: \(result.runDirectory.path)")
+            io.output(MetricsText.line(result.metrics, prefixes: ["test_", "val_"]))
+        }
+    }
+}
+
+/// The `--json` object of `train`.
+struct RunSummary: Codable {
+    var runDir: String
+    var model: String
+    var epochs: Int
+    var metrics: [String: Double]
+
+    enum CodingKeys: String, CodingKey {
+        case runDir = "run_dir", model, epochs, metrics
+    }
+}
+
+/// Metrics as one readable line: `test_accuracy 0.6219  test_f1_macro 0.3400  ...`.
+enum MetricsText {
+    static func line(_ metrics: [String: Double], prefixes: [String]) -> String {
+        let keys = metrics.keys.sorted().filter { key in prefixes.isEmpty || prefixes.contains { key.hasPrefix($0) } }
+        return keys.map { String(format: "%@ %.4f", $0, metrics[$0]!) }.joined(separator: "  ")
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import TrainKit
+
+/// `trainkit`: train, evaluate and use models from a YAML config.
+public struct TrainKitCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "trainkit",
+        abstract: "Train, evaluate and use models from a YAML config.",
+        discussion: """
+            Exit status: 0 success, 1 training failure (e.g. a non-finite loss), 2 usage or config error, \
+            3 data error. Config keys: docs/config.md.
+            """,
+        version: "0.1.0",
+        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self])
+
+    public init() {}
+}
+
+/// A subcommand that runs with explicit output streams (so tests can call it without spawning a process).
+protocol CLICommand: ParsableCommand {
+    func execute(_ io: CommandIO) throws
+}
+
+extension CLICommand {
+    public func run() throws { try execute(.standard) }
+}
+
+/// The `trainkit` program: parse the arguments, run the subcommand, map errors to exit statuses.
+public enum TrainKitCLI {
+    /// Runs `trainkit` with the process arguments and exits with its status.
+    public static func main() -> Never {
+        exit(run(arguments: Array(CommandLine.arguments.dropFirst())))
+    }
+
+    /// Runs `trainkit` with `arguments` (without the program name) and returns the exit status
+    /// (``ExitStatus``): 0 success, 1 training failure, 2 usage or config error, 3 data error.
+    public static func run(arguments: [String], io: CommandIO = .standard) -> Int32 {
+        let command: ParsableCommand
+        do {
+            command = try TrainKitCommand.parseAsRoot(arguments)
+        } catch {
+            let message = TrainKitCommand.fullMessage(for: error)
+            if TrainKitCommand.exitCode(for: error) == .success {
+                io.output(message)
+                return ExitStatus.success.rawValue
+            }
+            io.diagnostics(message)
+            return ExitStatus.usage.rawValue
+        }
+        do {
+            if let ours = command as? any CLICommand {
+                try ours.execute(io)
+            } else {
+                io.output(TrainKitCommand.helpMessage())
+            }
+            return ExitStatus.success.rawValue
+        } catch {
+            let status = ExitStatus.forError(error)
+            io.diagnostics("trainkit: error: \(describe(error))")
+            return status.rawValue
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? CocoaError { return e.localizedDescription }
+        return String(describing: error)
+    }
+}

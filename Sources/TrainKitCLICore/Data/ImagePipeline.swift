@@ -1,0 +1,86 @@
+import Foundation
+import TrainKit
+
+/// The fitted preprocessing of IDX images: per-channel standardization (fitted on the training images) and
+/// whether images are flattened to vectors (`mlp`) or kept as `[C, H, W]` (`cnn`).
+public struct ImagePreprocessing: Codable, Sendable {
+    public var normalization: ImageNormalization?
+    public var flatten: Bool
+    /// `[C, H, W]`.
+    public var imageShape: [Int]
+
+    /// Normalized (and possibly flattened) images.
+    func transform(_ images: Tensor) -> Tensor {
+        let x = normalization.map { $0(images) } ?? images
+        return flatten ? x.reshape([x.shape[0], -1]) : x
+    }
+
+    /// A directory's test images (`t10k-*`, else `train-*`) with their labels when present.
+    func inputs(directory: String) throws -> PreparedInputs {
+        let data = try ImagePipeline.load(directory: directory, prefixes: ["t10k", "test", "train"])
+        guard Array(data.features.shape.dropFirst()) == imageShape else {
+            throw DataError.invalidFormat(file: directory, reason: "images are \(Array(data.features.shape.dropFirst())), the model was trained on \(imageShape)")
+        }
+        return PreparedInputs(features: transform(data.features), labels: data.labels,
+                              rowNames: (0..<data.features.shape[0]).map { String($0 + 1) })
+    }
+}
+
+/// Reads an IDX image run (MNIST layout): train and test sets from one directory, or the test set from
+/// `data.test`; validation held out from the training images.
+enum ImagePipeline {
+    static func prepare(_ config: RunConfig) throws -> PreparedData {
+        let d = config.data
+        let train = try load(directory: d.train, prefixes: ["train"])
+        let labelsOnly = train.labels.toArray(as: Int64.self).map { Int($0) }
+        let count = train.count
+        let test: TensorDataset?
+        var plan: SplitPlan
+        if let testDirectory = d.test ?? (hasFiles(d.train, prefix: "t10k") ? d.train : nil) {
+            test = try load(directory: testDirectory, prefixes: ["t10k", "test"])
+            plan = SplitPlan(count: count, labels: d.stratify ? labelsOnly : nil, testFraction: 0,
+                             validationFraction: d.validationSplit, seed: config.seed)
+        } else {
+            plan = SplitPlan(count: count, labels: d.stratify ? labelsOnly : nil, testFraction: d.testSplit,
+                             validationFraction: d.validationSplit, seed: config.seed)
+            test = nil
+        }
+        let trainPart = train.rows(plan.train)
+        let preprocessing = ImagePreprocessing(
+            normalization: d.normalize ? ImageNormalization.fit(trainPart.features) : nil,
+            flatten: config.model.kind == .mlp, imageShape: Array(train.features.shape.dropFirst()))
+        func transformed(_ data: TensorDataset) -> TensorDataset {
+            TensorDataset(features: preprocessing.transform(data.features), labels: data.labels)
+        }
+        let classCount = Int((train.labels.toArray(as: Int64.self).max() ?? 0) + 1)
+        var result = PreparedData(
+            train: transformed(trainPart),
+            validation: plan.validation.isEmpty ? nil : transformed(train.rows(plan.validation)),
+            test: (test ?? (plan.test.isEmpty ? nil : train.rows(plan.test))).map(transformed),
+            preprocessing: Preprocessing(format: .idx, task: .classification, classes: (0..<classCount).map(String.init)))
+        result.preprocessing.images = preprocessing
+        return result
+    }
+
+    static func hasFiles(_ directory: String, prefix: String) -> Bool {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.contains { $0.hasPrefix("\(prefix)-images") }
+    }
+
+    /// The images and labels of the first prefix with an images file in `directory` (labels may be absent
+    /// for prediction: they are then all zero and `labels` of the inputs is nil upstream).
+    static func load(directory: String, prefixes: [String]) throws -> TensorDataset {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DataError.unreadable(file: directory, reason: "not a directory of IDX files")
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for prefix in prefixes {
+            guard let images = names.sorted().first(where: { $0.hasPrefix("\(prefix)-images") }) else { continue }
+            let labelName = images.replacingOccurrences(of: "images", with: "labels").replacingOccurrences(of: "idx3", with: "idx1")
+            let path = { (name: String) in (directory as NSString).appendingPathComponent(name) }
+            return try IDXDataset.load(images: path(images), labels: path(labelName))
+        }
+        throw DataError.unreadable(file: directory, reason: "no \(prefixes.map { "\($0)-images-idx3-ubyte[.gz]" }.joined(separator: " or ")) in it")
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import TrainKit
+
+/// The fitted preprocessing of explicit ratings: the user and item id maps of the training rows (index 0 is
+/// kept for ids never seen in training), the rating range and how the file is read.
+public struct RatingsPreprocessing: Codable, Sendable {
+    public var read: TableReadOptions
+    public var userColumn: String
+    public var itemColumn: String
+    public var ratingColumn: String
+    public var users: IDMap
+    public var items: IDMap
+    public var globalMean: Double
+    public var minRating: Double
+    public var maxRating: Double
+
+    /// Features int64 `[N, 2]`: `1 + index` of each user and item (0 when unknown); ratings `[N]` when present.
+    func encode(_ table: DataTable) throws -> (features: Tensor, ratings: Tensor?, names: [String]) {
+        let u = try table.column(userColumn).asStrings()
+        let i = try table.column(itemColumn).asStrings()
+        var pairs = [Int64]()
+        pairs.reserveCapacity(2 * table.rowCount)
+        var names = [String]()
+        for row in 0..<table.rowCount {
+            guard let user = u[row], let item = i[row] else {
+                throw DataError.invalidFormat(file: table.source, reason: "data row \(row + 1) lacks a user or an item")
+            }
+            pairs.append(Int64(users.index(of: user).map { $0 + 1 } ?? 0))
+            pairs.append(Int64(items.index(of: item).map { $0 + 1 } ?? 0))
+            names.append("\(user) \(item)")
+        }
+        var ratings: Tensor? = nil
+        if let column = table[ratingColumn] {
+            guard let numbers = column.numbers else {
+                throw DataError.invalidFormat(file: table.source, reason: "rating column '\(ratingColumn)' is not numeric")
+            }
+            if let row = numbers.firstIndex(where: \.isNaN) {
+                throw DataError.invalidFormat(file: table.source, reason: "rating is missing in data row \(row + 1)")
+            }
+            ratings = Tensor(numbers.map { Float($0) }, shape: [numbers.count])
+        }
+        return (Tensor(pairs, shape: [table.rowCount, 2]), ratings, names)
+    }
+
+    func inputs(file: String) throws -> PreparedInputs {
+        let encoded = try encode(try read.read(file))
+        return PreparedInputs(features: encoded.features, labels: encoded.ratings, rowNames: encoded.names)
+    }
+}
+
+/// Reads a ratings run: random test and validation splits of the rows, id maps from the training rows.
+enum RatingsPipeline {
+    static func prepare(_ config: RunConfig) throws -> PreparedData {
+        let d = config.data
+        var read = try TableReadOptions(config: d, file: d.train)
+        let table = try read.read(d.train)
+        for (key, column) in [("data.user", d.user), ("data.item", d.item), ("data.rating", d.rating)] {
+            try ColumnCheck.require([column], key: key, in: table)
+        }
+        read.columnTypes = [d.user: .string, d.item: .string, d.rating: .numeric]
+        let plan = SplitPlan(count: table.rowCount, labels: nil, testFraction: d.test == nil ? d.testSplit : 0,
+                             validationFraction: d.validationSplit, seed: config.seed)
+        let trainTable = table.rows(plan.train)
+        var users = IDMap(), items = IDMap()
+        for id in try trainTable.column(d.user).asStrings() { if let id { _ = users.insert(id) } }
+        for id in try trainTable.column(d.item).asStrings() { if let id { _ = items.insert(id) } }
+        guard let ratings = try trainTable.column(d.rating).numbers, !ratings.isEmpty else {
+            throw DataError.invalidFormat(file: d.train, reason: "rating column '\(d.rating)' is not numeric")
+        }
+        let pre = RatingsPreprocessing(read: read, userColumn: d.user, itemColumn: d.item, ratingColumn: d.rating,
+                                       users: users, items: items,
+                                       globalMean: ratings.reduce(0, +) / Double(ratings.count),
+                                       minRating: ratings.min()!, maxRating: ratings.max()!)
+        func dataset(_ t: DataTable) throws -> TensorDataset {
+            let encoded = try pre.encode(t)
+            guard let labels = encoded.ratings else {
+                throw DataError.missingColumn(file: t.source, name: d.rating, available: t.columnNames)
+            }
+            return TensorDataset(features: encoded.features, labels: labels)
+        }
+        let testTable = try d.test.map { try read.read($0) } ?? (plan.test.isEmpty ? nil : table.rows(plan.test))
+        var result = PreparedData(train: try dataset(trainTable),
+                                  validation: plan.validation.isEmpty ? nil : try dataset(table.rows(plan.validation)),
+                                  test: try testTable.map(dataset),
+                                  preprocessing: Preprocessing(format: .ratings, task: .regression, classes: nil))
+        result.preprocessing.ratings = pre
+        return result
+    }
+}

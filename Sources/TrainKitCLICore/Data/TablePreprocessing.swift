@@ -1,0 +1,126 @@
+import Foundation
+import TrainKit
+
+/// The fitted preprocessing of a table (model kinds `mlp` and `tabular` on CSV data): which columns are
+/// inputs, which numeric columns count as categories, and the ``TabularEncoder`` (imputation, standardized
+/// numbers, one-hot or ordinal categories) fitted on the training rows.
+public struct TablePreprocessing: Codable, Sendable {
+    public var read: TableReadOptions
+    public var target: String
+    /// The input columns, in order.
+    public var inputColumns: [String]
+    /// Numeric columns read as categories.
+    public var categorical: [String]
+    public var encoder: TabularEncoder
+    /// Categories become ordinal codes for embeddings (`tabular`) instead of one-hot columns (`mlp`).
+    public var embedsCategories: Bool
+
+    /// The input columns of `table`, with the `categorical` numeric columns turned into strings.
+    func inputTable(_ table: DataTable) throws -> DataTable {
+        var selected = try table.selecting(inputColumns)
+        for (i, name) in selected.columnNames.enumerated() where categorical.contains(name) {
+            if case .numeric = selected.columns[i] { selected.columns[i] = .string(selected.columns[i].asStrings()) }
+        }
+        return selected
+    }
+
+    func features(_ table: DataTable) throws -> Tensor { try encoder.transform(try inputTable(table)) }
+
+    /// Class indices (int64 `[N]`) or float targets (`[N]`).
+    func labels(_ table: DataTable, classes: [String]?, task: TaskKind) throws -> Tensor {
+        let column = try table.column(target)
+        if task == .classification {
+            let values = column.asStrings()
+            if let row = values.firstIndex(where: { $0 == nil }) {
+                throw DataError.invalidFormat(file: table.source, reason: "target '\(target)' is missing in data row \(row + 1)")
+            }
+            return Tensor(try classIndices(values.map { $0! }, classes: classes, source: table.source, column: "target '\(target)'").labels)
+        }
+        guard let numbers = column.numbers else {
+            throw DataError.invalidFormat(file: table.source, reason: "target '\(target)' holds text, but the task is regression (set training.task: classification)")
+        }
+        if let row = numbers.firstIndex(where: \.isNaN) {
+            throw DataError.invalidFormat(file: table.source, reason: "target '\(target)' is missing in data row \(row + 1)")
+        }
+        return Tensor(numbers.map { Float($0) }, shape: [numbers.count])
+    }
+
+    func inputs(file: String, classes: [String]?, task: TaskKind, strictLabels: Bool) throws -> PreparedInputs {
+        let table = try read.read(file)
+        var labels: Tensor? = nil
+        if table[target] != nil {
+            do {
+                labels = try self.labels(table, classes: classes, task: task)
+            } catch where !strictLabels {
+                labels = nil
+            }
+        }
+        return PreparedInputs(features: try features(table), labels: labels,
+                              rowNames: (1...max(table.rowCount, 1)).prefix(table.rowCount).map(String.init))
+    }
+
+    /// Per encoded feature column: 0 for a number, `k` for a categorical code with `k` categories (`tabular`).
+    var columnCardinalities: [Int] {
+        encoder.steps.flatMap { step -> [Int] in
+            if let ordinal = step.ordinal { return [ordinal.categories.count] }
+            if let oneHot = step.oneHot { return Array(repeating: 0, count: oneHot.categories.count) }
+            return [0]
+        }
+    }
+}
+
+/// Reads a CSV run's data: fits the table preprocessing on the training rows and encodes every split.
+enum TablePipeline {
+    static func prepare(_ config: RunConfig) throws -> PreparedData {
+        let d = config.data
+        var read = try TableReadOptions(config: d, file: d.train)
+        let table = try read.read(d.train)
+        let target = d.target!
+        try ColumnCheck.require([target], key: "data.target", in: table)
+        try ColumnCheck.require(d.drop, key: "data.drop", in: table)
+        try ColumnCheck.require(d.categorical, key: "data.categorical", in: table)
+        try ColumnCheck.require(d.features ?? [], key: "data.features", in: table)
+        let targetColumn = try table.column(target)
+        let inputs = d.features ?? table.columnNames.filter { $0 != target && !d.drop.contains($0) }
+        guard !inputs.isEmpty else {
+            throw ConfigError.invalidValue(path: "data.features", reason: "no input columns are left", location: nil)
+        }
+        read.columnTypes = Dictionary(uniqueKeysWithValues: zip(table.columnNames, table.columns.map(\.type)))
+        let task = config.training.task ?? (targetColumn.type == .string ? .classification : .regression)
+
+        var classes: [String]? = nil
+        var classLabels: [Int]? = nil
+        if task == .classification {
+            let values = targetColumn.asStrings()
+            if let row = values.firstIndex(where: { $0 == nil }) {
+                throw DataError.invalidFormat(file: d.train, reason: "target '\(target)' is missing in data row \(row + 1)")
+            }
+            let found = try classIndices(values.map { $0! }, classes: nil, source: d.train, column: "target '\(target)'")
+            classes = found.classes
+            classLabels = found.labels
+            guard found.classes.count >= 2 else {
+                throw DataError.invalidFormat(file: d.train, reason: "target '\(target)' has a single class (\(found.classes.first ?? "")); classification needs two or more")
+            }
+        }
+        let plan = SplitPlan(count: table.rowCount, labels: d.stratify ? classLabels : nil,
+                             testFraction: d.test == nil ? d.testSplit : 0,
+                             validationFraction: d.validationSplit, seed: config.seed)
+        let trainTable = table.rows(plan.train)
+        var preprocessing = TablePreprocessing(read: read, target: target, inputColumns: inputs,
+                                               categorical: d.categorical, encoder: TabularEncoder(steps: []),
+                                               embedsCategories: config.model.kind == .tabular)
+        preprocessing.encoder = TabularEncoder.fit(try preprocessing.inputTable(trainTable),
+                                                   categorical: preprocessing.embedsCategories ? .ordinal : .oneHot)
+        func dataset(_ t: DataTable) throws -> TensorDataset {
+            TensorDataset(features: try preprocessing.features(t),
+                          labels: try preprocessing.labels(t, classes: classes, task: task))
+        }
+        let testTable = try d.test.map { try read.read($0) } ?? (plan.test.isEmpty ? nil : table.rows(plan.test))
+        var result = PreparedData(train: try dataset(trainTable),
+                                  validation: plan.validation.isEmpty ? nil : try dataset(table.rows(plan.validation)),
+                                  test: try testTable.map(dataset),
+                                  preprocessing: Preprocessing(format: .csv, task: task, classes: classes))
+        result.preprocessing.table = preprocessing
+        return result
+    }
+}

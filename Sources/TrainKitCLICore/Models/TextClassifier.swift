@@ -1,0 +1,16 @@
+import TrainKit
+
+/// Text classification by mean-pooled word embeddings and an MLP (fastText-style):
+/// `logits = head(EmbeddingBag(ids))`. Shapes: int64 ids `[B, L]` → `[B, classes]`.
+public final class TextClassifier: Layer {
+    public let moduleState = ModuleState()
+    public let embedding: EmbeddingBag
+    public let head: Sequential
+
+    public init(vocabularySize: Int, embeddingDim: Int, head: (Int) -> Sequential) {
+        embedding = EmbeddingBag(vocabularySize, embeddingDim)
+        self.head = head(embeddingDim)
+    }
+
+    public func callAsFunction(_ ids: Tensor) -> Tensor { head(embedding(ids)) }
+}

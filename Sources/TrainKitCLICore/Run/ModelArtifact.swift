@@ -1,0 +1,108 @@
+import Foundation
+import TrainKit
+
+/// `model.json`: everything besides the weights that `evaluate`, `predict` and `info` need — the
+/// architecture, the fitted preprocessing, the class names and the final metrics — beside
+/// `weights.safetensors` (readable by PyTorch's `safetensors`).
+public struct ModelArtifact: Codable, Sendable {
+    public static let currentFormat = 1
+    public var format = ModelArtifact.currentFormat
+    public var createdBy = "trainkit"
+    public var spec: ModelSpec
+    public var preprocessing: Preprocessing
+    /// Class names (classification), output `i` is `labels[i]`.
+    public var labels: [String]?
+    public var metrics: [String: Double]
+    public var parameterCount: Int
+    /// Parameter and buffer names with their shapes, in model order.
+    public var tensors: [TensorEntry]
+    /// The weights file, relative to model.json.
+    public var weights = "weights.safetensors"
+    public var config: RunConfig?
+
+    public struct TensorEntry: Codable, Sendable, Equatable {
+        public var name: String
+        public var shape: [Int]
+    }
+
+    init(spec: ModelSpec, preprocessing: Preprocessing, model: any Layer, metrics: [String: Double], config: RunConfig) {
+        self.spec = spec
+        self.preprocessing = preprocessing
+        self.labels = preprocessing.classes
+        self.metrics = metrics
+        self.parameterCount = model.parameterCount
+        let state = model.stateDict()
+        self.tensors = model.stateDictKeys.map { TensorEntry(name: $0, shape: state[$0]?.shape ?? []) }
+        self.config = config
+    }
+
+    // MARK: - Files
+
+    /// Writes `model.json` and the weights into `directory` (each file replaced atomically).
+    func write(model: any Layer, to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try model.save(to: directory.appendingPathComponent(weights).path, metadata: ["format": "pt"])
+        try AtomicFile.write(try JSONCoding.encode(self), to: directory.appendingPathComponent("model.json"))
+    }
+
+    /// The model.json of a run directory, a model directory, a model.json file or a weights file beside one.
+    public static func locate(_ path: String) throws -> URL {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ConfigError.usage("\(path): no such run directory or model file")
+        }
+        let url = URL(fileURLWithPath: path)
+        let candidates: [URL]
+        if isDirectory.boolValue {
+            candidates = [url.appendingPathComponent("model/model.json"), url.appendingPathComponent("model.json")]
+        } else if url.pathExtension == "json" {
+            candidates = [url]
+        } else {
+            candidates = [url.deletingLastPathComponent().appendingPathComponent("model.json")]
+        }
+        guard let found = candidates.first(where: { fm.fileExists(atPath: $0.path) }) else {
+            throw ConfigError.usage("\(path): no model.json found (looked for \(candidates.map(\.path).joined(separator: ", "))); is training finished?")
+        }
+        return found
+    }
+
+    /// Reads model.json and builds the model with its weights.
+    public static func load(_ path: String) throws -> (artifact: ModelArtifact, model: any Layer, url: URL) {
+        let url = try locate(path)
+        let artifact: ModelArtifact
+        do {
+            artifact = try JSONCoding.decode(ModelArtifact.self, from: try Data(contentsOf: url))
+        } catch {
+            throw TrainingFailure("\(url.path): not a TrainKit model.json (\(error))")
+        }
+        guard artifact.format == currentFormat else {
+            throw TrainingFailure("\(url.path): model format \(artifact.format), this trainkit reads \(currentFormat)")
+        }
+        let model = ModelFactory.build(artifact.spec)
+        let weights = url.deletingLastPathComponent().appendingPathComponent(artifact.weights)
+        do {
+            try model.load(from: weights.path)
+        } catch {
+            throw TrainingFailure("\(weights.path): cannot load the weights: \(error)")
+        }
+        model.isTraining = false
+        return (artifact, model, url)
+    }
+}
+
+/// JSON with sorted keys, pretty printed, and NaN / infinities written as strings.
+enum JSONCoding {
+    static func encode<T: Encodable>(_ value: T, pretty: Bool = true) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try encoder.encode(value)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try decoder.decode(type, from: data)
+    }
+}

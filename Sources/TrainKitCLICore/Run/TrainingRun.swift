@@ -1,0 +1,122 @@
+import Foundation
+import TrainKit
+
+/// One `trainkit train`: prepares the data, builds the model, trains with checkpoints, evaluates on the
+/// validation and test sets and writes the run directory:
+///
+/// ```
+/// RUN_DIR/config.yaml            the resolved config
+/// RUN_DIR/metrics.jsonl, .csv    one line per epoch
+/// RUN_DIR/metrics.json           the final metrics
+/// RUN_DIR/report.md              the report
+/// RUN_DIR/checkpoints/           resumable checkpoints (`--resume RUN_DIR`)
+/// RUN_DIR/best/model.safetensors the weights of the best validation loss
+/// RUN_DIR/model/                 weights.safetensors + model.json (what evaluate / predict read)
+/// ```
+struct TrainingRun {
+    let config: RunConfig
+    let resume: Bool
+    let io: CommandIO
+
+    struct Result {
+        var runDirectory: URL
+        var metrics: [String: Double]
+        var artifact: ModelArtifact
+        var epochs: Int
+    }
+
+    func run() throws -> Result {
+        let started = Date()
+        let runDirectory = URL(fileURLWithPath: config.output)
+        try prepareDirectory(runDirectory)
+        io.progress("reading \(config.data.format.rawValue) data from \(config.data.train)")
+        let data = try PreparedData.prepare(config)
+        let task = data.preprocessing.task
+        io.progress("\(task.rawValue): \(data.summary)")
+
+        Random.seed(config.seed)
+        let spec = ModelSpec(config: config, data: data)
+        let baseline = spec.kind == .recommender ? BiasBaseline.tuned(train: data.train, validation: data.validation) : nil
+        let model: any Layer
+        if let baseline {  // start from the fitted bias baseline; the factors learn what it misses
+            model = MatrixFactorization(users: spec.userCount ?? 1, items: spec.itemCount ?? 1, factors: spec.embeddingDim ?? 16,
+                                        globalMean: baseline.mean, userBias: baseline.userTable(count: spec.userCount ?? 1),
+                                        itemBias: baseline.itemTable(count: spec.itemCount ?? 1))
+        } else {
+            model = ModelFactory.build(spec)
+        }
+        io.progress("model \(spec.kind.rawValue): \(model.parameterCount) parameters")
+
+        let t = config.training
+        let stepsPerEpoch = (data.train.count + t.batchSize - 1) / t.batchSize
+        let trainer = Trainer(model: model, loss: TrainingSetup.loss(t, task: task),
+                              optimizer: TrainingSetup.optimizer(t.optimizer, parameters: model.trainableParameters),
+                              metrics: Evaluation.metricKinds(task, kind: spec.kind),
+                              callbacks: TrainingSetup.callbacks(config, runDirectory: runDirectory,
+                                                                 hasValidation: data.validation != nil,
+                                                                 stepsPerEpoch: stepsPerEpoch),
+                              seed: config.seed, progress: TrainingSetup.progress(t.progress))
+        trainer.gradientClipNorm = t.gradientClip
+        let history: History
+        do {
+            history = try trainer.fit(data.train, validation: data.validation, epochs: t.epochs, batchSize: t.batchSize,
+                                      resumeFrom: resume ? runDirectory : nil)
+        } catch let error as TrainingError {
+            if case .labelMismatch = error {
+                throw ConfigError.invalidValue(path: "training.loss", reason: error.description, location: nil)
+            }
+            throw error
+        }
+        let trainSeconds = Date().timeIntervalSince(started)
+
+        var metrics: [String: Double] = [:]
+        if let last = history.last?["loss"] { metrics["train_loss"] = last }
+        metrics["epochs"] = Double(history.epochs.count)
+        metrics["train_seconds"] = trainSeconds
+        for (name, part) in [("val", data.validation), ("test", data.test)] {
+            guard let part, part.count > 0 else { continue }
+            for (key, value) in Evaluation.evaluate(model, on: part, task: task, kind: spec.kind, lossName: t.loss) {
+                metrics["\(name)_\(key)"] = value
+            }
+        }
+        if let baseline {
+            if let v = data.validation, v.count > 0 { metrics["val_baseline_rmse"] = baseline.rmse(v) }
+            if let test = data.test, test.count > 0 { metrics["test_baseline_rmse"] = baseline.rmse(test) }
+            metrics["baseline_lambda"] = baseline.lambda
+        }
+        for (key, value) in metrics where !value.isFinite && key.hasSuffix("loss") {
+            throw TrainingError.nonFinite(epoch: history.epochs.count - 1, batch: 0, what: key, value: value)
+        }
+
+        let artifact = ModelArtifact(spec: spec, preprocessing: data.preprocessing, model: model, metrics: metrics,
+                                     config: config)
+        try artifact.write(model: model, to: runDirectory.appendingPathComponent("model"))
+        try AtomicFile.write(try JSONCoding.encode(metrics), to: runDirectory.appendingPathComponent("metrics.json"))
+        let report = RunReport(config: config, artifact: artifact, history: history, data: data)
+        try AtomicFile.write(Data(report.markdown.utf8), to: runDirectory.appendingPathComponent("report.md"))
+        return Result(runDirectory: runDirectory, metrics: metrics, artifact: artifact, epochs: history.epochs.count)
+    }
+
+    /// Creates the run directory and writes the resolved config; a fresh run clears what an earlier run left
+    /// (checkpoints, logs, model), a resumed one keeps it.
+    private func prepareDirectory(_ directory: URL) throws {
+        let fm = FileManager.default
+        if resume {
+            let checkpoints = directory.appendingPathComponent("checkpoints")
+            guard fm.fileExists(atPath: checkpoints.path) else {
+                throw ConfigError.usage("--resume \(directory.path): no checkpoints/ in it to resume from")
+            }
+            let saved = directory.appendingPathComponent("config.yaml")
+            if let text = try? String(contentsOf: saved, encoding: .utf8), text != (try? config.yamlText()) {
+                io.progress("warning: the config differs from the one the run started with (\(saved.path)); resuming with the new one")
+            }
+        } else {
+            for name in ["checkpoints", "best", "model", "metrics.jsonl", "metrics.csv", "metrics.json", "report.md"] {
+                let url = directory.appendingPathComponent(name)
+                if fm.fileExists(atPath: url.path) { try fm.removeItem(at: url) }
+            }
+        }
+        try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        try AtomicFile.write(Data(try config.yamlText().utf8), to: directory.appendingPathComponent("config.yaml"))
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import TrainKitCLICore
+
+/// What one `trainkit` invocation through the library entry point returned.
+struct CLIResult {
+    var status: Int32
+    var output: String
+    var diagnostics: String
+}
+
+/// Collects a command's two streams (commands may write from any thread).
+final class Capture: @unchecked Sendable {
+    private let lock = NSLock()
+    private var out = "", err = ""
+    func output(_ s: String) { lock.withLock { out += s + "\n" } }
+    func diagnostics(_ s: String) { lock.withLock { err += s + "\n" } }
+    var texts: (String, String) { lock.withLock { (out, err) } }
+}
+
+/// Runs `trainkit ARGUMENTS` in this process and captures its exit status and output.
+func trainkit(_ arguments: [String]) -> CLIResult {
+    let capture = Capture()
+    let io = CommandIO(output: { capture.output($0) }, diagnostics: { capture.diagnostics($0) })
+    let status = TrainKitCLI.run(arguments: arguments, io: io)
+    let (out, err) = capture.texts
+    return CLIResult(status: status, output: out, diagnostics: err)
+}
+
+/// The repository root (for the bundled examples).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+let bundledWine = repositoryRoot.appendingPathComponent("Examples/configs/data/wine-quality/winequality-red.csv").path
+
+/// A fresh empty directory under the temporary directory.
+func temporaryDirectory(_ name: String = #function) throws -> URL {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("trainkit-cli-tests-\(name.filter { $0.isLetter })-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// Writes `text` to `name` in `directory` and returns its path.
+@discardableResult
+func write(_ text: String, to name: String, in directory: URL) throws -> String {
+    let url = directory.appendingPathComponent(name)
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return url.path
+}
+
+/// A small config for the bundled wine data (absolute data path), as YAML text.
+func wineConfig(task: String = "classification", epochs: Int = 3, output: URL, extra: String = "") -> String {
+    """
+    seed: 0
+    data:
+      train: \(bundledWine)
+      target: quality
+      test_split: 0.2
+      validation_split: 0.1
+    model:
+      kind: mlp
+      hidden: [32]
+    training:
+      task: \(task)
+      epochs: \(epochs)
+      batch_size: 32
+      optimizer: {name: adam, lr: 0.003}
+      progress: silent
+    output: \(output.path)
+    \(extra)
+    """
+}
+
+/// Parses one JSON object.
+func jsonObject(_ text: String) throws -> [String: Any] {
+    let data = Data(text.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+    return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+}
