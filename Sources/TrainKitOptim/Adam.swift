@@ -23,7 +23,7 @@ import TrainKitCore
 /// ```swift
 /// let optimizer = Optimizer(Adam(lr: 1e-3), parameters: parameters)
 /// ```
-public struct Adam: UpdateRule {
+public struct Adam: AdamStepRule {
     /// The rule's name in state dicts.
     public static let name = "adam"
     /// Learning rate γ.
@@ -59,28 +59,6 @@ public struct Adam: UpdateRule {
         set { (beta1, beta2) = newValue }
     }
 
-    public var scheduledMomentum: Double? {
-        get { beta1 }
-        set { if let newValue { beta1 = newValue } }
-    }
-
-    public func update(
-        _ value: UnsafeBufferPointer<Float>, into newValue: UnsafeMutableBufferPointer<Float>,
-        gradient: UnsafeBufferPointer<Float>,
-        state: inout ParameterState
-    ) {
-        AdamKernel(
-            lr: lr, beta1: beta1, beta2: beta2, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
-            decoupled: false
-        ).update(value, into: newValue, gradient: gradient, state: &state)
-    }
-}
-
-/// Checks the hyperparameters of the Adam family (PyTorch raises ValueError for these).
-func validateAdamFamily(_ name: String, lr: Double, betas: (Double, Double), eps: Double, weightDecay: Double) {
-    precondition(lr >= 0, "\(name): invalid lr \(lr)")
-    precondition(eps >= 0, "\(name): invalid eps \(eps)")
-    precondition(betas.0 >= 0 && betas.0 < 1, "\(name): invalid beta1 \(betas.0)")
-    precondition(betas.1 >= 0 && betas.1 < 1, "\(name): invalid beta2 \(betas.1)")
-    precondition(weightDecay >= 0, "\(name): invalid weightDecay \(weightDecay)")
+    /// Coupled (L2) decay. The step is `AdamStepRule.update` (AdamStep.swift), shared with `AdamW`.
+    var decoupledWeightDecay: Bool { false }
 }

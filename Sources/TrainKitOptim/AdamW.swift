@@ -23,7 +23,7 @@ import TrainKitCore
 /// ```swift
 /// let optimizer = Optimizer(AdamW(lr: 3e-4, weightDecay: 0.1), parameters: parameters)
 /// ```
-public struct AdamW: UpdateRule {
+public struct AdamW: AdamStepRule {
     /// The rule's name in state dicts.
     public static let name = "adamw"
     /// Learning rate γ.
@@ -59,19 +59,6 @@ public struct AdamW: UpdateRule {
         set { (beta1, beta2) = newValue }
     }
 
-    public var scheduledMomentum: Double? {
-        get { beta1 }
-        set { if let newValue { beta1 = newValue } }
-    }
-
-    public func update(
-        _ value: UnsafeBufferPointer<Float>, into newValue: UnsafeMutableBufferPointer<Float>,
-        gradient: UnsafeBufferPointer<Float>,
-        state: inout ParameterState
-    ) {
-        AdamKernel(
-            lr: lr, beta1: beta1, beta2: beta2, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
-            decoupled: true
-        ).update(value, into: newValue, gradient: gradient, state: &state)
-    }
+    /// Decoupled decay. The step is `AdamStepRule.update` (AdamStep.swift), shared with `Adam`.
+    var decoupledWeightDecay: Bool { true }
 }

@@ -21,7 +21,7 @@ import TrainKitCore
 /// ```swift
 /// let optimizer = Optimizer(Adamax(lr: 2e-3), parameters: parameters)
 /// ```
-public struct Adamax: UpdateRule {
+public struct Adamax: AdamFamilyRule {
     /// The rule's name in state dicts.
     public static let name = "adamax"
     /// Learning rate γ.
@@ -54,49 +54,23 @@ public struct Adamax: UpdateRule {
         set { (beta1, beta2) = newValue }
     }
 
-    public var scheduledMomentum: Double? {
-        get { beta1 }
-        set { if let newValue { beta1 = newValue } }
-    }
+    /// Coupled (L2) decay.
+    var decoupledWeightDecay: Bool { false }
 
     public func update(
         _ value: UnsafeBufferPointer<Float>, into newValue: UnsafeMutableBufferPointer<Float>,
         gradient: UnsafeBufferPointer<Float>,
         state: inout ParameterState
     ) {
-        let n = value.count
-        state.step += 1
-        var m = state.take("exp_avg", count: n)
-        var u = state.take("exp_inf", count: n)
-        let decay = weightDecay != 0
-        let wd = Float(weightDecay)
-        let w1 = Float(1 - beta1)
-        let small = isSmallLerpWeight(w1)
-        let b2 = Float(beta2)
-        let epsilon = Float(eps)
-        let negCLR = Float(-(lr / (1 - pow(beta1, Double(state.step)))))
-        let p = value.baseAddress!
-        let out = newValue.baseAddress!
-        let g = gradient.baseAddress!
-        m.withUnsafeMutableBufferPointer { mBuffer in
-            u.withUnsafeMutableBufferPointer { uBuffer in
-                let m = mBuffer.baseAddress!
-                let u = uBuffer.baseAddress!
-                FusedLoop.forEachChunk(n) { range in
-                    FusedLoop.vectors(range) { i, limit in
-                        let pi = load(p, i, limit)
-                        var gi = load(g, i, limit)
-                        if decay { gi = gi + wd * pi }
-                        let mi = lerp(load(m, i, limit), gi, w1, small: small)
-                        let ui = nanMaximum(load(u, i, limit) * b2, absolute(gi) + epsilon)
-                        store(mi, m, i, limit)
-                        store(ui, u, i, limit)
-                        store(pi + negCLR * mi / ui, out, i, limit)
-                    }
-                }
+        AdamMoments(self).step(value, into: newValue, gradient: gradient, state: &state, secondMoment: "exp_inf") {
+            k, t, _ in
+            let negCLR = Float(-(lr / (1 - pow(beta1, t))))
+            let out = k.out
+            @inline(__always) func vector(_ i: Int, _ limit: Int) {
+                let (pi, _, mi, ui) = k.infinityNormMoments(i, limit)
+                store(pi + negCLR * mi / ui, out, i, limit)
             }
+            FusedLoop.forEachChunk(k.count) { range in FusedLoop.vectors(range, vector) }
         }
-        state.buffers["exp_avg"] = m
-        state.buffers["exp_inf"] = u
     }
 }

@@ -10,12 +10,17 @@ import CTrainKitKernels
 /// pool, and each chunk runs in 4-lane vectors (`Float4`) with a partial vector at its end. Lane arithmetic is
 /// IEEE float32, identical to the scalar operations (no fused multiply-add), so the result depends neither on
 /// the split nor on the vector width. Kernels write `forEachChunk(n) { range in vectors(range) { i, limit in ... } }`
-/// with both closures literal, so the vector body is inlined into the chunk loop.
+/// with both closures literal (or `vectors(range, vector)` with an `@inline(__always)` local function), so the
+/// vector body is inlined into the chunk loop.
 enum FusedLoop {
     /// Below this many elements a step runs on the calling thread.
     static let grain = 1 << 16
 
     /// Calls `body` on disjoint ranges covering `0..<count`, possibly in parallel.
+    ///
+    /// Never inlined: the chunk closure then compiles once, the same loop for the serial and the parallel path
+    /// (an inlined serial copy was at times optimized worse, e.g. a helper left out of line).
+    @inline(never)
     static func forEachChunk(_ count: Int, _ body: (Range<Int>) -> Void) {
         if count <= grain {
             body(0..<count)

@@ -25,7 +25,7 @@ import TrainKitCore
 /// ```swift
 /// let optimizer = Optimizer(NAdam(lr: 2e-3), parameters: parameters)
 /// ```
-public struct NAdam: UpdateRule {
+public struct NAdam: AdamFamilyRule {
     /// The rule's name in state dicts.
     public static let name = "nadam"
     /// Learning rate γ.
@@ -65,68 +65,30 @@ public struct NAdam: UpdateRule {
         set { (beta1, beta2) = newValue }
     }
 
-    public var scheduledMomentum: Double? {
-        get { beta1 }
-        set { if let newValue { beta1 = newValue } }
-    }
-
     public func update(
         _ value: UnsafeBufferPointer<Float>, into newValue: UnsafeMutableBufferPointer<Float>,
         gradient: UnsafeBufferPointer<Float>,
         state: inout ParameterState
     ) {
-        let n = value.count
-        state.step += 1
-        let t = Double(state.step)
-        var m = state.take("exp_avg", count: n)
-        var v = state.take("exp_avg_sq", count: n)
-
-        let biasCorrection2 = 1 - pow(beta2, t)
-        let mu = beta1 * (1.0 - 0.5 * pow(0.96, t * momentumDecay))
-        let muNext = beta1 * (1.0 - 0.5 * pow(0.96, (t + 1) * momentumDecay))
-        // PyTorch keeps mu_product as a float32 tensor: each product is rounded to float32.
-        let muProduct = Double(Float(state.scalars["mu_product"] ?? 1) * Float(mu))
-        state.scalars["mu_product"] = muProduct
-        let muProductNext = muProduct * muNext
-        let c1 = Float(-lr * (1.0 - mu) / (1.0 - muProduct))
-        let c2 = Float((-lr * muNext) / (1.0 - muProductNext))
-
-        let coupled = weightDecay != 0 && !decoupledWeightDecay
-        let decays = weightDecay != 0 && decoupledWeightDecay
-        let wd = Float(weightDecay)
-        let shrink = Float(1 - lr * weightDecay)
-        let w1 = Float(1 - beta1)
-        let small = isSmallLerpWeight(w1)
-        let b2 = Float(beta2)
-        let w2 = Float(1 - beta2)
-        let correction2 = Float(biasCorrection2)
-        let epsilon = Float(eps)
-        let p = value.baseAddress!
-        let out = newValue.baseAddress!
-        let g = gradient.baseAddress!
-        m.withUnsafeMutableBufferPointer { mBuffer in
-            v.withUnsafeMutableBufferPointer { vBuffer in
-                let m = mBuffer.baseAddress!
-                let v = vBuffer.baseAddress!
-                FusedLoop.forEachChunk(n) { range in
-                    FusedLoop.vectors(range) { i, limit in
-                        var pi = load(p, i, limit)
-                        if decays { pi = pi * shrink }
-                        var gi = load(g, i, limit)
-                        if coupled { gi = gi + wd * pi }
-                        let mi = lerp(load(m, i, limit), gi, w1, small: small)
-                        var vi = load(v, i, limit) * b2
-                        vi = vi + w2 * gi * gi
-                        store(mi, m, i, limit)
-                        store(vi, v, i, limit)
-                        let denom = squareRoot(vi / correction2) + epsilon
-                        pi = pi + c1 * gi / denom
-                        store(pi + c2 * mi / denom, out, i, limit)
-                    }
-                }
+        AdamMoments(self).step(value, into: newValue, gradient: gradient, state: &state) { k, t, state in
+            let biasCorrection2 = 1 - pow(beta2, t)
+            let mu = beta1 * (1.0 - 0.5 * pow(0.96, t * momentumDecay))
+            let muNext = beta1 * (1.0 - 0.5 * pow(0.96, (t + 1) * momentumDecay))
+            // PyTorch keeps mu_product as a float32 tensor: each product is rounded to float32.
+            let muProduct = Double(Float(state.scalars["mu_product"] ?? 1) * Float(mu))
+            state.scalars["mu_product"] = muProduct
+            let muProductNext = muProduct * muNext
+            let c1 = Float(-lr * (1.0 - mu) / (1.0 - muProduct))
+            let c2 = Float((-lr * muNext) / (1.0 - muProductNext))
+            let correction2 = Float(biasCorrection2)
+            let (out, epsilon) = (k.out, k.epsilon)
+            @inline(__always) func vector(_ i: Int, _ limit: Int) {
+                var (pi, gi, mi, vi) = k.moments(i, limit)
+                let denom = squareRoot(vi / correction2) + epsilon
+                pi = pi + c1 * gi / denom
+                store(pi + c2 * mi / denom, out, i, limit)
             }
+            FusedLoop.forEachChunk(k.count) { range in FusedLoop.vectors(range, vector) }
         }
-        state.buffers["exp_avg"] = m
-        state.buffers["exp_avg_sq"] = v
     }
 }

@@ -24,7 +24,7 @@ import TrainKitCore
 /// ```swift
 /// let optimizer = Optimizer(RAdam(lr: 1e-3), parameters: parameters)
 /// ```
-public struct RAdam: UpdateRule {
+public struct RAdam: AdamFamilyRule {
     /// The rule's name in state dicts.
     public static let name = "radam"
     /// Learning rate γ.
@@ -60,73 +60,36 @@ public struct RAdam: UpdateRule {
         set { (beta1, beta2) = newValue }
     }
 
-    public var scheduledMomentum: Double? {
-        get { beta1 }
-        set { if let newValue { beta1 = newValue } }
-    }
-
     public func update(
         _ value: UnsafeBufferPointer<Float>, into newValue: UnsafeMutableBufferPointer<Float>,
         gradient: UnsafeBufferPointer<Float>,
         state: inout ParameterState
     ) {
-        let n = value.count
-        state.step += 1
-        let t = Double(state.step)
-        var m = state.take("exp_avg", count: n)
-        var v = state.take("exp_avg_sq", count: n)
-
-        let biasCorrection1 = 1 - pow(beta1, t)
-        let biasCorrection2 = 1 - pow(beta2, t)
-        let rhoInfinity = 2 / (1 - beta2) - 1
-        let rho = rhoInfinity - 2 * t * pow(beta2, t) / biasCorrection2
-        let rectified = rho > 5.0
-        let rect =
-            rectified
-            ? pow((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho), 0.5) : 1
-        let coupled = weightDecay != 0 && !decoupledWeightDecay
-        let decays = weightDecay != 0 && decoupledWeightDecay
-        let wd = Float(weightDecay)
-        let shrink = Float(1 - lr * weightDecay)
-        let w1 = Float(1 - beta1)
-        let small = isSmallLerpWeight(w1)
-        let b2 = Float(beta2)
-        let w2 = Float(1 - beta2)
-        let correction1 = Float(biasCorrection1)
-        let correction2Sqrt = Float(pow(biasCorrection2, 0.5))
-        let learningRate = Float(lr)
-        let rectification = Float(rect)
-        let epsilon = Float(eps)
-        let p = value.baseAddress!
-        let out = newValue.baseAddress!
-        let g = gradient.baseAddress!
-        m.withUnsafeMutableBufferPointer { mBuffer in
-            v.withUnsafeMutableBufferPointer { vBuffer in
-                let m = mBuffer.baseAddress!
-                let v = vBuffer.baseAddress!
-                FusedLoop.forEachChunk(n) { range in
-                    FusedLoop.vectors(range) { i, limit in
-                        var pi = load(p, i, limit)
-                        if decays { pi = pi * shrink }
-                        var gi = load(g, i, limit)
-                        if coupled { gi = gi + wd * pi }
-                        let mi = lerp(load(m, i, limit), gi, w1, small: small)
-                        var vi = load(v, i, limit) * b2
-                        vi = vi + w2 * gi * gi
-                        store(mi, m, i, limit)
-                        store(vi, v, i, limit)
-                        var update = mi / correction1 * learningRate
-                        if rectified {
-                            // PyTorch: scalar / tensor is reciprocal(tensor) * scalar.
-                            let adaptive = 1 / (squareRoot(vi) + epsilon) * correction2Sqrt
-                            update = update * adaptive * rectification
-                        }
-                        store(pi - update, out, i, limit)
-                    }
+        AdamMoments(self).step(value, into: newValue, gradient: gradient, state: &state) { k, t, _ in
+            let biasCorrection1 = 1 - pow(beta1, t)
+            let biasCorrection2 = 1 - pow(beta2, t)
+            let rhoInfinity = 2 / (1 - beta2) - 1
+            let rho = rhoInfinity - 2 * t * pow(beta2, t) / biasCorrection2
+            let rectified = rho > 5.0
+            let rect =
+                rectified
+                ? pow((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho), 0.5) : 1
+            let correction1 = Float(biasCorrection1)
+            let correction2Sqrt = Float(pow(biasCorrection2, 0.5))
+            let learningRate = Float(lr)
+            let rectification = Float(rect)
+            let (out, epsilon) = (k.out, k.epsilon)
+            @inline(__always) func vector(_ i: Int, _ limit: Int) {
+                let (pi, _, mi, vi) = k.moments(i, limit)
+                var update = mi / correction1 * learningRate
+                if rectified {
+                    // PyTorch: scalar / tensor is reciprocal(tensor) * scalar.
+                    let adaptive = 1 / (squareRoot(vi) + epsilon) * correction2Sqrt
+                    update = update * adaptive * rectification
                 }
+                store(pi - update, out, i, limit)
             }
+            FusedLoop.forEachChunk(k.count) { range in FusedLoop.vectors(range, vector) }
         }
-        state.buffers["exp_avg"] = m
-        state.buffers["exp_avg_sq"] = v
     }
 }

@@ -24,7 +24,7 @@ import TrainKitCore
 /// ```swift
 /// let optimizer = Optimizer(RMSprop(lr: 1e-3, momentum: 0.9, centered: true), parameters: parameters)
 /// ```
-public struct RMSprop: UpdateRule {
+public struct RMSprop: MomentumCyclingRule {
     /// The rule's name in state dicts.
     public static let name = "rmsprop"
     /// Learning rate γ.
@@ -59,10 +59,7 @@ public struct RMSprop: UpdateRule {
         self.centered = centered
     }
 
-    public var scheduledMomentum: Double? {
-        get { momentum }
-        set { if let newValue { momentum = newValue } }
-    }
+    static var cycledMomentum: WritableKeyPath<RMSprop, Double> { \.momentum }
 
     public func update(
         _ value: UnsafeBufferPointer<Float>, into newValue: UnsafeMutableBufferPointer<Float>,

@@ -22,7 +22,7 @@ import TrainKitCore
 /// ```swift
 /// let optimizer = Optimizer(SGD(lr: 0.1, momentum: 0.9), parameters: model.parameters.map(\.parameter))
 /// ```
-public struct SGD: UpdateRule {
+public struct SGD: MomentumCyclingRule {
     /// The rule's name in state dicts.
     public static let name = "sgd"
     /// Learning rate γ.
@@ -55,10 +55,7 @@ public struct SGD: UpdateRule {
         self.nesterov = nesterov
     }
 
-    public var scheduledMomentum: Double? {
-        get { momentum }
-        set { if let newValue { momentum = newValue } }
-    }
+    static var cycledMomentum: WritableKeyPath<SGD, Double> { \.momentum }
 
     public func update(
         _ value: UnsafeBufferPointer<Float>, into newValue: UnsafeMutableBufferPointer<Float>,

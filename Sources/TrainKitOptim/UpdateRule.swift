@@ -66,6 +66,20 @@ extension UpdateRule {
     }
 }
 
+/// A rule whose `scheduledMomentum` is one of its hyperparameters: SGD's and RMSprop's `momentum`, β1 of the Adam
+/// family.
+protocol MomentumCyclingRule: UpdateRule {
+    /// The hyperparameter that `scheduledMomentum` reads and writes.
+    static var cycledMomentum: WritableKeyPath<Self, Double> { get }
+}
+
+extension MomentumCyclingRule {
+    public var scheduledMomentum: Double? {
+        get { self[keyPath: Self.cycledMomentum] }
+        set { if let newValue { self[keyPath: Self.cycledMomentum] = newValue } }
+    }
+}
+
 /// The state an `UpdateRule` keeps for one parameter (PyTorch's `optimizer.state[p]`): the step count,
 /// float32 buffers shaped like the parameter (row-major), and a few scalars.
 ///

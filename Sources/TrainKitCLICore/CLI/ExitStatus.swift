@@ -17,8 +17,9 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// | error | status |
     /// |---|---|
     /// | ``ConfigError``, argument-parsing errors, `TrainingError.invalidArgument` / `.labelMismatch` | 2 |
+    /// | `SelectionError.invalidArgument` / `.invalidSpace` (a fold count, a search spec) | 2 |
     /// | `DataError` | 3 |
-    /// | `TrainingError.nonFinite` / `.checkpoint`, ``TrainingFailure``, anything else | 1 |
+    /// | `TrainingError.nonFinite` / `.checkpoint`, ``TrainingFailure``, `SelectionError.journal`, anything else | 1 |
     public static func forError(_ error: any Error) -> ExitStatus {
         switch error {
         case is ConfigError: return .usage
@@ -28,6 +29,9 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
             case .invalidArgument, .labelMismatch: return .usage
             case .nonFinite, .checkpoint: return .trainingFailure
             }
+        case let selection as SelectionError:
+            if case .journal = selection { return .trainingFailure }
+            return .usage
         case is TrainingFailure: return .trainingFailure
         case let exit as ExitCode: return exit.rawValue == 0 ? .success : .usage
         default: return .trainingFailure

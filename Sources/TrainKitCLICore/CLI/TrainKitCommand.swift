@@ -12,7 +12,8 @@ public struct TrainKitCommand: ParsableCommand {
             3 data error. Config keys: docs/config.md.
             """,
         version: "0.1.0",
-        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self])
+        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self,
+                      CrossValidateCommand.self, TuneCommand.self])
 
     public init() {}
 }
@@ -52,7 +53,14 @@ public enum TrainKitCLI {
             if let ours = command as? any CLICommand {
                 try ours.execute(io)
             } else {
-                io.output(TrainKitCommand.helpMessage())
+                // `help [SUBCOMMAND]`, `SUBCOMMAND --help`, a bare `trainkit`: the built-in commands throw their
+                // help text (the subcommand's, not the root's).
+                do {
+                    var builtIn = command
+                    try builtIn.run()
+                } catch {
+                    io.output(TrainKitCommand.fullMessage(for: error))
+                }
             }
             return ExitStatus.success.rawValue
         } catch {

@@ -29,14 +29,17 @@ public struct ImagePreprocessing: Codable, Sendable {
 /// Reads an IDX image run (MNIST layout): train and test sets from one directory, or the test set from
 /// `data.test`; validation held out from the training images.
 enum ImagePipeline {
-    static func prepare(_ config: RunConfig) throws -> PreparedData {
+    static func prepare(_ config: RunConfig, rows: SplitPlan? = nil) throws -> PreparedData {
         let d = config.data
         let train = try load(directory: d.train, prefixes: ["train"])
         let labelsOnly = train.labels.toArray(as: Int64.self).map { Int($0) }
         let count = train.count
         let test: TensorDataset?
         var plan: SplitPlan
-        if let testDirectory = d.test ?? (hasFiles(d.train, prefix: "t10k") ? d.train : nil) {
+        if let rows {  // a cross-validation fold: every part comes from the training images
+            plan = rows
+            test = nil
+        } else if let testDirectory = d.test ?? (hasFiles(d.train, prefix: "t10k") ? d.train : nil) {
             test = try load(directory: testDirectory, prefixes: ["t10k", "test"])
             plan = SplitPlan(count: count, labels: d.stratify ? labelsOnly : nil, testFraction: 0,
                              validationFraction: d.validationSplit, seed: config.seed)

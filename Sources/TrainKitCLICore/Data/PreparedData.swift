@@ -8,13 +8,17 @@ struct PreparedData {
     var preprocessing: Preprocessing
 
     /// Reads and splits the data a config names, fitting the preprocessing on the training rows only.
-    static func prepare(_ config: RunConfig) throws -> PreparedData {
+    /// - Parameter rows: rows of `data.train` to use instead of the seeded split (a cross-validation fold); the
+    ///   test rows then come from `data.train` too and `data.test` is not read.
+    static func prepare(_ config: RunConfig, rows: SplitPlan? = nil) throws -> PreparedData {
+        var config = config
+        if rows != nil { config.data.test = nil }
         let data: PreparedData
         switch config.data.format {
-        case .csv: data = try TablePipeline.prepare(config)
-        case .idx: data = try ImagePipeline.prepare(config)
-        case .text: data = try TextPipeline.prepare(config)
-        case .ratings: data = try RatingsPipeline.prepare(config)
+        case .csv: data = try TablePipeline.prepare(config, rows: rows)
+        case .idx: data = try ImagePipeline.prepare(config, rows: rows)
+        case .text: data = try TextPipeline.prepare(config, rows: rows)
+        case .ratings: data = try RatingsPipeline.prepare(config, rows: rows)
         }
         guard data.train.count > 0 else {
             throw DataError.invalidFormat(file: config.data.train, reason: "no training rows are left after the splits")

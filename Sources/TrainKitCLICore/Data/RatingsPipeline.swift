@@ -50,7 +50,7 @@ public struct RatingsPreprocessing: Codable, Sendable {
 
 /// Reads a ratings run: random test and validation splits of the rows, id maps from the training rows.
 enum RatingsPipeline {
-    static func prepare(_ config: RunConfig) throws -> PreparedData {
+    static func prepare(_ config: RunConfig, rows: SplitPlan? = nil) throws -> PreparedData {
         let d = config.data
         var read = try TableReadOptions(config: d, file: d.train)
         let table = try read.read(d.train)
@@ -58,8 +58,8 @@ enum RatingsPipeline {
             try ColumnCheck.require([column], key: key, in: table)
         }
         read.columnTypes = [d.user: .string, d.item: .string, d.rating: .numeric]
-        let plan = SplitPlan(count: table.rowCount, labels: nil, testFraction: d.test == nil ? d.testSplit : 0,
-                             validationFraction: d.validationSplit, seed: config.seed)
+        let plan = rows ?? SplitPlan(count: table.rowCount, labels: nil, testFraction: d.test == nil ? d.testSplit : 0,
+                                     validationFraction: d.validationSplit, seed: config.seed)
         let trainTable = table.rows(plan.train)
         var users = IDMap(), items = IDMap()
         for id in try trainTable.column(d.user).asStrings() { if let id { _ = users.insert(id) } }

@@ -9,6 +9,14 @@ struct SplitPlan {
     var validation: [Int]
     var test: [Int]
 
+    /// Rows chosen by the caller (a cross-validation fold: its training part split into train and validation,
+    /// its held-out part as the test rows).
+    init(train: [Int], validation: [Int], test: [Int]) {
+        self.train = train
+        self.validation = validation
+        self.test = test
+    }
+
     init(count: Int, labels: [Int]?, testFraction: Double, validationFraction: Double, seed: UInt64) {
         func split(_ indices: [Int], heldOut fraction: Double, seed: UInt64) -> (kept: [Int], held: [Int]) {
             guard fraction > 0, indices.count > 1 else { return (indices, []) }

@@ -71,7 +71,7 @@ public struct TablePreprocessing: Codable, Sendable {
 
 /// Reads a CSV run's data: fits the table preprocessing on the training rows and encodes every split.
 enum TablePipeline {
-    static func prepare(_ config: RunConfig) throws -> PreparedData {
+    static func prepare(_ config: RunConfig, rows: SplitPlan? = nil) throws -> PreparedData {
         let d = config.data
         var read = try TableReadOptions(config: d, file: d.train)
         let table = try read.read(d.train)
@@ -102,9 +102,9 @@ enum TablePipeline {
                 throw DataError.invalidFormat(file: d.train, reason: "target '\(target)' has a single class (\(found.classes.first ?? "")); classification needs two or more")
             }
         }
-        let plan = SplitPlan(count: table.rowCount, labels: d.stratify ? classLabels : nil,
-                             testFraction: d.test == nil ? d.testSplit : 0,
-                             validationFraction: d.validationSplit, seed: config.seed)
+        let plan = rows ?? SplitPlan(count: table.rowCount, labels: d.stratify ? classLabels : nil,
+                                     testFraction: d.test == nil ? d.testSplit : 0,
+                                     validationFraction: d.validationSplit, seed: config.seed)
         let trainTable = table.rows(plan.train)
         var preprocessing = TablePreprocessing(read: read, target: target, inputColumns: inputs,
                                                categorical: d.categorical, encoder: TabularEncoder(steps: []),

@@ -97,7 +97,7 @@ public struct TextPreprocessing: Codable, Sendable {
 /// Reads a text classification run: labelled texts, stratified test and validation splits, a tokenizer
 /// fitted on the training texts.
 enum TextPipeline {
-    static func prepare(_ config: RunConfig) throws -> PreparedData {
+    static func prepare(_ config: RunConfig, rows: SplitPlan? = nil) throws -> PreparedData {
         let d = config.data
         let read = try d.textColumn.map { _ in try TableReadOptions(config: d, file: d.train) }
         var pre = TextPreprocessing(tokenizer: d.tokenizer.kind, vocabulary: nil, bpe: nil, lowercase: d.tokenizer.lowercase,
@@ -108,9 +108,9 @@ enum TextPipeline {
             throw DataError.invalidFormat(file: d.train, reason: "needs two or more classes, found \(all.classes)")
         }
         let test = try d.test.map { try load(pre, file: $0, classes: all.classes) }
-        let plan = SplitPlan(count: all.texts.count, labels: d.stratify ? all.labels : nil,
-                             testFraction: test == nil ? d.testSplit : 0, validationFraction: d.validationSplit,
-                             seed: config.seed)
+        let plan = rows ?? SplitPlan(count: all.texts.count, labels: d.stratify ? all.labels : nil,
+                                     testFraction: test == nil ? d.testSplit : 0,
+                                     validationFraction: d.validationSplit, seed: config.seed)
         let fitted = TextPreprocessing.fit(plan.train.map { all.texts[$0] }, config: d.tokenizer)
         pre.vocabulary = fitted.vocabulary
         pre.bpe = fitted.bpe

@@ -13,10 +13,22 @@ import TrainKit
 /// RUN_DIR/best/model.safetensors the weights of the best validation loss
 /// RUN_DIR/model/                 weights.safetensors + model.json (what evaluate / predict read)
 /// ```
+///
+/// `cv` and `tune` run it too: a cross-validation fold with its own data and nothing written, a tune trial
+/// with cached data, a pruning reporter and no test evaluation.
 struct TrainingRun {
     let config: RunConfig
     let resume: Bool
     let io: CommandIO
+    /// The data when the caller prepared it (a cross-validation fold, a tune trial's cached split); nil reads
+    /// it as `config` says.
+    var data: PreparedData? = nil
+    /// Callbacks run after the config's (a tune trial's pruning reporter).
+    var extraCallbacks: [Callback] = []
+    /// Write the run directory; false keeps everything in memory (cross-validation folds).
+    var persists = true
+    /// Score the test part; tune trials leave it alone, so that selection sees validation scores only.
+    var evaluatesTest = true
 
     struct Result {
         var runDirectory: URL
@@ -28,9 +40,14 @@ struct TrainingRun {
     func run() throws -> Result {
         let started = Date()
         let runDirectory = URL(fileURLWithPath: config.output)
-        try prepareDirectory(runDirectory)
-        io.progress("reading \(config.data.format.rawValue) data from \(config.data.train)")
-        let data = try PreparedData.prepare(config)
+        if persists { try prepareDirectory(runDirectory) }
+        let data: PreparedData
+        if let given = self.data {
+            data = given
+        } else {
+            io.progress("reading \(config.data.format.rawValue) data from \(config.data.train)")
+            data = try PreparedData.prepare(config)
+        }
         let task = data.preprocessing.task
         io.progress("\(task.rawValue): \(data.summary)")
 
@@ -54,7 +71,8 @@ struct TrainingRun {
                               metrics: Evaluation.metricKinds(task, kind: spec.kind),
                               callbacks: TrainingSetup.callbacks(config, runDirectory: runDirectory,
                                                                  hasValidation: data.validation != nil,
-                                                                 stepsPerEpoch: stepsPerEpoch),
+                                                                 stepsPerEpoch: stepsPerEpoch, persists: persists)
+                                  + extraCallbacks,
                               seed: config.seed, progress: TrainingSetup.progress(t.progress))
         trainer.gradientClipNorm = t.gradientClip
         let history: History
@@ -73,7 +91,7 @@ struct TrainingRun {
         if let last = history.last?["loss"] { metrics["train_loss"] = last }
         metrics["epochs"] = Double(history.epochs.count)
         metrics["train_seconds"] = trainSeconds
-        for (name, part) in [("val", data.validation), ("test", data.test)] {
+        for (name, part) in [("val", data.validation), ("test", evaluatesTest ? data.test : nil)] {
             guard let part, part.count > 0 else { continue }
             for (key, value) in Evaluation.evaluate(model, on: part, task: task, kind: spec.kind, lossName: t.loss) {
                 metrics["\(name)_\(key)"] = value
@@ -81,7 +99,7 @@ struct TrainingRun {
         }
         if let baseline {
             if let v = data.validation, v.count > 0 { metrics["val_baseline_rmse"] = baseline.rmse(v) }
-            if let test = data.test, test.count > 0 { metrics["test_baseline_rmse"] = baseline.rmse(test) }
+            if evaluatesTest, let test = data.test, test.count > 0 { metrics["test_baseline_rmse"] = baseline.rmse(test) }
             metrics["baseline_lambda"] = baseline.lambda
         }
         for (key, value) in metrics where !value.isFinite && key.hasSuffix("loss") {
@@ -90,6 +108,9 @@ struct TrainingRun {
 
         let artifact = ModelArtifact(spec: spec, preprocessing: data.preprocessing, model: model, metrics: metrics,
                                      config: config)
+        guard persists else {
+            return Result(runDirectory: runDirectory, metrics: metrics, artifact: artifact, epochs: history.epochs.count)
+        }
         try artifact.write(model: model, to: runDirectory.appendingPathComponent("model"))
         try AtomicFile.write(try JSONCoding.encode(metrics), to: runDirectory.appendingPathComponent("metrics.json"))
         let report = RunReport(config: config, artifact: artifact, history: history, data: data)

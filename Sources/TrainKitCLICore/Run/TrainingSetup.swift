@@ -33,8 +33,10 @@ enum TrainingSetup {
         }
     }
 
-    /// The schedule, early stopping and checkpoint callbacks the config asks for, then the run logger.
-    static func callbacks(_ config: RunConfig, runDirectory: URL, hasValidation: Bool, stepsPerEpoch: Int) -> [Callback] {
+    /// The schedule, early stopping and checkpoint callbacks the config asks for, then the run logger
+    /// (checkpoints and logger only when the run `persists` its directory).
+    static func callbacks(_ config: RunConfig, runDirectory: URL, hasValidation: Bool, stepsPerEpoch: Int,
+                          persists: Bool = true) -> [Callback] {
         let t = config.training
         var callbacks: [Callback] = []
         let s = t.schedule
@@ -57,6 +59,7 @@ enum TrainingSetup {
             callbacks.append(.earlyStopping(monitor: e.monitor, patience: e.patience, minDelta: e.minDelta,
                                             restoreBestWeights: e.restoreBest))
         }
+        guard persists else { return callbacks }
         callbacks.append(ModelCheckpoint(directory: runDirectory, everyEpochs: t.checkpoint.everyEpochs,
                                          everySteps: t.checkpoint.everySteps,
                                          monitor: hasValidation ? "val_loss" : nil, keep: t.checkpoint.keep))

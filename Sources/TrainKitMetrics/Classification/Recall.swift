@@ -22,14 +22,14 @@ import TrainKitCore
 /// metric.update(predictions: Tensor([0, 2, 1, 1]), targets: Tensor([0, 1, 1, 2]))
 /// metric.compute()   // .scalar(0.5): classes 0, 1, 2 score 1, 0.5, 0
 /// ```
-public struct Recall: Metric {
+public struct Recall: ClassScoreMetric {
     public let name: String
     /// How per-class scores combine.
     public let average: ClassAverage
     /// The cut-off for float binary scores.
     public let threshold: Double
     /// The (true, predicted) counts so far.
-    public private(set) var counts = ConfusionCounts()
+    public internal(set) var counts = ConfusionCounts()
 
     /// A recall metric averaged as `average`.
     public init(average: ClassAverage, threshold: Double = 0.5, name: String? = nil) {
@@ -38,22 +38,5 @@ public struct Recall: Metric {
         self.name = name ?? "recall" + average.nameSuffix
     }
 
-    public mutating func update(predictions: Tensor, targets: Tensor) {
-        let labels = ClassLabels.pair(
-            predictions: predictions, targets: targets, threshold: threshold,
-            metric: "Recall")
-        counts.add(truth: labels.truth, predicted: labels.predicted)
-    }
-
-    public func compute() -> MetricValue { counts.score(.recall, average: average) }
-
-    public mutating func reset() { counts = ConfusionCounts() }
-
-    public mutating func merge(_ other: Recall) {
-        precondition(
-            other.average == average && other.threshold == threshold,
-            "Recall.merge: \(other.average), \(other.threshold) vs \(average), \(threshold)"
-        )
-        counts.merge(other.counts)
-    }
+    static var score: ClassScore { .recall }
 }

@@ -17,7 +17,7 @@ import TrainKitCore
 /// ```swift
 /// let schedule = CosineAnnealingLR(optimizer, tMax: 100, etaMin: 1e-5)
 /// ```
-public final class CosineAnnealingLR: LearningRateSchedule {
+public final class CosineAnnealingLR: ClosedFormSchedule {
     public let tMax: Int
     public let etaMin: Double
     var core: ScheduleCore
@@ -35,19 +35,5 @@ public final class CosineAnnealingLR: LearningRateSchedule {
         etaMin + (base - etaMin) * (1 + cos(Double.pi * Double(epoch) / Double(tMax))) / 2
     }
 
-    public var optimizer: any OptimizerProtocol { core.optimizer }
-    public var lastEpoch: Int { core.lastEpoch }
-    public var lastLRs: [Double] { core.lastLRs }
-    public func step() { step(toEpoch: core.lastEpoch + 1) }
-    public func step(toEpoch epoch: Int) {
-        core.lastEpoch = epoch
-        core.write(core.baseLRs.map { learningRate(base: $0, epoch: epoch) })
-    }
-
     var hyperparameters: [String: [Double]] { ["T_max": [Double(tMax)], "eta_min": [etaMin]] }
-    public func stateDict() -> ScheduleStateDict { core.stateDict(hyperparameters: hyperparameters) }
-    public func load(stateDict: ScheduleStateDict) throws {
-        try core.validate(stateDict, hyperparameters: hyperparameters)
-        core.restore(stateDict)
-    }
 }

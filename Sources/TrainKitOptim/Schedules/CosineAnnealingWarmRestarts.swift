@@ -18,7 +18,7 @@ import TrainKitCore
 /// ```swift
 /// let schedule = CosineAnnealingWarmRestarts(optimizer, t0: 10, tMult: 2)
 /// ```
-public final class CosineAnnealingWarmRestarts: LearningRateSchedule {
+public final class CosineAnnealingWarmRestarts: CoreBackedSchedule {
     public let t0: Int
     public let tMult: Int
     public let etaMin: Double
@@ -38,10 +38,6 @@ public final class CosineAnnealingWarmRestarts: LearningRateSchedule {
         core = ScheduleCore(optimizer, kind: "CosineAnnealingWarmRestarts")
         write()
     }
-
-    public var optimizer: any OptimizerProtocol { core.optimizer }
-    public var lastEpoch: Int { core.lastEpoch }
-    public var lastLRs: [Double] { core.lastLRs }
 
     public func step() {
         core.lastEpoch += 1

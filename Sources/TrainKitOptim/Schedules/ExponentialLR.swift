@@ -12,7 +12,7 @@ import TrainKitCore
 /// ```swift
 /// let schedule = ExponentialLR(optimizer, gamma: 0.95)
 /// ```
-public final class ExponentialLR: LearningRateSchedule {
+public final class ExponentialLR: ClosedFormSchedule {
     public let gamma: Double
     var core: ScheduleCore
 
@@ -27,19 +27,5 @@ public final class ExponentialLR: LearningRateSchedule {
         base * pow(gamma, Double(epoch))
     }
 
-    public var optimizer: any OptimizerProtocol { core.optimizer }
-    public var lastEpoch: Int { core.lastEpoch }
-    public var lastLRs: [Double] { core.lastLRs }
-    public func step() { step(toEpoch: core.lastEpoch + 1) }
-    public func step(toEpoch epoch: Int) {
-        core.lastEpoch = epoch
-        core.write(core.baseLRs.map { learningRate(base: $0, epoch: epoch) })
-    }
-
     var hyperparameters: [String: [Double]] { ["gamma": [gamma]] }
-    public func stateDict() -> ScheduleStateDict { core.stateDict(hyperparameters: hyperparameters) }
-    public func load(stateDict: ScheduleStateDict) throws {
-        try core.validate(stateDict, hyperparameters: hyperparameters)
-        core.restore(stateDict)
-    }
 }

@@ -14,7 +14,7 @@ import TrainKitCore
 /// ```swift
 /// let warmup = LinearLR(optimizer, startFactor: 0.1, totalIters: 5)
 /// ```
-public final class LinearLR: LearningRateSchedule {
+public final class LinearLR: ClosedFormSchedule {
     public let startFactor: Double
     public let endFactor: Double
     public let totalIters: Int
@@ -39,21 +39,7 @@ public final class LinearLR: LearningRateSchedule {
         base * (startFactor + (endFactor - startFactor) * Double(min(epoch, totalIters)) / Double(totalIters))
     }
 
-    public var optimizer: any OptimizerProtocol { core.optimizer }
-    public var lastEpoch: Int { core.lastEpoch }
-    public var lastLRs: [Double] { core.lastLRs }
-    public func step() { step(toEpoch: core.lastEpoch + 1) }
-    public func step(toEpoch epoch: Int) {
-        core.lastEpoch = epoch
-        core.write(core.baseLRs.map { learningRate(base: $0, epoch: epoch) })
-    }
-
     var hyperparameters: [String: [Double]] {
         ["start_factor": [startFactor], "end_factor": [endFactor], "total_iters": [Double(totalIters)]]
-    }
-    public func stateDict() -> ScheduleStateDict { core.stateDict(hyperparameters: hyperparameters) }
-    public func load(stateDict: ScheduleStateDict) throws {
-        try core.validate(stateDict, hyperparameters: hyperparameters)
-        core.restore(stateDict)
     }
 }

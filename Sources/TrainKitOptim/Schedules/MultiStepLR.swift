@@ -13,7 +13,7 @@ import TrainKitCore
 /// ```swift
 /// let schedule = MultiStepLR(optimizer, milestones: [30, 80], gamma: 0.1)
 /// ```
-public final class MultiStepLR: LearningRateSchedule {
+public final class MultiStepLR: ClosedFormSchedule {
     /// The milestones, sorted.
     public let milestones: [Int]
     public let gamma: Double
@@ -31,19 +31,5 @@ public final class MultiStepLR: LearningRateSchedule {
         base * pow(gamma, Double(milestones.count { $0 <= epoch }))
     }
 
-    public var optimizer: any OptimizerProtocol { core.optimizer }
-    public var lastEpoch: Int { core.lastEpoch }
-    public var lastLRs: [Double] { core.lastLRs }
-    public func step() { step(toEpoch: core.lastEpoch + 1) }
-    public func step(toEpoch epoch: Int) {
-        core.lastEpoch = epoch
-        core.write(core.baseLRs.map { learningRate(base: $0, epoch: epoch) })
-    }
-
     var hyperparameters: [String: [Double]] { ["milestones": milestones.map(Double.init), "gamma": [gamma]] }
-    public func stateDict() -> ScheduleStateDict { core.stateDict(hyperparameters: hyperparameters) }
-    public func load(stateDict: ScheduleStateDict) throws {
-        try core.validate(stateDict, hyperparameters: hyperparameters)
-        core.restore(stateDict)
-    }
 }

@@ -29,7 +29,7 @@ import TrainKitCore
 /// ```swift
 /// let schedule = OneCycleLR(optimizer, maxLR: 0.1, epochs: 10, stepsPerEpoch: loader.count)
 /// ```
-public final class OneCycleLR: LearningRateSchedule {
+public final class OneCycleLR: CoreBackedSchedule {
     public enum AnnealStrategy: String, Sendable { case cos, linear }
 
     struct Phase {
@@ -162,10 +162,6 @@ public final class OneCycleLR: LearningRateSchedule {
         }
     }
 
-    public var optimizer: any OptimizerProtocol { core.optimizer }
-    public var lastEpoch: Int { core.lastEpoch }
-    public var lastLRs: [Double] { core.lastLRs }
-    public func step() { step(toEpoch: core.lastEpoch + 1) }
     public func step(toEpoch epoch: Int) {
         core.lastEpoch = epoch
         let values = rates.indices.map { self.values(group: $0, step: epoch) }
@@ -181,7 +177,7 @@ public final class OneCycleLR: LearningRateSchedule {
             "final_div_factor": [finalDivFactor], "three_phase": [threePhase ? 1 : 0],
         ]
     }
-    public func stateDict() -> ScheduleStateDict { core.stateDict(hyperparameters: hyperparameters) }
+
     public func load(stateDict: ScheduleStateDict) throws {
         try core.validate(stateDict, hyperparameters: hyperparameters)
         core.restore(stateDict)

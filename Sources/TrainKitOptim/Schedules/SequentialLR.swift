@@ -17,7 +17,7 @@ import TrainKitCore
 /// let decay = CosineAnnealingLR(optimizer, tMax: 95)
 /// let schedule = SequentialLR(optimizer, schedules: [warmup, decay], milestones: [5])
 /// ```
-public final class SequentialLR: LearningRateSchedule {
+public final class SequentialLR: CoreBackedSchedule {
     public let schedules: [any LearningRateSchedule]
     public let milestones: [Int]
     var core: ScheduleCore
@@ -40,10 +40,6 @@ public final class SequentialLR: LearningRateSchedule {
         schedules[0].step(toEpoch: 0)
         core.lastLRs = schedules[0].lastLRs
     }
-
-    public var optimizer: any OptimizerProtocol { core.optimizer }
-    public var lastEpoch: Int { core.lastEpoch }
-    public var lastLRs: [Double] { core.lastLRs }
 
     public func step() {
         core.lastEpoch += 1

@@ -13,7 +13,7 @@ import TrainKitCore
 /// ```swift
 /// let schedule = StepLR(optimizer, stepSize: 30, gamma: 0.1)
 /// ```
-public final class StepLR: LearningRateSchedule {
+public final class StepLR: ClosedFormSchedule {
     public let stepSize: Int
     public let gamma: Double
     var core: ScheduleCore
@@ -31,19 +31,5 @@ public final class StepLR: LearningRateSchedule {
         base * pow(gamma, Double(epoch / stepSize))
     }
 
-    public var optimizer: any OptimizerProtocol { core.optimizer }
-    public var lastEpoch: Int { core.lastEpoch }
-    public var lastLRs: [Double] { core.lastLRs }
-    public func step() { step(toEpoch: core.lastEpoch + 1) }
-    public func step(toEpoch epoch: Int) {
-        core.lastEpoch = epoch
-        core.write(core.baseLRs.map { learningRate(base: $0, epoch: epoch) })
-    }
-
     var hyperparameters: [String: [Double]] { ["step_size": [Double(stepSize)], "gamma": [gamma]] }
-    public func stateDict() -> ScheduleStateDict { core.stateDict(hyperparameters: hyperparameters) }
-    public func load(stateDict: ScheduleStateDict) throws {
-        try core.validate(stateDict, hyperparameters: hyperparameters)
-        core.restore(stateDict)
-    }
 }

@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import TrainKit
+
+/// `trainkit tune CONFIG --trials N [--sampler grid|random|tpe] [--prune asha] [--parallel N] [--json]`.
+struct TuneCommand: CLICommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tune",
+        abstract: "Search the hyperparameters a config marks with {tune: ...} and write the best config.",
+        discussion: """
+            Each trial trains the config with sampled values and is ranked by a validation metric; the test \
+            part is never scored. The study journal (`output`/study.jsonl) records every trial as it runs: \
+            rerunning the same command after a crash continues the study with its finished trials kept. \
+            The best trial is written to `output`/best.yaml, ready for `trainkit train`. \
+            Search spaces: docs/config.md.
+            """)
+
+    @Argument(
+        help: "The YAML config file, with {tune: ...} specs in place of the values to search.",
+        completion: .file(extensions: ["yaml", "yml"]))
+    var config: String
+
+    @Option(help: "Trials in the study when it ends, counting those an earlier run of it finished.")
+    var trials: Int
+
+    @Option(help: "grid, random or tpe.")
+    var sampler = "tpe"
+
+    @Option(help: ArgumentHelp("Stop weak trials early: asha or none.", valueName: "pruner"))
+    var prune = "none"
+
+    @Option(help: "Trials run at once.")
+    var parallel = 1
+
+    @Option(help: "The validation metric that ranks trials (default: val_accuracy, or val_rmse for regression).")
+    var metric: String?
+
+    @Option(help: "Grid values per continuous dimension (--sampler grid).")
+    var gridPoints = 3
+
+    @Option(
+        help: ArgumentHelp(
+            "Trials that tpe draws at random and asha never stops, before the search uses what it learned (default: a quarter of --trials, 1 to 10).",
+            valueName: "n"))
+    var startupTrials: Int?
+
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Override a config value, read as YAML (repeatable); a {tune: ...} value adds a dimension.",
+            valueName: "key.path=value"))
+    var overrides: [String] = []
+
+    @Flag(help: "Print one JSON object (best trial, every trial, best.yaml's path) on standard output.")
+    var json = false
+
+    func execute(_ io: CommandIO) throws {
+        guard let samplerKind = SamplerKind(rawValue: sampler.lowercased()) else {
+            throw ConfigError.usage("--sampler \(sampler): expected grid, random or tpe")
+        }
+        guard let prunerKind = PrunerKind(rawValue: prune.lowercased()) else {
+            throw ConfigError.usage("--prune \(prune): expected asha or none")
+        }
+        guard gridPoints >= 1 else { throw ConfigError.usage("--grid-points must be >= 1, got \(gridPoints)") }
+        let tunable = try TunableConfig(file: config, overrides: overrides)
+        let result = try TuneRun(
+            tunable: tunable, trials: trials, sampler: samplerKind, pruner: prunerKind,
+            parallel: parallel, metric: metric, gridPoints: gridPoints, startupTrials: startupTrials,
+            io: io
+        ).run()
+        if json {
+            let summary = TuneSummary(
+                result: result.study, bestConfig: result.bestConfig?.path,
+                journal: result.journal.path, seconds: result.seconds)
+            io.output(String(decoding: try summary.jsonData(), as: UTF8.self))
+        } else {
+            io.output(Self.table(result))
+        }
+    }
+
+    /// The trials, the best one and where best.yaml is.
+    static func table(_ result: TuneRun.Result) -> String {
+        let study = result.study
+        var lines = ["trial  state     \(study.metric)  epochs  params"]
+        for t in study.trials {
+            let value = TuneRun.format(t.value).padding(toLength: study.metric.count, withPad: " ", startingAt: 0)
+            let epochs = t.metrics["epochs"].map { String(Int($0)) } ?? String(t.epochsReported)
+            lines.append(
+                String(t.number).padding(toLength: 5, withPad: " ", startingAt: 0) + "  "
+                    + (t.interrupted ? "interrupted" : t.state.rawValue).padding(
+                        toLength: 8, withPad: " ", startingAt: 0)
+                    + "  " + value + "  " + epochs.padding(toLength: 6, withPad: " ", startingAt: 0) + "  "
+                    + TuneRun.describe(t.params))
+        }
+        let counts = ["complete", "pruned", "failed"].map { "\(study.counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
+        lines.append(
+            "study: \(result.journal.path) (\(study.trials.count) trials: \(counts)), \(String(format: "%.1f", result.seconds)) s"
+        )
+        if let best = study.best, let url = result.bestConfig {
+            lines.append(
+                "best: trial \(best.trial), \(study.metric) \(TuneRun.format(best.value)): \(TuneRun.describe(best.params))"
+            )
+            lines.append("best config: \(url.path)")
+        } else {
+            lines.append("best: none (no trial completed)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The `--json` object of `tune`: ``StudyResult``'s keys (`best` with `params` and `metrics`, `trials`,
+/// `metric`, `direction`, `counts`) plus `best_config`, `journal` and `seconds`.
+struct TuneSummary: Encodable {
+    var result: StudyResult
+    var bestConfig: String?
+    var journal: String
+    var seconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case bestConfig = "best_config"
+        case journal, seconds
+    }
+
+    func encode(to encoder: Encoder) throws {
+        try result.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(bestConfig, forKey: .bestConfig)
+        try c.encode(journal, forKey: .journal)
+        try c.encode(seconds, forKey: .seconds)
+    }
+
+    func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try encoder.encode(self)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import TrainKit
+
+/// One `trainkit cv`: for each fold of a ``FoldPlan``, prepares the data with the preprocessing fitted on the
+/// fold's training rows only, trains a fresh model as `train` would (nothing is written) and scores the
+/// held-out rows.
+///
+/// A fold's metrics are the held-out scores without prefix (`loss`, `accuracy`, `f1_macro`; `rmse`, `mae`,
+/// `r2`; recommenders add `baseline_rmse`), with `epochs` and `train_loss`. Every fold trains with the
+/// config's `seed`, so folds differ by their rows only.
+struct CrossValidationRun {
+    let config: RunConfig
+    let plan: FoldPlan
+    let io: CommandIO
+
+    func run() throws -> CrossValidationResult {
+        var folds: [[String: Double]] = []
+        let quiet = CommandIO(output: { _ in }, diagnostics: { _ in })
+        var foldConfig = config
+        foldConfig.training.progress = "silent"
+        for split in plan.splits {
+            let rows = plan.rows(split)
+            let name = "fold \(split.index + 1)/\(plan.splits.count)"
+            io.progress(
+                "\(name): training on \(rows.train.count) rows (validation \(rows.validation.count)), scoring \(rows.test.count)"
+            )
+            let data = try PreparedData.prepare(foldConfig, rows: rows)
+            let result = try TrainingRun(config: foldConfig, resume: false, io: quiet, data: data, persists: false)
+                .run()
+            var metrics: [String: Double] = [:]
+            for (key, value) in result.metrics where key.hasPrefix("test_") {
+                metrics[String(key.dropFirst(5))] = value
+            }
+            metrics["epochs"] = result.metrics["epochs"]
+            metrics["train_loss"] = result.metrics["train_loss"]
+            folds.append(metrics)
+        }
+        return CrossValidationResult(folds: folds)
+    }
+}

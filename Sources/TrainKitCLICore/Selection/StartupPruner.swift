@@ -1,0 +1,19 @@
+import TrainKit
+
+/// A pruner that stays silent until `startupTrials` trials of the study have completed, then defers to `base`
+/// (Optuna's `n_startup_trials`).
+///
+/// ASHA alone promotes a trial at a rung only if it ranks in the top `1/η` of the values reported there so
+/// far; in a small study the first trial sets the bar at every rung, nearly every later trial is stopped at
+/// the first rung, and a model-based sampler, which learns from complete trials, never leaves its random
+/// start-up. Letting the start-up trials run in full gives the rungs reference values and the sampler
+/// complete trials to learn from.
+struct StartupPruner: Pruner {
+    var base: any Pruner
+    var startupTrials: Int
+
+    func shouldPrune(trial: TrialRecord, epoch: Int, trials: [TrialRecord], direction: SearchDirection) -> Bool {
+        guard trials.count(where: { $0.state == .complete }) >= startupTrials else { return false }
+        return base.shouldPrune(trial: trial, epoch: epoch, trials: trials, direction: direction)
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import TrainKit
+
+/// One `trainkit tune`: a ``Study`` over the search space a config declares, each trial a `train` run of the
+/// config with the trial's values, ranked by a validation metric; the best trial written out as a config.
+///
+/// ```
+/// RUN_DIR/study.jsonl   the study journal: every trial's start, per-epoch value and finish (append-only,
+///                       fsync'ed, locked: a rerun of the same command continues the study)
+/// RUN_DIR/best.yaml     the config of the best trial, ready for `trainkit train`
+/// ```
+///
+/// Trials keep nothing else on disk. Every trial trains with the config's `seed` (the same data split and,
+/// for equal values, the same initial weights), so the values are the only difference between trials, and
+/// training `best.yaml` reproduces the best trial. The test part is never scored during the study.
+struct TuneRun {
+    let tunable: TunableConfig
+    /// The study's budget: trials in the study when it ends, those of earlier runs included.
+    var trials: Int
+    var sampler: SamplerKind = .tpe
+    var pruner: PrunerKind = .none
+    var parallel = 1
+    /// The validation metric that ranks trials (default: `val_accuracy` or `val_rmse`).
+    var metric: String?
+    /// Grid values per continuous dimension (`--sampler grid`).
+    var gridPoints = 3
+    /// Trials drawn at random by TPE and never pruned, before the search uses what it learned (nil: a quarter
+    /// of the budget, 1 to 10).
+    var startupTrials: Int?
+    let io: CommandIO
+
+    struct Result {
+        var study: StudyResult
+        var runDirectory: URL
+        var journal: URL
+        /// `best.yaml`, when a trial completed.
+        var bestConfig: URL?
+        var seconds: Double
+    }
+
+    func run() throws -> Result {
+        let started = Date()
+        guard !tunable.space.isEmpty else {
+            throw ConfigError.usage(
+                """
+                \(tunable.file): nothing to tune; write a search spec in place of a value, e.g. \
+                `training.optimizer.lr: {tune: loguniform, low: 1e-4, high: 1e-1}` (docs/config.md, "Search spaces")
+                """)
+        }
+        guard trials >= 1 else { throw ConfigError.usage("--trials must be >= 1, got \(trials)") }
+        guard parallel >= 1 else { throw ConfigError.usage("--parallel must be >= 1, got \(parallel)") }
+        if let startupTrials, startupTrials < 0 {
+            throw ConfigError.usage("--startup-trials must be >= 0, got \(startupTrials)")
+        }
+        let base = try tunable.check()
+        let runDirectory = URL(fileURLWithPath: base.output)
+        let cache = PreparedDataCache()
+        io.progress("reading \(base.data.format.rawValue) data from \(base.data.train)")
+        let data = try cache.data(for: base)
+        guard let validation = data.validation, validation.count > 0 else {
+            throw ConfigError.invalidValue(
+                path: "data.validation_split", reason: "tune ranks trials by validation scores: set it > 0",
+                location: nil)
+        }
+        let task = data.preprocessing.task
+        let metric = try checkedMetric(task: task, kind: base.model.kind)
+        io.progress("\(task.rawValue): \(data.summary); searching \(tunable.space.paths.joined(separator: ", "))")
+
+        try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+        let journal = runDirectory.appendingPathComponent("study.jsonl")
+        let startup = startupTrials ?? Swift.max(1, Swift.min(10, trials / 4))
+        let maxEpochs = tunable.space["training.epochs"] == nil ? base.training.epochs : nil
+        let proposer: any Sampler =
+            switch sampler {
+            case .grid: GridSampler(pointsPerDimension: gridPoints)
+            case .random: RandomSampler(seed: base.seed)
+            case .tpe: TPESampler(seed: base.seed, startupTrials: Swift.max(1, startup))
+            }
+        let study: Study
+        do {
+            study = try Study(
+                name: URL(fileURLWithPath: tunable.file).deletingPathExtension().lastPathComponent,
+                space: tunable.space, metric: metric, sampler: proposer,
+                pruner: pruner.make(maxEpochs: maxEpochs).map { StartupPruner(base: $0, startupTrials: startup) },
+                seed: base.seed, journal: journal)
+        } catch SelectionError.journal(let message) where FileManager.default.fileExists(atPath: journal.path) {
+            // Another study's journal: a usage problem, solved by another run directory.
+            throw ConfigError.usage(
+                "\(message.replacingOccurrences(of: "; use another journal file", with: "")); "
+                    + "start a new study in another directory (--set output=DIR)")
+        }
+        for problem in study.problems { io.progress("warning: \(problem)") }
+        let kept = study.trials.count { $0.isFinished && !$0.interrupted }
+        if kept > 0 { io.progress("continuing \(journal.path): \(kept) finished trials kept") }
+
+        let tunable = self.tunable
+        let io = self.io
+        let budget = trials
+        let quiet = CommandIO(output: { _ in }, diagnostics: { _ in })
+        try study.optimize(trials: budget, parallel: parallel) { trial in
+            TuneTestHook.killIfDue(finished: study.trials.count { $0.isFinished && !$0.interrupted })
+            let params = Self.describe(trial.params)
+            do {
+                var config = try tunable.config(trial.params)
+                config.training.progress = "silent"
+                let run = TrainingRun(
+                    config: config, resume: false, io: quiet, data: try cache.data(for: config),
+                    extraCallbacks: [trial.reporter(monitor: metric)], persists: false,
+                    evaluatesTest: false)
+                let metrics = try run.run().metrics
+                let epochs = Int(metrics["epochs"] ?? 0)
+                let outcome =
+                    trial.isPruned
+                    ? "pruned after \(epochs) epochs (\(metric) \(Self.format(trial.lastReported?.value)))"
+                    : "\(metric) \(Self.format(metrics[metric])) after \(epochs) epochs"
+                io.progress("trial \(trial.number): \(params) -> \(outcome)")
+                return metrics
+            } catch {
+                io.progress("trial \(trial.number) failed: \(params): \(TrainKitCLI.describe(error))")
+                throw error
+            }
+        }
+        let result = study.result()
+        guard result.best != nil else {
+            let counts = ["complete", "pruned", "failed"].map { "\(result.counts[$0] ?? 0) \($0)" }
+            let failure = result.trials.first { $0.state == .failed && !$0.interrupted }?.error
+            throw TrainingFailure(
+                "no trial of the study completed (\(counts.joined(separator: ", ")))"
+                    + (failure.map { "; the first failure: \($0)" } ?? ""))
+        }
+        var bestConfig: URL? = nil
+        if let best = result.best {
+            let url = runDirectory.appendingPathComponent("best.yaml")
+            let header = """
+                # The best trial (\(best.trial)) of `trainkit tune \(tunable.file)`: \(metric) \(Self.format(best.value)).
+                # Train it: trainkit train \(url.path)
+
+                """
+            let text =
+                header + (try tunable.yaml(best.params, output: runDirectory.appendingPathComponent("best-run").path))
+            try AtomicFile.write(Data(text.utf8), to: url)
+            bestConfig = url
+        }
+        return Result(
+            study: result, runDirectory: runDirectory, journal: journal, bestConfig: bestConfig,
+            seconds: Date().timeIntervalSince(started))
+    }
+
+    /// `--metric`, or the default for the task; it must be logged each epoch (the pruner compares it).
+    private func checkedMetric(task: TaskKind, kind: ModelKind) throws -> String {
+        let logged = ["val_loss"] + Evaluation.metricKinds(task, kind: kind).map { "val_" + $0.makeMetric().name }
+        let chosen = metric ?? (task == .classification ? "val_accuracy" : "val_rmse")
+        guard logged.contains(chosen) else {
+            throw ConfigError.usage(
+                "--metric \(chosen): expected a validation metric of this \(task.rawValue) run: \(logged.joined(separator: ", "))"
+            )
+        }
+        return chosen
+    }
+
+    /// `training.optimizer.lr=0.003 model.hidden=[128, 64]`.
+    static func describe(_ params: [String: ParameterValue]) -> String {
+        params.keys.sorted().map { path -> String in
+            if case .double(let v) = params[path]! { return "\(path)=\(String(format: "%.4g", v))" }
+            return "\(path)=\(params[path]!)"
+        }.joined(separator: " ")
+    }
+
+    static func format(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "-" }
+}

@@ -1,0 +1,143 @@
+/// What `Adam`, `AdamW`, `NAdam`, `RAdam` and `Adamax` share: their hyperparameters (β1 is the cycled momentum)
+/// and, through `AdamMoments`, the start of every step.
+protocol AdamFamilyRule: MomentumCyclingRule {
+    var beta1: Double { get set }
+    var beta2: Double { get }
+    var eps: Double { get }
+    /// Whether λ shrinks the parameter by γλ (AdamW) instead of adding λθ to the gradient (L2).
+    var decoupledWeightDecay: Bool { get }
+}
+
+extension AdamFamilyRule {
+    static var cycledMomentum: WritableKeyPath<Self, Double> { \.beta1 }
+}
+
+/// The start of an Adam-family step, in PyTorch's `_single_tensor_*` order: t ← t + 1; θ ← θ·(1 − γλ) when the
+/// decay is decoupled, else g ← g + λθ; m ← lerp(m, g, 1 − β1); then the second moment.
+///
+/// A rule's `update` calls `step`, which takes the buffers from the state and hands `body` a `Kernel` over them.
+/// `body` computes the rule's scalars and runs its fused loop: an `@inline(__always)` local `vector(i, limit)`
+/// that starts with `kernel.moments(i, limit)`, passed to `FusedLoop.vectors` inside `FusedLoop.forEachChunk`.
+/// Each rule writes that loop itself, in non-generic code: a closure specialized from a generic context does not
+/// inline the `_mm_sqrt_ps` of `squareRoot`. Scalars the loop uses after its stores (`out`, `epsilon`) are
+/// copied to locals first, which keeps them in registers.
+struct AdamMoments {
+    let lr: Double
+    let beta1: Double
+    let beta2: Double
+    let eps: Double
+    let weightDecay: Double
+    let decoupled: Bool
+
+    init(_ rule: some AdamFamilyRule) {
+        lr = rule.lr
+        beta1 = rule.beta1
+        beta2 = rule.beta2
+        eps = rule.eps
+        weightDecay = rule.weightDecay
+        decoupled = rule.decoupledWeightDecay
+    }
+
+    /// Advances `state` one step and calls `body` once with the kernel and t (after the increment); `body` may
+    /// keep scalars in `state`. The buffers are `exp_avg` (m), `secondMoment` (v) and, when named, `extraBuffer`
+    /// (the kernel's `extra`, e.g. AMSGrad's `max_exp_avg_sq`).
+    func step(
+        _ value: UnsafeBufferPointer<Float>, into newValue: UnsafeMutableBufferPointer<Float>,
+        gradient: UnsafeBufferPointer<Float>, state: inout ParameterState,
+        secondMoment: String = "exp_avg_sq", extraBuffer: String? = nil,
+        _ body: (_ kernel: Kernel, _ t: Double, _ state: inout ParameterState) -> Void
+    ) {
+        let n = value.count
+        state.step += 1
+        var m = state.take("exp_avg", count: n)
+        var v = state.take(secondMoment, count: n)
+        var extra = extraBuffer.map { state.take($0, count: n) } ?? []
+        m.withUnsafeMutableBufferPointer { mBuffer in
+            v.withUnsafeMutableBufferPointer { vBuffer in
+                extra.withUnsafeMutableBufferPointer { extraBuffer in
+                    let kernel = Kernel(
+                        self, count: n, p: value.baseAddress!, g: gradient.baseAddress!, out: newValue.baseAddress!,
+                        m: mBuffer.baseAddress!, v: vBuffer.baseAddress!, extra: extraBuffer.baseAddress)
+                    body(kernel, Double(state.step), &state)
+                }
+            }
+        }
+        state.buffers["exp_avg"] = m
+        state.buffers[secondMoment] = v
+        if let extraBuffer { state.buffers[extraBuffer] = extra }
+    }
+
+    /// The buffers of one step and its shared float32 scalars (computed in Double as PyTorch's Python code does,
+    /// then rounded).
+    struct Kernel {
+        /// Elements in the parameter.
+        let count: Int
+        /// Where the new parameter goes.
+        let out: UnsafeMutablePointer<Float>
+        /// The rule's own buffer (nil unless `extraBuffer` was named).
+        let extra: UnsafeMutablePointer<Float>?
+        /// ε in float32.
+        let epsilon: Float
+        private let p: UnsafePointer<Float>, g: UnsafePointer<Float>
+        private let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
+        private let decays: Bool, coupled: Bool, small: Bool
+        private let wd: Float, shrink: Float, w1: Float, b2: Float, w2: Float
+
+        init(
+            _ moments: AdamMoments, count: Int, p: UnsafePointer<Float>, g: UnsafePointer<Float>,
+            out: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
+            extra: UnsafeMutablePointer<Float>?
+        ) {
+            (self.count, self.p, self.g, self.out, self.m, self.v, self.extra) = (count, p, g, out, m, v, extra)
+            coupled = moments.weightDecay != 0 && !moments.decoupled
+            decays = moments.weightDecay != 0 && moments.decoupled
+            wd = Float(moments.weightDecay)
+            shrink = Float(1 - moments.lr * moments.weightDecay)
+            w1 = Float(1 - moments.beta1)
+            small = isSmallLerpWeight(w1)
+            b2 = Float(moments.beta2)
+            w2 = Float(1 - moments.beta2)
+            epsilon = Float(moments.eps)
+        }
+
+        /// At `i`: θ (shrunk when decoupled), g (plus λθ when coupled), the new m, and v ← β2·v + (1 − β2)·g²;
+        /// m and v are stored.
+        @inline(__always) func moments(_ i: Int, _ limit: Int) -> (p: Float4, g: Float4, m: Float4, v: Float4) {
+            let (pi, gi, mi) = firstMoment(i, limit)
+            var vi = load(v, i, limit) * b2
+            vi = vi + w2 * gi * gi
+            store(mi, m, i, limit)
+            store(vi, v, i, limit)
+            return (pi, gi, mi, vi)
+        }
+
+        /// As `moments`, with Adamax's infinity norm u ← max(β2·u, |g| + ε) in place of v.
+        @inline(__always)
+        func infinityNormMoments(_ i: Int, _ limit: Int) -> (p: Float4, g: Float4, m: Float4, u: Float4) {
+            let (pi, gi, mi) = firstMoment(i, limit)
+            let ui = nanMaximum(load(v, i, limit) * b2, absolute(gi) + epsilon)
+            store(mi, m, i, limit)
+            store(ui, v, i, limit)
+            return (pi, gi, mi, ui)
+        }
+
+        @inline(__always) private func firstMoment(_ i: Int, _ limit: Int) -> (p: Float4, g: Float4, m: Float4) {
+            // Read before the branches, so the loop keeps them in registers (the same values as scalar operands).
+            let (shrink, wd) = (Float4(repeating: shrink), Float4(repeating: wd))
+            var pi = load(p, i, limit)
+            if decays { pi = pi * shrink }
+            var gi = load(g, i, limit)
+            if coupled { gi = gi + wd * pi }
+            return (pi, gi, lerp(load(m, i, limit), gi, w1, small: small))
+        }
+    }
+}
+
+/// Checks the hyperparameters of the Adam family (PyTorch raises ValueError for these).
+func validateAdamFamily(_ name: String, lr: Double, betas: (Double, Double), eps: Double, weightDecay: Double) {
+    precondition(lr >= 0, "\(name): invalid lr \(lr)")
+    precondition(eps >= 0, "\(name): invalid eps \(eps)")
+    precondition(betas.0 >= 0 && betas.0 < 1, "\(name): invalid beta1 \(betas.0)")
+    precondition(betas.1 >= 0 && betas.1 < 1, "\(name): invalid beta2 \(betas.1)")
+    precondition(weightDecay >= 0, "\(name): invalid weightDecay \(weightDecay)")
+}
