@@ -60,3 +60,8 @@ int tk_simd_set_level(const char *level) {
     atomic_store_explicit(&selected_level, requested, memory_order_release);
     return 1;
 }
+
+int tk_simd_level_id_named(const char *name) {
+    int level = level_from_name(name);
+    return level >= 0 && level <= hardware_level() ? level : -1;
+}

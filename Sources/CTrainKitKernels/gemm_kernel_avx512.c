@@ -58,7 +58,7 @@ TK_AVX512 static void sgemm_12x32_avx512(int64_t kc, const float *restrict a, co
 }
 
 static const tk_sgemm_kernel_t avx512_kernel = {
-    .name = "avx512 12x32", .mr = MR, .nr = NR, .mc = 144, .kc = 128, .nc = 4096, .kernel = sgemm_12x32_avx512,
+    .name = "avx512 12x32", .mr = MR, .nr = NR, .mc = 192, .kc = 256, .nc = 4096, .kernel = sgemm_12x32_avx512,
 };
 
 const tk_sgemm_kernel_t *tk_sgemm_kernel_avx512(void) { return &avx512_kernel; }

@@ -7,8 +7,14 @@
 // ranges itself. The job descriptor (fn, ctx, n, chunks) is published seqlock-style: the caller marks the word
 // CLOSED before it rewrites the descriptor, so a claim succeeds only against the descriptor it was read with.
 //
+// The caller runs ranges too, then spins for the last ones and blocks after TRAINKIT_SPIN_US (the worker
+// finishing the last range signals it).
+//
 // Calls from inside a chunk (on a worker or on the calling thread), and calls made while another thread owns
 // the pool, run inline on the calling thread.
+//
+// Before a BLAS call, tk_pool_park sends spinning workers to sleep, so they do not take cores from the BLAS's
+// own threads (the next tk_parallel_for wakes them; the caller starts on the ranges meanwhile).
 //
 // Environment: TRAINKIT_NUM_THREADS (default: CPUs in the affinity mask), TRAINKIT_SPIN_US (how long an idle
 // worker spins before it sleeps, default 100 µs).
@@ -83,11 +89,14 @@ void tk_set_num_threads(int n) {
 static pthread_mutex_t submit_lock = PTHREAD_MUTEX_INITIALIZER;  // held by the thread that owns the pool
 static pthread_mutex_t sleep_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t sleep_cond = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;  // the caller waits here for a slow last range
+static _Atomic int caller_waiting = 0;
 
 static pthread_t workers[TK_MAX_THREADS];
 static int worker_count = 0;          // guarded by submit_lock
 static _Atomic int shutting_down = 0;
 static _Atomic int sleepers = 0;
+static _Atomic unsigned park_epoch = 0;  // bumped by tk_pool_park: spinning workers go to sleep at once
 
 // The current job. Descriptor fields are relaxed atomics (see the seqlock note at the top).
 static _Atomic uint64_t job_word = CLOSED;  // generation 0, closed
@@ -121,8 +130,15 @@ static void run_claims(uint64_t word) {
         if ((uint32_t)(word >> 32) != gen || index == CLOSED || (int64_t)index >= chunks) return;
         if (atomic_compare_exchange_weak_explicit(&job_word, &word, word + 1, memory_order_acq_rel,
                                                   memory_order_acquire)) {
-            fn(ctx, n * (int64_t)index / chunks, n * ((int64_t)index + 1) / chunks);
-            atomic_fetch_add_explicit(&chunks_done, 1, memory_order_release);
+            // Range `index` of `chunks` near-equal ranges: the first n % chunks get one item more.
+            int64_t q = n / chunks, r = n % chunks, i = (int64_t)index;
+            int64_t begin = i * q + (i < r ? i : r);
+            fn(ctx, begin, begin + q + (i < r ? 1 : 0));
+            if (atomic_fetch_add(&chunks_done, 1) + 1 == chunks && atomic_load(&caller_waiting)) {
+                pthread_mutex_lock(&sleep_lock);
+                pthread_cond_signal(&done_cond);
+                pthread_mutex_unlock(&sleep_lock);
+            }
             word += 1;
         }
     }
@@ -135,13 +151,15 @@ static void *worker_main(void *arg) {
     for (;;) {
         // Spin for new work, then sleep.
         int64_t deadline = now_ns() + spin_ns;
+        unsigned epoch = atomic_load_explicit(&park_epoch, memory_order_relaxed);
         uint64_t word;
         for (unsigned spins = 0;; spins++) {
             word = atomic_load_explicit(&job_word, memory_order_acquire);
             if ((uint32_t)(word >> 32) != seen || atomic_load_explicit(&shutting_down, memory_order_relaxed))
                 break;
             cpu_relax();
-            if ((spins & 63) == 63 && now_ns() > deadline) {
+            if ((spins & 63) == 63 &&
+                (now_ns() > deadline || atomic_load_explicit(&park_epoch, memory_order_relaxed) != epoch)) {
                 pthread_mutex_lock(&sleep_lock);
                 atomic_fetch_add(&sleepers, 1);
                 while ((uint32_t)(atomic_load(&job_word) >> 32) == seen && !atomic_load(&shutting_down))
@@ -149,6 +167,7 @@ static void *worker_main(void *arg) {
                 atomic_fetch_sub(&sleepers, 1);
                 pthread_mutex_unlock(&sleep_lock);
                 deadline = now_ns() + spin_ns;
+                epoch = atomic_load_explicit(&park_epoch, memory_order_relaxed);
             }
         }
         if (atomic_load_explicit(&shutting_down, memory_order_relaxed)) return NULL;
@@ -156,6 +175,8 @@ static void *worker_main(void *arg) {
         run_claims(word);
     }
 }
+
+void tk_pool_park(void) { atomic_fetch_add_explicit(&park_epoch, 1, memory_order_relaxed); }
 
 static void wake_sleepers(void) {
     if (atomic_load(&sleepers) == 0) return;
@@ -191,6 +212,8 @@ static void reset_after_fork(void) {
     pthread_mutex_init(&submit_lock, NULL);
     pthread_mutex_init(&sleep_lock, NULL);
     pthread_cond_init(&sleep_cond, NULL);
+    pthread_cond_init(&done_cond, NULL);
+    atomic_store(&caller_waiting, 0);
     worker_count = 0;
     atomic_store(&sleepers, 0);
     atomic_store(&shutting_down, 0);
@@ -202,13 +225,30 @@ static void install_fork_handler(void) { pthread_atfork(NULL, NULL, reset_after_
 
 // MARK: - tk_parallel_for
 
-void tk_parallel_for(int64_t n, int64_t grain, tk_range_fn fn, void *ctx) {
-    if (n <= 0) return;
-    if (grain < 1) grain = 1;
-    int threads = tk_get_num_threads();
-    int64_t chunks = n / grain;
-    if (chunks > threads) chunks = threads;
-    if (chunks <= 1 || in_parallel || pthread_mutex_trylock(&submit_lock) != 0) {
+/// Waits until every range of the current job is done: spins a while, then blocks, so that a worker that lost
+/// its core to another process can be moved to the caller's core instead of waiting for its time slice.
+static void wait_for_chunks(int64_t chunks) {
+    for (unsigned spins = 0; spins < 4096; spins++) {
+        if (atomic_load_explicit(&chunks_done, memory_order_acquire) >= chunks) return;
+        cpu_relax();
+    }
+    int64_t deadline = now_ns() + spin_ns;
+    while (now_ns() < deadline) {
+        for (int i = 0; i < 64; i++) {
+            if (atomic_load_explicit(&chunks_done, memory_order_acquire) >= chunks) return;
+            cpu_relax();
+        }
+    }
+    pthread_mutex_lock(&sleep_lock);
+    atomic_store(&caller_waiting, 1);
+    while (atomic_load(&chunks_done) < chunks) pthread_cond_wait(&done_cond, &sleep_lock);
+    atomic_store(&caller_waiting, 0);
+    pthread_mutex_unlock(&sleep_lock);
+}
+
+/// Runs `fn` over [0, n) cut into `chunks` ranges on the pool, or inline when the pool is not available.
+static void run_job(int64_t n, int64_t chunks, int threads, tk_range_fn fn, void *ctx) {
+    if (threads <= 1 || chunks <= 1 || in_parallel || pthread_mutex_trylock(&submit_lock) != 0) {
         int outer = in_parallel;
         in_parallel = outer || chunks > 1;  // nested calls from this chunk run inline too
         fn(ctx, 0, n);
@@ -217,7 +257,6 @@ void tk_parallel_for(int64_t n, int64_t grain, tk_range_fn fn, void *ctx) {
     }
     pthread_once(&fork_once, install_fork_handler);
     resize_pool(threads - 1);
-    if (worker_count + 1 < chunks) chunks = worker_count + 1;
 
     // Publish: descriptor first, then the word with a fresh generation and index 0.
     atomic_store_explicit(&job_fn, fn, memory_order_relaxed);
@@ -234,10 +273,26 @@ void tk_parallel_for(int64_t n, int64_t grain, tk_range_fn fn, void *ctx) {
     in_parallel = 1;
     run_claims(word);
     in_parallel = 0;
-    while (atomic_load_explicit(&chunks_done, memory_order_acquire) < chunks) cpu_relax();
+    wait_for_chunks(chunks);
 
     // Close the job before any later call rewrites the descriptor.
     atomic_store_explicit(&job_word, word | CLOSED, memory_order_relaxed);
     atomic_thread_fence(memory_order_release);
     pthread_mutex_unlock(&submit_lock);
+}
+
+void tk_parallel_for(int64_t n, int64_t grain, tk_range_fn fn, void *ctx) {
+    if (n <= 0) return;
+    if (grain < 1) grain = 1;
+    int threads = tk_get_num_threads();
+    int64_t chunks = n / grain;
+    if (chunks > threads) chunks = threads;
+    run_job(n, chunks, threads, fn, ctx);
+}
+
+void tk_parallel_for_chunks(int64_t n, int64_t chunks, tk_range_fn fn, void *ctx) {
+    if (n <= 0) return;
+    if (chunks > n) chunks = n;
+    if (chunks > (1 << 30)) chunks = 1 << 30;
+    run_job(n, chunks, tk_get_num_threads(), fn, ctx);
 }

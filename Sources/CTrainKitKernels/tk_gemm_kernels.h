@@ -29,4 +29,19 @@ const tk_sgemm_kernel_t *tk_sgemm_kernel_avx2(void);
 /// Portable C; always available.
 const tk_sgemm_kernel_t *tk_sgemm_kernel_generic(void);
 
+/// Products with at most this many rows of C skip the packed path (gemm_small.c).
+#define TK_SMALL_M 4
+
+/// C = alpha * op(A) * op(B) + beta * C for M <= TK_SMALL_M, without packing B (gemm_small.c); `simd_level` is a
+/// TK_SIMD_* value.
+void tk_sgemm_small_m(int simd_level, int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha,
+                      const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
+
+/// Packs `count` source rows (row stride `ld`), each contiguous over `kc` steps, transposed into [kc][w]:
+/// dst[k*w + r] = src[r*ld + k], lanes count..w-1 zero (gemm_pack.c).
+void tk_pack_interleave(const float *src, int64_t ld, int64_t count, int64_t kc, int w, float *dst);
+/// Copies `kc` source rows (stride `ld`) of `count` values into [kc][w]: dst[k*w + r] = src[k*ld + r], lanes
+/// count..w-1 zero.
+void tk_pack_copy(const float *src, int64_t ld, int64_t count, int64_t kc, int w, float *dst);
+
 #endif

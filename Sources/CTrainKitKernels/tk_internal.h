@@ -8,9 +8,14 @@ enum { TK_SIMD_SCALAR = 0, TK_SIMD_AVX2 = 1, TK_SIMD_AVX512 = 2 };
 
 /// The selected SIMD level as a TK_SIMD_* value (cpu_features.c).
 int tk_simd_level_id(void);
+/// The TK_SIMD_* value for "avx512", "avx2" or "scalar" when this CPU supports it, else -1.
+int tk_simd_level_id_named(const char *name);
 
 /// Forwards a thread count to the loaded BLAS, if any (blas_loader.c).
 void tk_blas_set_threads_internal(int n);
+
+/// Sends spinning pool workers to sleep now (before handing the cores to a multi-threaded BLAS).
+void tk_pool_park(void);
 
 /// 1 while the calling thread runs inside a tk_parallel_for chunk (thread_pool.c).
 int tk_in_parallel_region(void);

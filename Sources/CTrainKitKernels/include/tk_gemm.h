@@ -14,7 +14,15 @@ void tk_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, float alp
 /// The built-in blocked, packed, multi-threaded kernel (never calls BLAS).
 void tk_sgemm_builtin(int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha,
                       const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
-/// BLAS only: returns 0 (and does nothing) when no BLAS is loaded, 1 after computing.
+/// The built-in kernel with the microkernel of one SIMD level ("avx512", "avx2" or "scalar") whatever
+/// tk_simd_level() says, for tests and comparisons. Returns 0 (and computes nothing) when the CPU lacks it.
+int tk_sgemm_builtin_level(const char *simd_level, int transA, int transB, int64_t M, int64_t N, int64_t K,
+                           float alpha, const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
+                           float *C, int64_t ldc);
+/// The microkernel tk_sgemm_builtin uses now, e.g. "avx2 6x16".
+const char *tk_sgemm_builtin_kernel_name(void);
+/// BLAS only: returns 0 (and does nothing) when no BLAS is loaded, 1 after computing. Also returns 0 when the
+/// strides break the CBLAS rules (lda < columns of the stored A, ...) or a size exceeds the BLAS's integers.
 int tk_sgemm_blas(int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha,
                   const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
 /// Float64 GEMM (references and gradient checks): BLAS dgemm when loaded, else a simple blocked loop.

@@ -25,6 +25,10 @@ int tk_get_num_threads(void);
 /// (a nested call runs inline).
 typedef void (*tk_range_fn)(void *ctx, int64_t begin, int64_t end);
 void tk_parallel_for(int64_t n, int64_t grain, tk_range_fn fn, void *ctx);
+/// Like tk_parallel_for, but cuts [0, n) into `chunks` near-equal contiguous ranges (at most n) whatever the
+/// thread count; the caller and the workers claim them one at a time, so a thread slowed down by another
+/// process on its core ends up with fewer. For load balancing: each chunk costs one atomic claim.
+void tk_parallel_for_chunks(int64_t n, int64_t chunks, tk_range_fn fn, void *ctx);
 
 /// Restricts every thread of this process (and threads it starts later) to the first `n` CPUs of its current
 /// affinity mask, as `taskset -c 0..n-1` would. Returns the number of CPUs now allowed, or -1 on failure

@@ -1,0 +1,94 @@
+import CTrainKitKernels
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// W7: `C = A · B` for n x n float32 matrices, A and B ~ N(0, 1) (seeded), C preallocated, alpha 1, beta 0,
+/// no transposes; metric GFLOP/s = 2n³ / seconds per call.
+///
+/// `sgemm_<n>` goes through `tk_sgemm` (the loaded BLAS, or the built-in kernel without one);
+/// `sgemm_builtin_<n>` forces the built-in packed kernel, so both paths are reported from one run.
+enum SGEMMWorkloads {
+    static let sizes = [256, 1024, 2048]
+
+    static var all: [Workload] {
+        sizes.map { workload(n: $0, builtin: false) } + sizes.map { workload(n: $0, builtin: true) }
+    }
+
+    static func workload(n: Int, builtin: Bool) -> Workload {
+        Workload(
+            name: builtin ? "sgemm_builtin_\(n)" : "sgemm_\(n)", metric: .gflops, size: ("n", n),
+            unitsPerStep: 2 * Double(n) * Double(n) * Double(n) / 1e9, isTraining: false
+        ) {
+            let matrices = SquareMatrices(n: n, seed: 1234)
+            let kernel = String(cString: builtin ? tk_sgemm_builtin_kernel_name() : tk_blas_name())
+            return WorkloadInstance(
+                step: { _ in matrices.multiply(builtin: builtin) },
+                extra: [("kernel", .string(builtin || kernel == "none" ? "builtin " + kernel : kernel))])
+        }
+    }
+}
+
+/// A, B and C, 64-byte aligned, freed with the instance.
+final class SquareMatrices {
+    let n: Int
+    let a: UnsafeMutablePointer<Float>
+    let b: UnsafeMutablePointer<Float>
+    let c: UnsafeMutablePointer<Float>
+
+    init(n: Int, seed: UInt64) {
+        self.n = n
+        func allocate() -> UnsafeMutablePointer<Float> {
+            UnsafeMutableRawPointer.allocate(byteCount: n * n * MemoryLayout<Float>.stride, alignment: 64)
+                .bindMemory(to: Float.self, capacity: n * n)
+        }
+        (a, b, c) = (allocate(), allocate(), allocate())
+        var normal = NormalSource(seed: seed)
+        for i in 0..<(n * n) { a[i] = normal.next() }
+        for i in 0..<(n * n) { b[i] = normal.next() }
+        c.initialize(repeating: 0, count: n * n)
+    }
+
+    deinit {
+        for p in [a, b, c] { UnsafeMutableRawPointer(p).deallocate() }
+    }
+
+    func multiply(builtin: Bool) {
+        let n = Int64(n)
+        if builtin {
+            tk_sgemm_builtin(0, 0, n, n, n, 1, a, n, b, n, 0, c, n)
+        } else {
+            tk_sgemm(0, 0, n, n, n, 1, a, n, b, n, 0, c, n)
+        }
+    }
+}
+
+/// Standard normal float32 numbers: SplitMix64 bits through the Box-Muller transform.
+struct NormalSource {
+    var state: UInt64
+    var spare: Float?
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func uniform() -> Double {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return (Double(z >> 11) + 0.5) / 9_007_199_254_740_992  // (0, 1)
+    }
+
+    mutating func next() -> Float {
+        if let s = spare {
+            spare = nil
+            return s
+        }
+        let r = (-2 * log(uniform())).squareRoot(), theta = 2 * Double.pi * uniform()
+        spare = Float(r * sin(theta))
+        return Float(r * cos(theta))
+    }
+}
