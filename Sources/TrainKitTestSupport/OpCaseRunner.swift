@@ -1,5 +1,17 @@
 import TrainKitCore
 
+/// What an op under test produced: its outputs by fixture key, and the `Parameter`s that hold inputs when a
+/// layer owns them (their gradients land there rather than on the input tensor).
+public struct OpResult {
+    public var outputs: [String: Tensor]
+    public var parameters: [String: Parameter]
+
+    public init(outputs: [String: Tensor], parameters: [String: Parameter] = [:]) {
+        self.outputs = outputs
+        self.parameters = parameters
+    }
+}
+
 /// Runs op cases (elementwise, reduction, shape, linalg, nn, loss) against an implementation.
 ///
 /// `apply(case, inputs)` computes the op from the named inputs and returns its outputs by name
@@ -10,46 +22,51 @@ public enum OpCaseRunner {
 
     /// Failures of one case, each naming the case and what differed (empty when it passes).
     public static func failures(of fixture: FixtureCase, skipGradients: Set<String> = [], apply: Apply) -> [String] {
+        problems(of: fixture, skipGradients: skipGradients) { OpResult(outputs: apply($0, $1)) }
+            .map { "\(fixture.name): \($0)" }
+    }
+
+    /// What differed in one case, without the case name (empty when it passes). `run` computes the op and may
+    /// say, for inputs that a layer holds as a `Parameter`, where their gradient lands.
+    public static func problems(of fixture: FixtureCase, skipGradients: Set<String> = [],
+                                run: (_ fixture: FixtureCase, _ inputs: [String: Tensor]) -> OpResult) -> [String] {
         var failures: [String] = []
+        let expectedGrads = fixture.tensors("grads")
         var inputs = fixture.tensors("inputs")
-        let gradNames = Set((fixture.raw["grads"] as? [String: Any])?.keys.map { $0 } ?? [])
-        for name in gradNames where inputs[name] != nil { inputs[name]!.requiresGrad = true }
-        let outputs = apply(fixture, inputs)
+        for name in expectedGrads.keys { inputs[name]?.requiresGrad = true }
+        let result = run(fixture, inputs)
 
         var expectedOutputs = fixture.tensors("outputs")
         if let single = fixture.tensor("output") { expectedOutputs["output"] = single }
-        for (name, expected) in expectedOutputs {
-            guard let actual = outputs[name] else {
-                failures.append("\(fixture.name): missing output \(name)")
+        for (name, expected) in expectedOutputs.sorted(by: { $0.key < $1.key }) {
+            guard let actual = result.outputs[name] else {
+                failures.append("output \(name) missing")
                 continue
             }
             let failure = expected.dtype.isFloatingPoint
                 ? closenessFailure(actual, expected, rtol: fixture.rtol, atol: fixture.atol)
                 : exactFailure(actual, expected)
-            if let failure { failures.append("\(fixture.name): output \(name): \(failure)") }
+            if let failure { failures.append("output \(name): \(failure)") }
         }
-        guard !gradNames.isEmpty else { return failures }
+        guard !expectedGrads.isEmpty else { return failures }
 
         var upstream = fixture.tensors("grad_outputs")
         if let single = fixture.tensor("grad_output") { upstream["output"] = single }
         var total: Tensor? = nil
-        for (name, g) in upstream {
-            guard let out = outputs[name], out.requiresGrad else { continue }
-            let term = (out * g).sum()
+        for (name, g) in upstream.sorted(by: { $0.key < $1.key }) {
+            guard let out = result.outputs[name], out.requiresGrad else { continue }
+            let term = (out * g.to(out.dtype)).sum()
             total = total.map { $0 + term } ?? term
         }
-        guard let total else {
-            failures.append("\(fixture.name): no differentiable output to take gradients from")
-            return failures
-        }
+        guard let total else { return failures + ["no differentiable output to take gradients from"] }
         total.backward()
-        for (name, expected) in fixture.tensors("grads") where !skipGradients.contains(name) {
-            guard let actual = inputs[name]?.grad else {
-                failures.append("\(fixture.name): no gradient reached input \(name)")
+        for (name, expected) in expectedGrads.sorted(by: { $0.key < $1.key }) where !skipGradients.contains(name) {
+            guard let actual = result.parameters[name]?.grad ?? inputs[name]?.grad else {
+                failures.append("no gradient reached input \(name)")
                 continue
             }
             if let f = closenessFailure(actual, expected, rtol: fixture.rtol, atol: fixture.atol) {
-                failures.append("\(fixture.name): grad \(name): \(f)")
+                failures.append("grad \(name): \(f)")
             }
         }
         return failures

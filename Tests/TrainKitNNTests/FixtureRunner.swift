@@ -4,56 +4,10 @@ import TrainKitCore
 import TrainKitTestSupport
 @testable import TrainKitNN
 
-/// What an op under test produced: its outputs by fixture key, and where the gradient of each
-/// differentiable input lands when it is held by a layer's `Parameter` rather than the input tensor.
-struct OpResult {
-    var outputs: [String: Tensor]
-    var parameters: [String: Parameter] = [:]
-}
-
-/// Runs one op case: inputs get `requiresGrad` where the case lists grads, the op runs, every output is
-/// compared, then `Σ_k sum(output_k · grad_output_k)` is back-propagated and every listed grad compared.
-/// Returns the failure messages (empty when the case passes).
+/// Runs one op case through the shared runner (`OpCaseRunner.problems`): outputs compared, then
+/// `Σ_k sum(output_k · grad_output_k)` back-propagated and every listed grad compared.
 func runOpCase(_ c: FixtureCase, skipGrads: Set<String> = [], _ op: (FixtureCase, [String: Tensor]) -> OpResult) -> [String] {
-    var failures: [String] = []
-    let expectedGrads = c.tensors("grads")
-    var inputs = c.tensors("inputs")
-    for name in expectedGrads.keys { inputs[name]?.requiresGrad = true }
-    let result = op(c, inputs)
-    var expectedOutputs = c.tensors("outputs")
-    if let single = c.tensor("output") { expectedOutputs["output"] = single }
-    for (name, expected) in expectedOutputs.sorted(by: { $0.key < $1.key }) {
-        guard let actual = result.outputs[name] else {
-            failures.append("output \(name) missing")
-            continue
-        }
-        let message = expected.dtype.isFloatingPoint
-            ? closenessFailure(actual, expected, rtol: c.rtol, atol: c.atol)
-            : exactFailure(actual, expected)
-        if let message { failures.append("output \(name): \(message)") }
-    }
-    guard !expectedGrads.isEmpty else { return failures }
-    var gradOutputs = c.tensors("grad_outputs")
-    if let single = c.tensor("grad_output") { gradOutputs["output"] = single }
-    var total: Tensor? = nil
-    for (name, g) in gradOutputs.sorted(by: { $0.key < $1.key }) {
-        guard let out = result.outputs[name] else { continue }
-        let term = (out * g.to(out.dtype)).sum()
-        total = total.map { $0 + term } ?? term
-    }
-    guard let total else { return failures + ["no differentiable output"] }
-    total.backward()
-    for (name, expected) in expectedGrads.sorted(by: { $0.key < $1.key }) where !skipGrads.contains(name) {
-        let grad = result.parameters[name]?.grad ?? inputs[name]?.grad
-        guard let grad else {
-            failures.append("grad \(name) missing")
-            continue
-        }
-        if let message = closenessFailure(grad, expected, rtol: c.rtol, atol: c.atol) {
-            failures.append("grad \(name): \(message)")
-        }
-    }
-    return failures
+    OpCaseRunner.problems(of: c, skipGradients: skipGrads, run: op)
 }
 
 /// Runs every case of a group through `dispatch`, recording one issue per failing case, and returns the
