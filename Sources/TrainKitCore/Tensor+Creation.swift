@@ -1,4 +1,9 @@
 import CTrainKitKernels
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension Tensor {
     /// A tensor holding `values` (row-major) with `shape` (default: 1-d). The dtype follows `T`
@@ -113,9 +118,9 @@ extension Tensor {
             block += 1
             let u1 = 1 - RandomKey.unitDouble(b.0, b.1)  // (0, 1]
             let u2 = RandomKey.unitDouble(b.2, b.3)
-            let r = (-2 * _log(u1)).squareRoot()
-            values[i] = mean + std * r * _cos(2 * Double.pi * u2)
-            if i + 1 < n { values[i + 1] = mean + std * r * _sin(2 * Double.pi * u2) }
+            let r = (-2 * libmLog(u1)).squareRoot()
+            values[i] = mean + std * r * libmCos(2 * Double.pi * u2)
+            if i + 1 < n { values[i + 1] = mean + std * r * libmSin(2 * Double.pi * u2) }
             i += 2
         }
         return Tensor(values, shape: shape).to(dtype)
@@ -147,6 +152,7 @@ extension Tensor {
     }
 }
 
-@inline(__always) func _log(_ x: Double) -> Double { Foundation_log(x) }
-@inline(__always) func _cos(_ x: Double) -> Double { Foundation_cos(x) }
-@inline(__always) func _sin(_ x: Double) -> Double { Foundation_sin(x) }
+// libm at file scope: inside `extension Tensor`, `log`/`cos`/`sin` name the tensor methods.
+private func libmLog(_ x: Double) -> Double { log(x) }
+private func libmCos(_ x: Double) -> Double { cos(x) }
+private func libmSin(_ x: Double) -> Double { sin(x) }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TrainKitCore
 import TrainKitTestSupport
@@ -91,7 +92,7 @@ import TrainKitTestSupport
     }
 }
 
-private extension Float { var exponential: Float { Float(Foundation_exp(Double(self))) } }
+private extension Float { var exponential: Float { Float(Foundation.exp(Double(self))) } }
 
 @Suite struct InPlaceTests {
     @Test func gradientsAccumulateIntoTheSameBuffer() {
