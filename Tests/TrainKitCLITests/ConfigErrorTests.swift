@@ -51,7 +51,8 @@ import TrainKit
         ("lr: 0.003", "lr: 0", "training.optimizer.lr: must be > 0, got 0.0"),
         ("lr: 0.003", "lr: -0.1", "training.optimizer.lr: must be > 0, got -0.1"),
         ("kind: mlp", "kind: perceptron", "model.kind: unknown model kind 'perceptron'"),
-        ("kind: mlp", "kind: resnet", "model.kind: 'resnet' is not implemented yet"),
+        ("kind: mlp", "kind: resnett", "did you mean 'resnet'?"),
+        ("kind: mlp", "kind: resnet", "model kind 'resnet' reads a directory of IDX files"),
         ("validation_split: 0.1", "validation_split: 1.5", "data.validation_split: must be in [0, 1), got 1.5"),
         ("target: quality", "target: qualty", "data.target: "),
     ])

@@ -212,21 +212,8 @@ import TrainKit
     @Test func cnnKindOnIDXImages() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        // 8×8 images: class 0 has a bright left half, class 1 a bright right half.
-        func idx(_ count: Int, prefix: String, seed: Int) throws {
-            var images: [UInt8] = [0, 0, 0x08, 3] + be(count) + be(8) + be(8)
-            var labels: [UInt8] = [0, 0, 0x08, 1] + be(count)
-            for n in 0..<count {
-                let label = (n + seed) % 2
-                labels.append(UInt8(label))
-                for r in 0..<8 { for c in 0..<8 { images.append((c < 4) == (label == 0) ? UInt8(150 + (r * c + n) % 100) : UInt8((r + c + n) % 60)) } }
-            }
-            try Data(images).write(to: dir.appendingPathComponent("\(prefix)-images-idx3-ubyte"))
-            try Data(labels).write(to: dir.appendingPathComponent("\(prefix)-labels-idx1-ubyte"))
-        }
-        func be(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 255), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)] }
-        try idx(64, prefix: "train", seed: 0)
-        try idx(16, prefix: "t10k", seed: 1)
+        try writeHalvesIDX(64, prefix: "train", seed: 0, in: dir)
+        try writeHalvesIDX(16, prefix: "t10k", seed: 1, in: dir)
         let run = dir.appendingPathComponent("run")
         let config = try write("""
             data: {train: ., validation_split: 0.25}

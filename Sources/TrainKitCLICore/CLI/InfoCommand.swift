@@ -31,7 +31,7 @@ struct InfoCommand: CLICommand {
         for t in artifact.tensors { lines.append("  \(t.name) \(t.shape)") }
         lines.append("preprocessing: \(pre.format.rawValue)")
         if let table = pre.table {
-            lines.append("  target: \(table.target)")
+            lines.append("  target: \(table.target ?? "none")")
             lines.append("  inputs: \(table.inputColumns.count) columns -> \(table.encoder.outputNames.count) features")
             for step in table.encoder.steps {
                 var parts = ["\(step.type.rawValue)"]

@@ -9,7 +9,8 @@ struct PredictCommand: CLICommand {
         abstract: "Predict with a trained model, as CSV or JSON lines.",
         discussion: """
             Reads the file with the preprocessing saved in model.json (the target column may be absent). \
-            Classification rows hold the predicted class and one probability per class.
+            Classification rows hold the predicted class and one probability per class; an autoencoder's rows \
+            hold the reconstruction error and the code.
             """)
 
     @Argument(help: "A run directory, a model directory, or a model.json / weights file.", completion: .file())
@@ -34,7 +35,10 @@ struct PredictCommand: CLICommand {
         let inputs = try artifact.preprocessing.inputs(file: data)
         let outputs = Evaluation.outputs(layer, features: inputs.features)
         let writer = PredictionWriter(task: artifact.preprocessing.task, classes: artifact.labels, format: writerFormat)
-        let text = try writer.text(outputs: outputs, names: inputs.rowNames, labels: inputs.labels)
+        let codes = (layer as? Autoencoder).map { autoencoder in
+            Evaluation.outputs(layer, features: inputs.features, apply: autoencoder.encode)
+        }
+        let text = try writer.text(outputs: outputs, names: inputs.rowNames, labels: inputs.labels, codes: codes)
         if let output {
             try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: output))
             io.diagnostics("trainkit: wrote \(inputs.rowNames.count) predictions to \(output)")

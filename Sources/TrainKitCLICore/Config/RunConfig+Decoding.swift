@@ -55,9 +55,6 @@ extension RunConfig {
         var m = ModelConfig()
         if let kind = try s.string("kind") {
             let name = kind.lowercased()
-            if ModelKind.planned.contains(name) {
-                throw s.invalid("kind", "'\(kind)' is not implemented yet (available: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
             guard let k = ModelKind(rawValue: name) else {
                 let names = ModelKind.allCases.map(\.rawValue)
                 let hint = nearest(name, among: names).map { "; did you mean '\($0)'?" } ?? ""
@@ -85,6 +82,7 @@ extension RunConfig {
             m.channels = channels
         }
         m.batchNorm = try s.bool("batch_norm") ?? m.batchNorm
+        try decodeArchitectureKeys(s, into: &m)
         return m
     }
 
@@ -106,7 +104,8 @@ extension RunConfig {
             }
         }
         let allowed: [ModelKind: [DataFormat]] = [
-            .mlp: [.csv, .idx], .tabular: [.csv], .cnn: [.idx], .text: [.text], .recommender: [.ratings],
+            .mlp: [.csv, .idx], .tabular: [.csv], .cnn: [.idx], .resnet: [.idx], .text: [.text], .recommender: [.ratings],
+            .autoencoder: [.csv, .idx],
         ]
         if let format = try s.choice("format", DataFormat.allCases.map(\.rawValue) + ["tsv"]) {
             d.format = format == "tsv" ? .csv : DataFormat(rawValue: format)!
@@ -120,15 +119,18 @@ extension RunConfig {
             switch kind {
             case .text: d.format = .text
             case .recommender: d.format = .ratings
-            case .cnn: d.format = .idx
-            case .mlp, .tabular: d.format = exists && isDirectory.boolValue ? .idx : .csv
+            case .cnn, .resnet: d.format = .idx
+            case .mlp, .tabular, .autoencoder: d.format = exists && isDirectory.boolValue ? .idx : .csv
             }
             if kind == .tabular && exists && isDirectory.boolValue {
                 throw s.invalid("train", "model kind 'tabular' reads a CSV file, but \(d.train) is a directory")
             }
+            if (kind == .cnn || kind == .resnet) && exists && !isDirectory.boolValue {
+                throw s.invalid("train", "model kind '\(kind.rawValue)' reads a directory of IDX files, but \(d.train) is a file")
+            }
         }
         d.target = try s.string("target")
-        if d.format == .csv && d.target == nil {
+        if d.format == .csv && d.target == nil && kind != .autoencoder {
             throw ConfigError.missingKey(path: "data.target", hint: "name the label column of \(d.train)")
         }
         d.features = try s.stringList("features")
@@ -202,8 +204,12 @@ extension RunConfig {
     static func decodeTraining(_ s: ConfigSection, data: DataConfig, kind: ModelKind) throws -> TrainingConfig {
         try s.checkKeys()
         var t = TrainingConfig()
-        if let task = try s.choice("task", ["classification", "regression"]) { t.task = TaskKind(rawValue: task) }
-        switch data.format {
+        if let task = try s.choice("task", ["classification", "regression", "reconstruction"]) { t.task = TaskKind(rawValue: task) }
+        if (kind == .autoencoder) != (t.task == .reconstruction), t.task != nil {
+            throw s.invalid("task", kind == .autoencoder ? "an autoencoder learns to reconstruct its inputs: use reconstruction (or leave task out)"
+                                                        : "reconstruction is the task of model kind 'autoencoder'")
+        }
+        switch kind == .autoencoder ? nil : data.format {
         case .idx, .text:
             if t.task == .regression { throw s.invalid("task", "\(data.format.rawValue) data has class labels: use classification") }
             t.task = .classification
@@ -211,6 +217,7 @@ extension RunConfig {
             if t.task == .classification { throw s.invalid("task", "a recommender predicts ratings: use regression") }
             t.task = .regression
         case .csv: break
+        case nil: t.task = .reconstruction
         }
         if let epochs = try s.int("epochs") {
             guard epochs >= 1 else { throw s.invalid("epochs", "must be >= 1, got \(epochs)") }

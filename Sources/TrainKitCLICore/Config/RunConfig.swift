@@ -89,9 +89,7 @@ public struct TokenizerConfig: Codable, Equatable, Sendable {
 
 /// The model families `model.kind` can name.
 public enum ModelKind: String, Codable, Sendable, CaseIterable {
-    case mlp, tabular, cnn, text, recommender
-    /// Named in the config schema but not built yet.
-    static let planned = ["resnet", "autoencoder"]
+    case mlp, tabular, cnn, resnet, text, recommender, autoencoder
 }
 
 /// `model:` — the architecture.
@@ -107,13 +105,24 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var channels: [Int]?
     /// Batch normalization after each hidden linear layer (mlp, tabular) or convolution (cnn).
     public var batchNorm = false
+    /// The text encoder: `bag` (mean of embeddings), `lstm` or `transformer`.
+    public var encoder = "bag"
+    /// The recommender: `mf` (matrix factorization) or `ncf` (neural collaborative filtering).
+    public var architecture = "mf"
+    /// Encoder layers (text `lstm`/`transformer`, default 1 / 2) or residual blocks per stage (`resnet`, 1).
+    public var layers: Int?
+    /// Attention heads (text `transformer`); must divide `embedding_dim`.
+    public var heads = 4
+    /// The code width of an `autoencoder`.
+    public var latentDim = 8
 
     public init() {}
 }
 
-/// The two supervised tasks.
+/// What a run learns: labels (classification), numbers (regression), or its own inputs (reconstruction,
+/// the `autoencoder`).
 public enum TaskKind: String, Codable, Sendable {
-    case classification, regression
+    case classification, regression, reconstruction
 }
 
 /// `training:` — the loop.

@@ -51,7 +51,7 @@ enum ImagePipeline {
         let trainPart = train.rows(plan.train)
         let preprocessing = ImagePreprocessing(
             normalization: d.normalize ? ImageNormalization.fit(trainPart.features) : nil,
-            flatten: config.model.kind == .mlp, imageShape: Array(train.features.shape.dropFirst()))
+            flatten: config.model.kind == .mlp || config.model.kind == .autoencoder, imageShape: Array(train.features.shape.dropFirst()))
         func transformed(_ data: TensorDataset) -> TensorDataset {
             TensorDataset(features: preprocessing.transform(data.features), labels: data.labels)
         }

@@ -13,17 +13,28 @@ struct PreparedData {
     static func prepare(_ config: RunConfig, rows: SplitPlan? = nil) throws -> PreparedData {
         var config = config
         if rows != nil { config.data.test = nil }
-        let data: PreparedData
+        var data: PreparedData
         switch config.data.format {
         case .csv: data = try TablePipeline.prepare(config, rows: rows)
         case .idx: data = try ImagePipeline.prepare(config, rows: rows)
         case .text: data = try TextPipeline.prepare(config, rows: rows)
         case .ratings: data = try RatingsPipeline.prepare(config, rows: rows)
         }
+        if config.model.kind == .autoencoder { data = data.reconstructing() }
         guard data.train.count > 0 else {
             throw DataError.invalidFormat(file: config.data.train, reason: "no training rows are left after the splits")
         }
         return data
+    }
+
+    /// The same inputs with themselves as the targets (an autoencoder's data); class labels are dropped.
+    func reconstructing() -> PreparedData {
+        func own(_ d: TensorDataset) -> TensorDataset { TensorDataset(features: d.features, labels: d.features) }
+        var result = PreparedData(train: own(train), validation: validation.map(own), test: test.map(own),
+                                  preprocessing: preprocessing)
+        result.preprocessing.task = .reconstruction
+        result.preprocessing.classes = nil
+        return result
     }
 
     /// One line for the log: `train 1151, validation 128, test 320 rows`.

@@ -32,12 +32,15 @@ public struct Preprocessing: Codable, Sendable {
     /// - Parameter strictLabels: a label the training data did not have is an error (`evaluate`); otherwise
     ///   the labels are left out (`predict`).
     public func inputs(file: String, strictLabels: Bool = false) throws -> PreparedInputs {
+        var inputs: PreparedInputs
         switch format {
-        case .csv: return try table!.inputs(file: file, classes: classes, task: task, strictLabels: strictLabels)
-        case .idx: return try images!.inputs(directory: file)
-        case .text: return try text!.inputs(file: file, classes: classes ?? [], strictLabels: strictLabels)
-        case .ratings: return try ratings!.inputs(file: file)
+        case .csv: inputs = try table!.inputs(file: file, classes: classes, task: task, strictLabels: strictLabels)
+        case .idx: inputs = try images!.inputs(directory: file)
+        case .text: inputs = try text!.inputs(file: file, classes: classes ?? [], strictLabels: strictLabels)
+        case .ratings: inputs = try ratings!.inputs(file: file)
         }
+        if task == .reconstruction { inputs.labels = inputs.features }
+        return inputs
     }
 
     private var labelHint: String {

@@ -6,7 +6,8 @@ import TrainKit
 /// numbers, one-hot or ordinal categories) fitted on the training rows.
 public struct TablePreprocessing: Codable, Sendable {
     public var read: TableReadOptions
-    public var target: String
+    /// The label column (none for an `autoencoder` without one).
+    public var target: String?
     /// The input columns, in order.
     public var inputColumns: [String]
     /// Numeric columns read as categories.
@@ -26,8 +27,9 @@ public struct TablePreprocessing: Codable, Sendable {
 
     func features(_ table: DataTable) throws -> Tensor { try encoder.transform(try inputTable(table)) }
 
-    /// Class indices (int64 `[N]`) or float targets (`[N]`).
+    /// Class indices (int64 `[N]`) or float targets (`[N]`); for reconstruction, the features.
     func labels(_ table: DataTable, classes: [String]?, task: TaskKind) throws -> Tensor {
+        guard task != .reconstruction, let target else { return try features(table) }
         let column = try table.column(target)
         if task == .classification {
             let values = column.asStrings()
@@ -48,7 +50,7 @@ public struct TablePreprocessing: Codable, Sendable {
     func inputs(file: String, classes: [String]?, task: TaskKind, strictLabels: Bool) throws -> PreparedInputs {
         let table = try read.read(file)
         var labels: Tensor? = nil
-        if table[target] != nil {
+        if task == .reconstruction || target.map({ table[$0] != nil }) == true {
             do {
                 labels = try self.labels(table, classes: classes, task: task)
             } catch where !strictLabels {
@@ -75,22 +77,22 @@ enum TablePipeline {
         let d = config.data
         var read = try TableReadOptions(config: d, file: d.train)
         let table = try read.read(d.train)
-        let target = d.target!
-        try ColumnCheck.require([target], key: "data.target", in: table)
+        let target = d.target
+        try ColumnCheck.require(target.map { [$0] } ?? [], key: "data.target", in: table)
         try ColumnCheck.require(d.drop, key: "data.drop", in: table)
         try ColumnCheck.require(d.categorical, key: "data.categorical", in: table)
         try ColumnCheck.require(d.features ?? [], key: "data.features", in: table)
-        let targetColumn = try table.column(target)
+        let targetColumn = try target.map { try table.column($0) }
         let inputs = d.features ?? table.columnNames.filter { $0 != target && !d.drop.contains($0) }
         guard !inputs.isEmpty else {
             throw ConfigError.invalidValue(path: "data.features", reason: "no input columns are left", location: nil)
         }
         read.columnTypes = Dictionary(uniqueKeysWithValues: zip(table.columnNames, table.columns.map(\.type)))
-        let task = config.training.task ?? (targetColumn.type == .string ? .classification : .regression)
+        let task = config.training.task ?? (targetColumn?.type == .string ? .classification : .regression)
 
         var classes: [String]? = nil
         var classLabels: [Int]? = nil
-        if task == .classification {
+        if task == .classification, let target, let targetColumn {
             let values = targetColumn.asStrings()
             if let row = values.firstIndex(where: { $0 == nil }) {
                 throw DataError.invalidFormat(file: d.train, reason: "target '\(target)' is missing in data row \(row + 1)")

@@ -16,18 +16,21 @@ public final class MatrixFactorization: Layer {
 
     public init(users: Int, items: Int, factors: Int, globalMean: Double, userBias: [Double]? = nil,
                 itemBias: [Double]? = nil) {
-        func table(_ rows: Int, _ width: Int, std: Double, start: [Double]? = nil) -> Parameter {
-            var values = std == 0 ? [Float](repeating: 0, count: rows * width)
-                                  : (Tensor.normal([rows, width], key: Random.nextKey()) * std).toArray()
-            if let start { for (k, v) in start.prefix(rows).enumerated() { values[k] = Float(v) } }
-            for j in 0..<width { values[j] = 0 }  // row 0: unknown
-            return Parameter(Tensor(values, shape: [rows, width]))
-        }
-        userFactors = table(users, factors, std: 0.05)
-        itemFactors = table(items, factors, std: 0.05)
-        self.userBias = table(users, 1, std: 0, start: userBias)
-        self.itemBias = table(items, 1, std: 0, start: itemBias)
+        userFactors = Self.table(users, factors, std: 0.05)
+        itemFactors = Self.table(items, factors, std: 0.05)
+        self.userBias = Self.table(users, 1, std: 0, start: userBias)
+        self.itemBias = Self.table(items, 1, std: 0, start: itemBias)
         self.globalMean = Buffer(Tensor([Float(globalMean)], shape: [1]))
+    }
+
+    /// A `[rows, width]` table from `N(0, std²)` (zeros when `std` is 0), its first values replaced by `start`,
+    /// with row 0 (the unknown id) zero.
+    static func table(_ rows: Int, _ width: Int, std: Double, start: [Double]? = nil) -> Parameter {
+        var values = std == 0 ? [Float](repeating: 0, count: rows * width)
+                              : (Tensor.normal([rows, width], key: Random.nextKey()) * std).toArray()
+        if let start { for (k, v) in start.prefix(rows).enumerated() { values[k] = Float(v) } }
+        for j in 0..<width { values[j] = 0 }
+        return Parameter(Tensor(values, shape: [rows, width]))
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {

@@ -13,17 +13,44 @@ public enum ModelFactory {
                               head: { mlp(input: $0, spec: spec) })
         case .cnn:
             core = convolutionalNet(spec)
+        case .resnet:
+            core = ResidualNet(inChannels: spec.imageShape?.first ?? 1, channels: spec.channels ?? [16, 32, 64],
+                               blocksPerStage: spec.layers ?? 1, head: { mlp(input: $0, spec: spec) })
         case .text:
-            core = TextClassifier(vocabularySize: spec.vocabularySize ?? 2, embeddingDim: spec.embeddingDim ?? 64,
-                                  head: { mlp(input: $0, spec: spec) })
+            if let name = spec.encoder, let encoder = SequenceClassifier.Encoder(rawValue: name) {
+                core = SequenceClassifier(encoder: encoder, vocabularySize: spec.vocabularySize ?? 2,
+                                          embeddingDim: spec.embeddingDim ?? 64, sequenceLength: spec.sequenceLength ?? 64,
+                                          layers: spec.layers ?? 1, heads: spec.heads ?? 4, dropout: spec.dropout,
+                                          head: { mlp(input: $0, spec: spec) })
+            } else {
+                core = TextClassifier(vocabularySize: spec.vocabularySize ?? 2, embeddingDim: spec.embeddingDim ?? 64,
+                                      head: { mlp(input: $0, spec: spec) })
+            }
         case .recommender:
-            return MatrixFactorization(users: spec.userCount ?? 1, items: spec.itemCount ?? 1,
-                                       factors: spec.embeddingDim ?? 16, globalMean: spec.targetMean ?? 0)
+            return recommender(spec, baseline: nil)
+        case .autoencoder:
+            return Autoencoder(inputSize: spec.inputSize, hidden: spec.hidden, latent: spec.latentDim ?? 8,
+                               dropout: spec.dropout, activation: { activation(spec.activation) })
         }
         if let mean = spec.targetMean, let std = spec.targetStd {
             return Sequential([core, TargetScale(mean: mean, std: std)])
         }
         return core
+    }
+
+    /// Matrix factorization or neural collaborative filtering; the biases start from `baseline` when given
+    /// (training starts from the fitted bias baseline and learns what it misses).
+    static func recommender(_ spec: ModelSpec, baseline: BiasBaseline?) -> any Layer {
+        let (users, items) = (spec.userCount ?? 1, spec.itemCount ?? 1)
+        let mean = baseline?.mean ?? spec.targetMean ?? 0
+        let userBias = baseline?.userTable(count: users), itemBias = baseline?.itemTable(count: items)
+        if spec.architecture == "ncf" {
+            return NeuralCollaborativeFiltering(users: users, items: items, factors: spec.embeddingDim ?? 16,
+                                                hidden: spec.hidden, dropout: spec.dropout, globalMean: mean,
+                                                userBias: userBias, itemBias: itemBias)
+        }
+        return MatrixFactorization(users: users, items: items, factors: spec.embeddingDim ?? 16, globalMean: mean,
+                                   userBias: userBias, itemBias: itemBias)
     }
 
     /// `Linear → [BatchNorm] → activation → [Dropout]` per hidden width, then a linear output layer.

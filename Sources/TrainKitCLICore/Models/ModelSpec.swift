@@ -25,6 +25,15 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     /// Id table sizes including the unknown row 0 (`recommender`).
     public var userCount: Int?
     public var itemCount: Int?
+    /// The text encoder (`bag`, `lstm`, `transformer`) and its layers and heads; tokens per text.
+    public var encoder: String?
+    public var layers: Int?
+    public var heads: Int?
+    public var sequenceLength: Int?
+    /// `mf` or `ncf` (`recommender`).
+    public var architecture: String?
+    /// Code width (`autoencoder`).
+    public var latentDim: Int?
     /// Regression outputs are `mean + std · y` (the standardized target scale, fixed at training time).
     public var targetMean: Double?
     public var targetStd: Double?
@@ -45,20 +54,33 @@ extension ModelSpec {
         switch m.kind {
         case .mlp, .tabular: hidden = m.hidden ?? [128, 64]
         case .cnn: hidden = m.hidden ?? [128]
+        case .resnet: hidden = m.hidden ?? []
         case .text: hidden = m.hidden ?? [64]
-        case .recommender: hidden = m.hidden ?? []
+        case .recommender: hidden = m.hidden ?? (m.architecture == "ncf" ? [32, 16] : [])
+        case .autoencoder: hidden = m.hidden ?? [64]
         }
-        if m.kind == .mlp, let images = pre.images {
+        if m.kind == .mlp || m.kind == .autoencoder, let images = pre.images {
             imageShape = images.imageShape
             inputSize = images.imageShape.reduce(1, *)
         }
-        if m.kind == .cnn {
+        if m.kind == .cnn || m.kind == .resnet {
             imageShape = pre.images?.imageShape
-            channels = m.channels ?? [32, 64]
+            channels = m.channels ?? (m.kind == .cnn ? [32, 64] : [16, 32, 64])
         }
+        if m.kind == .resnet { layers = m.layers ?? 1 }
         if m.kind == .text {
             vocabularySize = pre.text?.vocabularySize
             embeddingDim = m.embeddingDim ?? 64
+            encoder = m.encoder
+            if m.encoder != "bag" {
+                layers = m.layers ?? (m.encoder == "lstm" ? 1 : 2)
+                heads = m.encoder == "transformer" ? m.heads : nil
+                sequenceLength = config.data.tokenizer.maxLength
+            }
+        }
+        if m.kind == .autoencoder {
+            latentDim = m.latentDim
+            outputSize = inputSize
         }
         if m.kind == .tabular, let table = pre.table {
             let cards = table.columnCardinalities
@@ -73,6 +95,7 @@ extension ModelSpec {
             itemCount = r.items.count + 1
             embeddingDim = m.embeddingDim ?? 16
             targetMean = r.globalMean
+            architecture = m.architecture
         }
         if task == .regression && m.kind != .recommender {
             let y = data.train.labels.toArray(as: Double.self)

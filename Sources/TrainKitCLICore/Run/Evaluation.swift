@@ -8,6 +8,7 @@ enum Evaluation {
         switch task {
         case .classification: [.accuracy, .f1(.macro)]
         case .regression: kind == .recommender ? [.rmse, .mae] : [.rmse, .mae, .r2]
+        case .reconstruction: [.rmse, .mae]
         }
     }
 
@@ -20,8 +21,9 @@ enum Evaluation {
         }
     }
 
-    /// The model's outputs for `features`, in evaluation mode, in batches.
-    static func outputs(_ model: any Layer, features: Tensor, batchSize: Int = 512) -> Tensor {
+    /// The model's outputs for `features` (or what `apply` makes of them), in evaluation mode, in batches.
+    static func outputs(_ model: any Layer, features: Tensor, batchSize: Int = 512,
+                        apply: ((Tensor) -> Tensor)? = nil) -> Tensor {
         let wasTraining = model.isTraining
         model.isTraining = false
         defer { model.isTraining = wasTraining }
@@ -32,7 +34,8 @@ enum Evaluation {
             var start = 0
             while start < n {
                 let length = Swift.min(batchSize, n - start)
-                parts.append(model(features.narrow(0, start: start, length: length).contiguous()))
+                let batch = features.narrow(0, start: start, length: length).contiguous()
+                parts.append(apply?(batch) ?? model(batch))
                 start += length
             }
             return parts.count == 1 ? parts[0] : Tensor.cat(parts, dim: 0)

@@ -54,14 +54,7 @@ struct TrainingRun {
         Random.seed(config.seed)
         let spec = ModelSpec(config: config, data: data)
         let baseline = spec.kind == .recommender ? BiasBaseline.tuned(train: data.train, validation: data.validation) : nil
-        let model: any Layer
-        if let baseline {  // start from the fitted bias baseline; the factors learn what it misses
-            model = MatrixFactorization(users: spec.userCount ?? 1, items: spec.itemCount ?? 1, factors: spec.embeddingDim ?? 16,
-                                        globalMean: baseline.mean, userBias: baseline.userTable(count: spec.userCount ?? 1),
-                                        itemBias: baseline.itemTable(count: spec.itemCount ?? 1))
-        } else {
-            model = ModelFactory.build(spec)
-        }
+        let model = baseline.map { ModelFactory.recommender(spec, baseline: $0) } ?? ModelFactory.build(spec)
         io.progress("model \(spec.kind.rawValue): \(model.parameterCount) parameters")
 
         let t = config.training

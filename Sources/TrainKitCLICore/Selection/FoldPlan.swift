@@ -71,17 +71,18 @@ struct FoldPlan {
         switch d.format {
         case .csv:
             let t = try table()
-            let target = try t.column(d.target!)
+            guard let targetName = d.target else { return (t.rowCount, nil, try groupBy.map { try t.column($0).asStrings() }) }
+            let target = try t.column(targetName)
             let task = config.training.task ?? (target.type == .string ? .classification : .regression)
             var labels: [Int]? = nil
             if task == .classification {
                 let values = target.asStrings()
                 if let row = values.firstIndex(where: { $0 == nil }) {
                     throw DataError.invalidFormat(
-                        file: d.train, reason: "target '\(d.target!)' is missing in data row \(row + 1)")
+                        file: d.train, reason: "target '\(targetName)' is missing in data row \(row + 1)")
                 }
                 labels = try classIndices(
-                    values.map { $0! }, classes: nil, source: d.train, column: "target '\(d.target!)'"
+                    values.map { $0! }, classes: nil, source: d.train, column: "target '\(targetName)'"
                 ).labels
             }
             return (t.rowCount, labels, try groupBy.map { try t.column($0).asStrings() })
