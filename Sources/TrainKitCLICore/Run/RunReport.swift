@@ -1,24 +1,31 @@
 import Foundation
 import TrainKit
 
-/// `report.md`: what was trained on what, the final metrics, the per-epoch history and how to reuse the model.
+/// `report.md` (and the HTML page, ``HTMLReport``): what was trained on what, the final metrics, the per-epoch history and how to reuse the model.
 struct RunReport {
     let config: RunConfig
     let artifact: ModelArtifact
     let history: History
     let data: PreparedData
 
+    /// The run in five lines: data, task, examples, model, training.
+    var summaryLines: [String] {
+        let spec = artifact.spec, t = config.training
+        let variant = spec.encoder.map { ", encoder \($0)" } ?? spec.architecture.map { ", architecture \($0)" } ?? ""
+        return [
+            "data: \(config.data.train) (\(config.data.format.rawValue))" + (config.data.test.map { ", test \($0)" } ?? ""),
+            "task: \(artifact.preprocessing.task.rawValue)" + (artifact.labels.map { ", \($0.count) classes" } ?? ""),
+            "examples: \(data.summary)",
+            "model: \(spec.kind.rawValue)\(variant), hidden \(spec.hidden), \(artifact.parameterCount) parameters",
+            "training: \(history.epochs.count) of \(t.epochs) epochs, batch \(t.batchSize), \(t.optimizer.name) lr \(t.optimizer.lr), schedule \(t.schedule.name), seed \(config.seed)",
+        ]
+    }
+
     var markdown: String {
         var lines: [String] = []
-        let spec = artifact.spec
         lines.append("# TrainKit run: \(URL(fileURLWithPath: config.output).lastPathComponent)")
         lines.append("")
-        lines.append("- data: `\(config.data.train)` (\(config.data.format.rawValue))" + (config.data.test.map { ", test `\($0)`" } ?? ""))
-        lines.append("- task: \(artifact.preprocessing.task.rawValue)" + (artifact.labels.map { ", \($0.count) classes" } ?? ""))
-        lines.append("- examples: \(data.summary)")
-        lines.append("- model: `\(spec.kind.rawValue)`, hidden \(spec.hidden), \(artifact.parameterCount) parameters")
-        let t = config.training
-        lines.append("- training: \(history.epochs.count) of \(t.epochs) epochs, batch \(t.batchSize), \(t.optimizer.name) lr \(t.optimizer.lr), schedule \(t.schedule.name), seed \(config.seed)")
+        lines.append(contentsOf: summaryLines.map { "- \($0)" })
         lines.append("")
         lines.append("## Final metrics")
         lines.append("")

@@ -8,7 +8,7 @@ import TrainKit
 /// RUN_DIR/config.yaml            the resolved config
 /// RUN_DIR/metrics.jsonl, .csv    one line per epoch
 /// RUN_DIR/metrics.json           the final metrics
-/// RUN_DIR/report.md              the report
+/// RUN_DIR/report.md, report.html the report (the page has learning curves and a confusion matrix)
 /// RUN_DIR/checkpoints/           resumable checkpoints (`--resume RUN_DIR`)
 /// RUN_DIR/best/model.safetensors the weights of the best validation loss
 /// RUN_DIR/model/                 weights.safetensors + model.json (what evaluate / predict read)
@@ -108,6 +108,15 @@ struct TrainingRun {
         try AtomicFile.write(try JSONCoding.encode(metrics), to: runDirectory.appendingPathComponent("metrics.json"))
         let report = RunReport(config: config, artifact: artifact, history: history, data: data)
         try AtomicFile.write(Data(report.markdown.utf8), to: runDirectory.appendingPathComponent("report.md"))
+        var page = HTMLReport(report: report)
+        if task == .classification, let classes = data.preprocessing.classes,
+           let (part, name) = [(evaluatesTest ? data.test : nil, "test"), (data.validation, "validation")]
+               .first(where: { ($0.0?.count ?? 0) > 0 }).map({ ($0.0!, $0.1) }) {
+            let outputs = Evaluation.outputs(model, features: part.features)
+            page.confusion = (HTMLReport.confusionMatrix(outputs: outputs, labels: part.labels, classCount: classes.count),
+                              classes, "\(name) set, \(part.count) examples")
+        }
+        try AtomicFile.write(Data(page.html.utf8), to: runDirectory.appendingPathComponent("report.html"))
         return Result(runDirectory: runDirectory, metrics: metrics, artifact: artifact, epochs: history.epochs.count)
     }
 
@@ -125,7 +134,7 @@ struct TrainingRun {
                 io.progress("warning: the config differs from the one the run started with (\(saved.path)); resuming with the new one")
             }
         } else {
-            for name in ["checkpoints", "best", "model", "metrics.jsonl", "metrics.csv", "metrics.json", "report.md"] {
+            for name in ["checkpoints", "best", "model", "metrics.jsonl", "metrics.csv", "metrics.json", "report.md", "report.html"] {
                 let url = directory.appendingPathComponent(name)
                 if fm.fileExists(atPath: url.path) { try fm.removeItem(at: url) }
             }
