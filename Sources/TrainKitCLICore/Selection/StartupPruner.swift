@@ -4,10 +4,10 @@ import TrainKit
 /// (Optuna's `n_startup_trials`).
 ///
 /// ASHA alone promotes a trial at a rung only if it ranks in the top `1/η` of the values reported there so
-/// far; in a small study the first trial sets the bar at every rung, nearly every later trial is stopped at
-/// the first rung, and a model-based sampler, which learns from complete trials, never leaves its random
-/// start-up. Letting the start-up trials run in full gives the rungs reference values and the sampler
-/// complete trials to learn from.
+/// far; in a small study the first trial sets the bar at every rung, and nearly every later trial is stopped
+/// at the first rung, after one noisy epoch. Letting the start-up trials run in full gives the rungs reference
+/// values and the sampler complete trials to learn from (TPE also ranks pruned trials, but only below every
+/// complete one).
 struct StartupPruner: Pruner {
     var base: any Pruner
     var startupTrials: Int

@@ -106,4 +106,81 @@ import TrainKit
         #expect(later.allSatisfy { (1...100).contains($0.params["width"]!.intValue!) })
         #expect(study.bestTrial!.params["kind"] == .string("b"))
     }
+
+    // MARK: - TPE and pruned trials
+
+    static func record(
+        _ number: Int, x: Double, state: TrialState, value: Double? = nil, reported: [Int: Double] = [:]
+    ) -> TrialRecord {
+        TrialRecord(
+            number: number, params: ["x": .double(x)], seed: 0, state: state,
+            value: value ?? reported[reported.keys.max() ?? 0], intermediate: reported)
+    }
+
+    /// Complete trials by value, then pruned ones: stopped later first, then by the value at that epoch;
+    /// running and failed trials left out.
+    @Test func tpeRanksPrunedTrialsByTheirLastEpochThenValue() {
+        let trials = [
+            Self.record(0, x: 0, state: .complete, value: 0.80, reported: [0: 0.7, 8: 0.80]),
+            Self.record(1, x: 1, state: .pruned, reported: [0: 0.75]),
+            Self.record(2, x: 2, state: .pruned, reported: [0: 0.74, 2: 0.78]),
+            Self.record(3, x: 3, state: .complete, value: 0.85, reported: [0: 0.6, 8: 0.85]),
+            Self.record(4, x: 4, state: .pruned, reported: [0: 0.79]),
+            Self.record(5, x: 5, state: .running, reported: [0: 0.9]),
+            Self.record(6, x: 6, state: .failed),
+            Self.record(7, x: 7, state: .pruned, reported: [0: 0.76, 2: 0.77]),
+        ]
+        #expect(TPESampler.rankedBestFirst(trials, direction: .maximize).map(\.number) == [3, 0, 2, 7, 4, 1])
+        #expect(TPESampler.rankedBestFirst(trials, direction: .minimize).map(\.number) == [0, 3, 7, 2, 1, 4])
+    }
+
+    /// Two complete trials, both far from x = 8, and fifteen pruned ones (17 trials: the best 5 are good). When
+    /// the three pruned trials near x = 8 got past the first rung (they reported epoch 2, the others only epoch
+    /// 0), they rank just below the complete trials, join the good set and draw TPE's proposals towards 8; when they were stopped at the first
+    /// rung like the rest, they fall in the bad set and push proposals away. Same seed, same records, so the
+    /// comparison is deterministic.
+    @Test func tpePrunedTrialsShapeItsProposals() throws {
+        let space = try SearchSpace(["x": .uniform(low: 0, high: 10)])
+        let sampler = TPESampler(seed: 3, startupTrials: 4)
+        func trials(nearEightGotFurther: Bool) -> [TrialRecord] {
+            var out = [
+                Self.record(0, x: 1, state: .complete, value: 0.80),
+                Self.record(1, x: 4, state: .complete, value: 0.79),
+            ]
+            for (i, x) in [7.7, 8.0, 8.3].enumerated() {
+                let reported: [Int: Double] = nearEightGotFurther ? [0: 0.70, 2: 0.78] : [0: 0.60]
+                out.append(Self.record(2 + i, x: x, state: .pruned, reported: reported))
+            }
+            for (i, x) in [0.3, 0.7, 1.5, 2.0, 2.5, 3.0, 3.5, 4.5, 5.0, 5.5, 6.0, 9.7].enumerated() {
+                out.append(Self.record(5 + i, x: x, state: .pruned, reported: [0: 0.62]))
+            }
+            return out
+        }
+        func nearEight(_ trials: [TrialRecord]) -> Int {
+            (16..<56).count { n in
+                let x = sampler.sample(space: space, trialNumber: n, trials: trials, direction: .maximize)!["x"]!
+                return abs(x.doubleValue! - 8) < 1
+            }
+        }
+        let promoted = nearEight(trials(nearEightGotFurther: true))
+        let stopped = nearEight(trials(nearEightGotFurther: false))
+        #expect(promoted == nearEight(trials(nearEightGotFurther: true)), "the same seed gives the same proposals")
+        #expect(promoted >= 20, "\(promoted) of 40 proposals near 8 when the pruned trials there went furthest")
+        #expect(stopped <= 4, "\(stopped) of 40 proposals near 8 when the pruned trials there were stopped first")
+    }
+
+    /// Pruned trials count towards the start-up: with one complete and four pruned trials, a sampler with
+    /// `startupTrials: 5` already uses its model (its proposal differs from the random start-up draw).
+    @Test func tpeStartupCountsPrunedTrials() throws {
+        let space = try SearchSpace(["x": .uniform(low: 0, high: 10)])
+        let sampler = TPESampler(seed: 0, startupTrials: 5)
+        let finished =
+            [Self.record(0, x: 9, state: .complete, value: 0.9)]
+            + (1...4).map { Self.record($0, x: Double($0), state: .pruned, reported: [0: 0.5]) }
+        let random = sampler.sample(space: space, trialNumber: 5, trials: [], direction: .maximize)
+        let modelled = sampler.sample(space: space, trialNumber: 5, trials: finished, direction: .maximize)
+        let tooFew = sampler.sample(space: space, trialNumber: 5, trials: Array(finished.prefix(4)), direction: .maximize)
+        #expect(tooFew == random)
+        #expect(modelled != random)
+    }
 }

@@ -3,9 +3,13 @@ import Foundation
 /// The Tree-structured Parzen Estimator (Bergstra, Bardenet, Bengio & Kégl, "Algorithms for Hyper-Parameter
 /// Optimization", NeurIPS 2011), per dimension as in the paper and hyperopt.
 ///
-/// After `startupTrials` complete trials drawn at random, each new trial:
-/// 1. sorts the `n` complete trials best first and splits them at the quantile `γ`: the best
-///    `n_good = min(⌈γ·n⌉, 25)` (at least 1) form the good set, the rest (and every pruned trial) the bad set;
+/// After `startupTrials` finished trials (complete or pruned) drawn at random, each new trial:
+/// 1. ranks the `n` finished trials best first and splits them at the quantile `γ`: the best
+///    `n_good = min(⌈γ·n⌉, 25)` (at least 1) form the good set, the rest the bad set. Complete trials come
+///    first, by value; then pruned trials, as Optuna's TPE ranks them: a trial stopped at a later epoch before
+///    one stopped earlier, and among trials stopped at the same epoch the better value reported there first
+///    (``rankedBestFirst(_:direction:)``). A pruned trial thus counts: near the promotion line it can fill the
+///    good set while few trials are complete, and every pruned trial weighs in `g(x)` where it is not good;
 /// 2. per dimension fits a density to each set, `l(x)` on the good values and `g(x)` on the bad ones
 ///    (``ParzenEstimator`` on the dimension's internal scale: log for loguniform and log ints; a smoothed
 ///    histogram for choices);
@@ -17,7 +21,7 @@ import Foundation
 public struct TPESampler: Sampler {
     /// With the trial number, decides every draw.
     public var seed: UInt64
-    /// Random trials before the model is used (complete trials needed).
+    /// Random trials before the model is used (finished trials needed: complete or pruned).
     public var startupTrials: Int
     /// Candidates drawn from `l(x)` per dimension.
     public var candidates: Int
@@ -44,18 +48,15 @@ public struct TPESampler: Sampler {
         -> [String: ParameterValue]?
     {
         var generator = trialGenerator(seed: seed, trial: trialNumber, salt: 0x545045)
-        let complete = trials.filter { $0.state == .complete && $0.value.map { !$0.isNaN } == true }
-            .compactMap { t in space.normalized(t.params).map { (params: $0, value: t.value!) } }
-        guard complete.count >= startupTrials else {
+        let ranked = Self.rankedBestFirst(trials, direction: direction).compactMap { space.normalized($0.params) }
+        guard ranked.count >= startupTrials else {
             var params: [String: ParameterValue] = [:]
             for (path, distribution) in space.dimensions { params[path] = distribution.sample(using: &generator) }
             return params
         }
-        let sorted = direction.sortedBestFirst(complete) { $0.value }
-        let goodCount = Swift.max(1, Swift.min(Int((gamma * Double(sorted.count)).rounded(.up)), 25))
-        let good = sorted.prefix(goodCount).map(\.params)
-        let pruned = trials.filter { $0.state == .pruned }.compactMap { space.normalized($0.params) }
-        let bad = sorted.dropFirst(goodCount).map(\.params) + pruned
+        let goodCount = Swift.max(1, Swift.min(Int((gamma * Double(ranked.count)).rounded(.up)), 25))
+        let good = Array(ranked.prefix(goodCount))
+        let bad = Array(ranked.dropFirst(goodCount))
 
         var params: [String: ParameterValue] = [:]
         for (path, distribution) in space.dimensions {
@@ -64,6 +65,28 @@ public struct TPESampler: Sampler {
                 using: &generator)
         }
         return params
+    }
+
+    /// The finished trials TPE learns from, best first (Optuna's `_split_complete_trials` and
+    /// `_split_pruned_trials` order): complete trials with a value, by value; then pruned trials, the one that
+    /// reported a later epoch first, and among those stopped at the same epoch the better value reported there
+    /// first (a pruned trial that reported nothing comes last). Running and failed trials are left out; ties keep
+    /// trial order.
+    public static func rankedBestFirst(_ trials: [TrialRecord], direction: SearchDirection) -> [TrialRecord] {
+        let complete = trials.filter { $0.state == .complete && $0.value.map { !$0.isNaN } == true }
+        let pruned = trials.filter { $0.state == .pruned }
+        func last(_ t: TrialRecord) -> (epoch: Int, value: Double) {
+            guard let epoch = t.intermediate.keys.max() else { return (-1, .nan) }
+            return (epoch, t.intermediate[epoch]!)
+        }
+        let prunedRanked = pruned.enumerated().sorted { x, y in
+            let (a, b) = (last(x.element), last(y.element))
+            if a.epoch != b.epoch { return a.epoch > b.epoch }
+            if direction.isBetter(a.value, than: b.value) { return true }
+            if direction.isBetter(b.value, than: a.value) { return false }
+            return x.offset < y.offset
+        }.map(\.element)
+        return direction.sortedBestFirst(complete) { $0.value! } + prunedRanked
     }
 
     /// The candidate from `l` with the largest `log l(x) − log g(x)`.
