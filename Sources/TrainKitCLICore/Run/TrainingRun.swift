@@ -53,8 +53,11 @@ struct TrainingRun {
 
         Random.seed(config.seed)
         let spec = ModelSpec(config: config, data: data)
+        // Recommenders are scored against the classic bias baseline (one λ for users and items) and start from
+        // biases with a λ each, which the validation ratings choose.
         let baseline = spec.kind == .recommender ? BiasBaseline.tuned(train: data.train, validation: data.validation) : nil
-        let model = baseline.map { ModelFactory.recommender(spec, baseline: $0) } ?? ModelFactory.build(spec)
+        let start = spec.kind == .recommender ? BiasBaseline.tunedSeparately(train: data.train, validation: data.validation) : nil
+        let model = start.map { ModelFactory.recommender(spec, baseline: $0) } ?? ModelFactory.build(spec)
         io.progress("model \(spec.kind.rawValue): \(model.parameterCount) parameters")
 
         let t = config.training
@@ -94,6 +97,12 @@ struct TrainingRun {
             if let v = data.validation, v.count > 0 { metrics["val_baseline_rmse"] = baseline.rmse(v) }
             if evaluatesTest, let test = data.test, test.count > 0 { metrics["test_baseline_rmse"] = baseline.rmse(test) }
             metrics["baseline_lambda"] = baseline.lambda
+        }
+        if let start {
+            if let v = data.validation, v.count > 0 { metrics["val_start_rmse"] = start.rmse(v) }
+            if evaluatesTest, let test = data.test, test.count > 0 { metrics["test_start_rmse"] = start.rmse(test) }
+            metrics["start_user_lambda"] = start.lambda
+            metrics["start_item_lambda"] = start.itemLambda
         }
         for (key, value) in metrics where !value.isFinite && key.hasSuffix("loss") {
             throw TrainingError.nonFinite(epoch: history.epochs.count - 1, batch: 0, what: key, value: value)
