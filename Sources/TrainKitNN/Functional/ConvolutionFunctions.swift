@@ -5,9 +5,17 @@ import TrainKitCore
 ///
 /// Shapes: input `[N, C, H, W]`, weight `[Cout, C/groups, kH, kW]`, bias `[Cout]` →
 /// `[N, Cout, oH, oW]` with `oH = ⌊(H + 2pH - dH(kH-1) - 1)/sH⌋ + 1` (same for W).
-/// Computed as im2col followed by one GEMM per group.
+/// Computed as im2col followed by one GEMM per group (`groups = 1`: ``fusedConv2d(_:weight:bias:geometry:relu:)``).
 public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Size2d = 1, padding: Size2d = 0,
                    dilation: Size2d = 1, groups: Int = 1) -> Tensor {
+    conv2d(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
+           relu: false)
+}
+
+/// ``conv2d(_:weight:bias:stride:padding:dilation:groups:)`` followed by ReLU when `relu` (fused into the
+/// convolution's output pass for `groups = 1`).
+func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: Size2d, padding: Size2d, dilation: Size2d,
+            groups: Int, relu: Bool) -> Tensor {
     precondition(input.rank == 4, "conv2d: input must be [N, C, H, W], got \(input.shape)")
     precondition(weight.rank == 4, "conv2d: weight must be [Cout, C/groups, kH, kW], got \(weight.shape)")
     let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
@@ -24,6 +32,9 @@ public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride:
     let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelH: kh, kernelW: kw,
                          strideH: stride.height, strideW: stride.width, padH: padding.height, padW: padding.width,
                          dilationH: dilation.height, dilationW: dilation.width, outHeight: oh, outWidth: ow)
+    if groups == 1 && (bias == nil || bias!.dtype == x.dtype) {
+        return fusedConv2d(x, weight: wt, bias: bias, geometry: g, relu: relu)
+    }
     let cols = im2col(x, g)  // [C·K, N·L]
     let k = cg * kh * kw, coutG = cout / groups
     var out: Tensor
@@ -36,7 +47,8 @@ public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride:
         out = Tensor.cat(parts, dim: 0)
     }
     if let bias { out = out + bias.reshape([cout, 1]) }  // [Cout, N·L]
-    return out.reshape([cout, n, oh, ow]).permute([1, 0, 2, 3]).contiguous()
+    let y = out.reshape([cout, n, oh, ow]).permute([1, 0, 2, 3]).contiguous()
+    return relu ? y.relu() : y
 }
 
 /// 1-d cross-correlation (PyTorch's `F.conv1d`): conv2d over a height-1 image.

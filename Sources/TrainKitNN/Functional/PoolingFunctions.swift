@@ -1,10 +1,5 @@
 import TrainKitCore
 
-/// The input planes and output grid of a 2-d pooling op.
-private struct PoolGeometry {
-    var planes, height, width, outHeight, outWidth: Int
-}
-
 private func poolInput(_ x: Tensor, op: StaticString) -> (planes: Int, h: Int, w: Int, lead: [Int]) {
     precondition(x.rank == 3 || x.rank == 4, "\(op): input must be [N, C, H, W] or [C, H, W], got \(x.shape)")
     precondition(x.dtype.isFloatingPoint, "\(op): needs a float tensor, got \(x.dtype)")
@@ -17,7 +12,8 @@ private func poolInput(_ x: Tensor, op: StaticString) -> (planes: Int, h: Int, w
 /// its `kH×kW` window (padding counts as -∞); the gradient goes to that element.
 ///
 /// Shapes: `[N, C, H, W] -> [N, C, oH, oW]` (or without N), `oH = ⌊(H + 2p - d(k-1) - 1)/s⌋ + 1`.
-/// `stride` defaults to the kernel size.
+/// `stride` defaults to the kernel size. Runs the C kernels `tk_maxpool2d_*` (reference:
+/// ``ReferenceConvolution/maxPool(_:_:)``).
 public func maxPool2d(_ input: Tensor, kernelSize: Size2d, stride: Size2d? = nil, padding: Size2d = 0,
                       dilation: Size2d = 1) -> Tensor {
     let (planes, h, w, lead) = poolInput(input, op: "maxPool2d")
@@ -27,54 +23,38 @@ public func maxPool2d(_ input: Tensor, kernelSize: Size2d, stride: Size2d? = nil
     let oh = ConvGeometry.outputSize(h, kernel: kernelSize.height, stride: s.height, padding: padding.height, dilation: dilation.height)
     let ow = ConvGeometry.outputSize(w, kernel: kernelSize.width, stride: s.width, padding: padding.width, dilation: dilation.width)
     precondition(oh > 0 && ow > 0, "maxPool2d: input \(input.shape) is too small for kernel \(kernelSize)")
-    let g = PoolGeometry(planes: planes, height: h, width: w, outHeight: oh, outWidth: ow)
-    var argmax = [Int32](repeating: -1, count: planes * oh * ow)
-    func run<T: NNFloat>(_: T.Type) -> Tensor {
-        input.withElements(T.self) { src in
-            Tensor.filled(lead + [oh, ow], T.self) { dst in
-                argmax.withUnsafeMutableBufferPointer { arg in
-                    for p in 0..<g.planes {
-                        let image = src + p * h * w
-                        for oy in 0..<oh {
-                            for ox in 0..<ow {
-                                var best = -T.infinity, bestIndex: Int32 = -1
-                                for i in 0..<kernelSize.height {
-                                    let y = oy * s.height - padding.height + i * dilation.height
-                                    if y < 0 || y >= h { continue }
-                                    for j in 0..<kernelSize.width {
-                                        let x = ox * s.width - padding.width + j * dilation.width
-                                        if x < 0 || x >= w { continue }
-                                        let v = image[y * w + x]
-                                        if v > best || bestIndex < 0 || v.isNaN { best = v; bestIndex = Int32(y * w + x) }
-                                    }
-                                }
-                                let o = (p * oh + oy) * ow + ox
-                                dst[o] = best
-                                arg[o] = bestIndex
-                            }
-                        }
-                    }
-                }
-            }
+    let g = ConvGeometry(batch: planes, channels: 1, height: h, width: w, kernelH: kernelSize.height,
+                         kernelW: kernelSize.width, strideH: s.height, strideW: s.width, padH: padding.height,
+                         padW: padding.width, dilationH: dilation.height, dilationW: dilation.width,
+                         outHeight: oh, outWidth: ow)
+    let outShape = lead + [oh, ow], inputShape = input.shape
+    // The argmax indices (inside each plane) live as long as the recorded op; the backward scatters through them.
+    let argmax = ArgmaxIndices(count: planes * oh * ow)
+    func run<T: ConvolutionKernels>(_: T.Type) -> Tensor {
+        var kg = g.kernelGeometry
+        return input.withElements(T.self) { src in
+            Tensor.make(shape: outShape, as: T.self) { dst in T.maxPool(&kg, src, dst.baseAddress!, argmax.pointer) }
         }
     }
-    let out = input.dtype == .float64 ? run(Double.self) : run(Float.self)
-    let inputShape = input.shape, indices = argmax
+    let out = withConvolutionScalar(input.dtype, op: "maxPool2d") { run($0) }
     return Tensor.record(out, op: "max_pool2d", inputs: [input]) { grad, _ in
-        func back<T: NNFloat>(_: T.Type) -> Tensor {
-            grad.withElements(T.self) { gs in
-                Tensor.filled(inputShape, T.self) { gx in
-                    for p in 0..<g.planes {
-                        for k in 0..<(oh * ow) {
-                            let o = p * oh * ow + k
-                            if indices[o] >= 0 { gx[p * h * w + Int(indices[o])] += gs[o] }
-                        }
-                    }
+        func back<T: ConvolutionKernels>(_: T.Type) -> Tensor {
+            var kg = g.kernelGeometry
+            return grad.withElements(T.self) { gs in
+                Tensor.make(shape: inputShape, as: T.self) { gx in
+                    T.maxPoolBackward(&kg, gs, argmax.pointer, gx.baseAddress!)
                 }
             }
         }
-        return [grad.dtype == .float64 ? back(Double.self) : back(Float.self)]
+        return [withConvolutionScalar(grad.dtype, op: "maxPool2d backward") { back($0) }]
     }
+}
+
+/// The argmax buffer of one max-pooling call (freed with the last closure that holds it).
+private final class ArgmaxIndices: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Int32>
+    init(count: Int) { pointer = .allocate(capacity: Swift.max(count, 1)) }
+    deinit { pointer.deallocate() }
 }
 
 /// 2-d average pooling (PyTorch's `F.avg_pool2d`, `ceil_mode` false, zero padding):

@@ -53,11 +53,14 @@ public final class Conv2d: Layer {
     public var inChannels: Int { weight.shape[1] * groups }
     public var outChannels: Int { weight.shape[0] }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func callAsFunction(_ x: Tensor) -> Tensor { callAsFunction(x, relu: false) }
+
+    /// `relu(self(x))` in one op (``Sequential`` uses it for a `Conv2d` followed by `ReLU`).
+    func callAsFunction(_ x: Tensor, relu: Bool) -> Tensor {
         precondition(x.rank == 4 && x.shape[1] == inChannels,
                      inputShapeMessage(expected: "[N, \(inChannels), H, W]", got: x.shape))
         return conv2d(x, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation,
-                      groups: groups)
+                      groups: groups, relu: relu)
     }
 }
 
