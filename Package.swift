@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "TrainKitCore", dependencies: ["CTrainKitKernels"]),
 
         // MARK: - Neural networks and optimizers
-        .target(name: "TrainKitNN", dependencies: ["TrainKitCore"]),
+        .target(name: "TrainKitNN", dependencies: ["TrainKitCore", "CTrainKitKernels"]),
         .target(name: "TrainKitOptim", dependencies: ["TrainKitCore"]),
 
         // MARK: - Data
@@ -47,7 +47,7 @@ let package = Package(
             "TrainKit", "Yams", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "TrainKitCLI", dependencies: ["TrainKitCLICore"]),
-        .executableTarget(name: "TrainKitBench", dependencies: ["TrainKit"]),
+        .executableTarget(name: "TrainKitBench", dependencies: ["TrainKit", "CTrainKitKernels"]),
         .executableTarget(name: "moons", dependencies: ["TrainKit"], path: "Examples/moons"),
         .executableTarget(name: "mnist", dependencies: ["TrainKit"], path: "Examples/mnist"),
 
