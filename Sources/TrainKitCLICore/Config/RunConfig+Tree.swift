@@ -70,6 +70,12 @@ extension ModelConfig {
             ("embedding_dim", embeddingDim.map(ConfigNode.Value.int)),
             ("channels", channels.map(ints)),
             ("batch_norm", .bool(batchNorm)),
+            // The keys only some kinds read are written for those kinds (they are errors for the others).
+            ("encoder", kind == .text ? .string(encoder) : nil),
+            ("layers", kind == .text || kind == .resnet ? layers.map(ConfigNode.Value.int) : nil),
+            ("heads", kind == .text ? .int(heads) : nil),
+            ("architecture", kind == .recommender ? .string(architecture) : nil),
+            ("latent_dim", kind == .autoencoder ? .int(latentDim) : nil),
         ])
     }
 }
