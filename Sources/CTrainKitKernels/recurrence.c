@@ -3,7 +3,7 @@
 // The per-step product [rows, K] · op(W) [K, N] (forward h · whhᵀ, K = H, N = 4H; backward dz · whh,
 // K = 4H, N = H) runs on the calling worker only. float32: W is packed once per call into the sgemm
 // microkernel's nr-column panels [K][nr] (shared read-only by the workers); each step packs its few rows of
-// the left operand and calls the microkernel tile by tile, accumulating into C (beta = 1). float64: W is
+// the left operand and calls the microkernel tile by tile, writing or accumulating into C. float64: W is
 // copied to a contiguous [K, N] and the product is a plain loop vectorized over N.
 #include "tk_recurrence.h"
 #include "tk_gemm_kernels.h"
@@ -74,9 +74,11 @@ static int64_t scratch_f32(const weight_operand_t *w, int64_t M) {
     return (M + mr - 1) / mr * mr * w->K + (int64_t)mr * w->kern->nr;
 }
 
-/// C[M, N] += A[M, K] · op(W), on this thread. Full tiles go straight to C; edge tiles through `scratch`.
+/// C[M, N] = A[M, K] · op(W) (+ C when `accumulate`), on this thread. Full tiles go straight to C; edge
+/// tiles through `scratch`.
 static void product_f32(const weight_operand_t *w, int64_t M, const float *A, int64_t lda, float *C, int64_t ldc,
-                        float *scratch) {
+                        int accumulate, float *scratch) {
+    const float beta = accumulate ? 1.0f : 0.0f;
     const int mr = w->kern->mr, nr = w->kern->nr;
     const int64_t K = w->K, row_panels = (M + mr - 1) / mr;
     float *ap = scratch, *tile = scratch + row_panels * mr * K;
@@ -91,12 +93,12 @@ static void product_f32(const weight_operand_t *w, int64_t M, const float *A, in
             int64_t m = M - p * mr < mr ? M - p * mr : mr;
             float *c = C + p * mr * ldc + j0;
             if (m == mr && n == nr) {
-                w->kern->kernel(K, ap + p * mr * K, bp, c, ldc, 1.0f, 1.0f);
+                w->kern->kernel(K, ap + p * mr * K, bp, c, ldc, 1.0f, beta);
                 continue;
             }
             w->kern->kernel(K, ap + p * mr * K, bp, tile, nr, 1.0f, 0.0f);
             for (int64_t r = 0; r < m; r++)
-                for (int64_t j = 0; j < n; j++) c[r * ldc + j] += tile[r * nr + j];
+                for (int64_t j = 0; j < n; j++) c[r * ldc + j] = tile[r * nr + j] + (accumulate ? c[r * ldc + j] : 0.0f);
         }
     }
 }
@@ -113,11 +115,12 @@ static void operand_f64(weight_operand_t *w, const double *src, int64_t K, int64
 static int64_t scratch_f64(const weight_operand_t *w, int64_t M) { (void)w; (void)M; return 0; }
 
 TK_VEC static void product_f64(const weight_operand_t *w, int64_t M, const double *A, int64_t lda, double *C,
-                               int64_t ldc, double *scratch) {
+                               int64_t ldc, int accumulate, double *scratch) {
     (void)scratch;
     const double *B = w->data;
     for (int64_t i = 0; i < M; i++) {
         double *restrict c = C + i * ldc;
+        if (!accumulate) memset(c, 0, sizeof(double) * (size_t)w->N);
         for (int64_t k = 0; k < w->K; k++) {
             double a = A[i * lda + k];
             const double *restrict b = B + k * w->N;

@@ -19,11 +19,12 @@ func fusedLSTM(xw: Tensor, h0: Tensor, c0: Tensor, whh: Tensor) -> Tensor {
     precondition(dtype == .float32 || dtype == .float64, "lstm: needs float32 or float64, got \(dtype)")
     let x = xw.detach().contiguous(), w = whh.detach().to(dtype).contiguous()
     let hStart = h0.detach().to(dtype).contiguous(), cStart = c0.detach().to(dtype).contiguous()
-    let y = Tensor.zeros([steps + 1, batch, hidden], dtype: dtype)
+    // The kernels write every element of their outputs.
+    let y = Tensor._uninitialized([steps + 1, batch, hidden], dtype: dtype)
     // Saved for backward: gate activations σ(i), σ(f), tanh(g), σ(o); cell states; their tanh.
-    let acts = Tensor.zeros([steps, batch, width], dtype: dtype)
-    let cells = Tensor.zeros([steps, batch, hidden], dtype: dtype)
-    let tanhC = Tensor.zeros([steps, batch, hidden], dtype: dtype)
+    let acts = Tensor._uninitialized([steps, batch, width], dtype: dtype)
+    let cells = Tensor._uninitialized([steps, batch, hidden], dtype: dtype)
+    let tanhC = Tensor._uninitialized([steps, batch, hidden], dtype: dtype)
     let (t64, n64, h64) = (Int64(steps), Int64(batch), Int64(hidden))
     if dtype == .float64 {
         tk_lstm_forward_f64(t64, n64, h64, x.freshPointer(Double.self), hStart.freshPointer(Double.self),
@@ -39,8 +40,9 @@ func fusedLSTM(xw: Tensor, h0: Tensor, c0: Tensor, whh: Tensor) -> Tensor {
 
     return Tensor.record(y, op: "lstm", inputs: [xw, h0, c0, whh]) { grad, out in
         let g = grad.to(dtype).contiguous()
-        let dz = Tensor.zeros([steps, batch, width], dtype: dtype)
-        let dh0 = Tensor.zeros([batch, hidden], dtype: dtype), dc0 = Tensor.zeros([batch, hidden], dtype: dtype)
+        let dz = Tensor._uninitialized([steps, batch, width], dtype: dtype)
+        let dh0 = Tensor._uninitialized([batch, hidden], dtype: dtype)
+        let dc0 = Tensor._uninitialized([batch, hidden], dtype: dtype)
         if dtype == .float64 {
             tk_lstm_backward_f64(t64, n64, h64, g.freshPointer(Double.self), cStart.freshPointer(Double.self),
                                  w.freshPointer(Double.self), acts.freshPointer(Double.self),
