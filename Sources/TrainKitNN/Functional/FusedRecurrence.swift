@@ -2,34 +2,34 @@ import TrainKitCore
 
 /// One direction of one recurrent layer, forward in time, as a single recorded op with a hand-written
 /// backward (BPTT). Per step one GEMM (`h · W_hhᵀ`) plus one fused pass over the gates; backward one
-/// GEMM per step for `dh` and one GEMM in all for `dW_hh`. The composite in Recurrence.swift
-/// (`referenceDirection`) is its readable reference; tests compare both.
+/// GEMM per step for `dh` and one GEMM in all for `dW_hh`. LSTM runs in C (``fusedLSTM(xw:h0:c0:whh:)``);
+/// the plain RNN and GRU in the Swift loops below. The composite in Recurrence.swift
+/// (`referenceDirection`) is the readable reference; tests compare both.
 ///
 /// - `xw`: `[T, N, G·H]` input projections (LSTM, RNN: both biases added; GRU: `b_ih` only).
 /// - `h0`, `c0` (LSTM only): `[N, H]`; `whh`: `[G·H, H]`; `bhh`: `[G·H]` (GRU only, since its reset gate
 ///   multiplies `W_hn h + b_hn`).
 /// - Returns `[T, N, H]` hidden states; LSTM appends the final cell state as row `T` (`[T+1, N, H]`).
+/// - `c0`: LSTM only.
 func fusedRecurrence(_ cell: RecurrentCell, xw: Tensor, h0: Tensor, c0: Tensor?, whh: Tensor, bhh: Tensor?) -> Tensor {
     let (steps, batch) = (xw.shape[0], xw.shape[1])
     let hidden = whh.shape[1], width = cell.gates * hidden
     precondition(steps > 0 && xw.shape[2] == width && h0.shape == [batch, hidden],
                  "recurrence: xw \(xw.shape), h0 \(h0.shape), whh \(whh.shape) do not fit")
+    if cell == .lstm { return fusedLSTM(xw: xw, h0: h0, c0: c0!, whh: whh) }
     let dtype = xw.dtype
     let w = whh.detach(), b = bhh?.detach()
-    let rows = cell == .lstm ? steps + 1 : steps
-    let y = Tensor.zeros([rows, batch, hidden], dtype: dtype)
-    // Saved for backward: gate activations (LSTM i, f, g, o; GRU r, z, n) and LSTM cell states or GRU's
-    // `W_hn h + b_hn`.
-    let acts = Tensor.zeros([cell == .tanh || cell == .relu ? 0 : steps, batch, width], dtype: dtype)
-    let extra = Tensor.zeros([cell == .lstm || cell == .gru ? steps : 0, batch, hidden], dtype: dtype)
-    let tanhC = Tensor.zeros([cell == .lstm ? steps : 0, batch, hidden], dtype: dtype)
+    let y = Tensor.zeros([steps, batch, hidden], dtype: dtype)
+    // Saved for backward: GRU's gate activations r, z, n and `W_hn h + b_hn`.
+    let acts = Tensor.zeros([cell == .gru ? steps : 0, batch, width], dtype: dtype)
+    let extra = Tensor.zeros([cell == .gru ? steps : 0, batch, hidden], dtype: dtype)
     let x = xw.detach().contiguous()
-    let hStart = h0.detach().contiguous(), cStart = (c0 ?? h0).detach().contiguous()
+    let hStart = h0.detach().contiguous()
 
     func forward<T: NNFloat>(_: T.Type) {
         let xp = x.freshPointer(T.self), yp = y.freshPointer(T.self)
-        let ap = acts.freshPointer(T.self), ep = extra.freshPointer(T.self), tp = tanhC.freshPointer(T.self)
-        let h0p = hStart.freshPointer(T.self), c0p = cStart.freshPointer(T.self)
+        let ap = acts.freshPointer(T.self), ep = extra.freshPointer(T.self)
+        let h0p = hStart.freshPointer(T.self)
         let plane = batch * hidden
         var h = hStart
         for t in 0..<steps {
@@ -48,21 +48,7 @@ func fusedRecurrence(_ cell: RecurrentCell, xw: Tensor, h0: Tensor, c0: Tensor?,
                         ht[n * hidden + j] = cell == .tanh ? T.hyperbolicTangent(a) : Swift.max(a, 0)
                     }
                 case .lstm:
-                    // Simple loops over contiguous blocks (i, f | g | o, then the cell) so they vectorize.
-                    let ar = ap + (t * batch + n) * width
-                    let cPrev = (t == 0 ? c0p : ep + (t - 1) * plane) + n * hidden
-                    let ct = ep + t * plane + n * hidden, tct = tp + t * plane + n * hidden
-                    let hr = ht + n * hidden
-                    for j in 0..<(2 * hidden) { ar[j] = T.logistic(xr[j] + gr[j]) }
-                    for j in (2 * hidden)..<(3 * hidden) { ar[j] = T.hyperbolicTangent(xr[j] + gr[j]) }
-                    for j in (3 * hidden)..<width { ar[j] = T.logistic(xr[j] + gr[j]) }
-                    for j in 0..<hidden {
-                        let c = ar[hidden + j] * cPrev[j] + ar[j] * ar[2 * hidden + j]
-                        let tc = T.hyperbolicTangent(c)
-                        ct[j] = c
-                        tct[j] = tc
-                        hr[j] = ar[3 * hidden + j] * tc
-                    }
+                    preconditionFailure("LSTM runs in fusedLSTM")
                 case .gru:
                     let ar = ap + (t * batch + n) * width
                     let ghn = ep + t * plane + n * hidden
@@ -78,30 +64,25 @@ func fusedRecurrence(_ cell: RecurrentCell, xw: Tensor, h0: Tensor, c0: Tensor?,
             }
             h = y.narrow(0, start: t, length: 1).reshape([batch, hidden])
         }
-        if cell == .lstm { (yp + steps * plane).update(from: ep + (steps - 1) * plane, count: plane) }
     }
     noGrad { if dtype == .float64 { forward(Double.self) } else { forward(Float.self) } }
 
-    var inputs = [xw, h0]
-    if cell == .lstm { inputs.append(c0!) }
-    inputs.append(whh)
+    var inputs = [xw, h0, whh]
     if cell == .gru, let bhh { inputs.append(bhh) }
     return Tensor.record(y, op: "recurrence", inputs: inputs) { grad, out in
         let go = grad.contiguous()
         let dx = Tensor.zeros([steps, batch, width], dtype: dtype)
         let dgh = cell == .gru ? Tensor.zeros([steps, batch, width], dtype: dtype) : dx
-        let dh0 = Tensor.zeros([batch, hidden], dtype: dtype), dc0 = Tensor.zeros([batch, hidden], dtype: dtype)
+        let dh0 = Tensor.zeros([batch, hidden], dtype: dtype)
 
         func backward<T: NNFloat>(_: T.Type) {
             let gp = go.freshPointer(T.self), yp = out.freshPointer(T.self)
-            let ap = acts.freshPointer(T.self), ep = extra.freshPointer(T.self), tp = tanhC.freshPointer(T.self)
-            let h0p = hStart.freshPointer(T.self), c0p = cStart.freshPointer(T.self)
+            let ap = acts.freshPointer(T.self), ep = extra.freshPointer(T.self)
+            let h0p = hStart.freshPointer(T.self)
             let dxp = dx.freshPointer(T.self), dghp = dgh.freshPointer(T.self)
             let plane = batch * hidden
             var dhNext = [T](repeating: 0, count: plane)  // dL/dh_t flowing back from step t+1
             var direct = [T](repeating: 0, count: plane)  // GRU: z ⊙ dh, the path around the gates
-            var dcNext = [T](repeating: 0, count: plane)
-            if cell == .lstm { for k in 0..<plane { dcNext[k] = gp[steps * plane + k] } }
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let hPrev = t == 0 ? h0p : yp + (t - 1) * plane
                 for n in 0..<batch {
@@ -116,16 +97,7 @@ func fusedRecurrence(_ cell: RecurrentCell, xw: Tensor, h0: Tensor, c0: Tensor?,
                         case .relu:
                             dxr[j] = yp[t * plane + k] > 0 ? dh : 0
                         case .lstm:
-                            let ar = ap + (t * batch + n) * width
-                            let (i, f, gg, o) = (ar[j], ar[hidden + j], ar[2 * hidden + j], ar[3 * hidden + j])
-                            let tc = tp[t * plane + k]
-                            let dc = dcNext[k] + dh * o * (1 - tc * tc)
-                            let cPrev = t == 0 ? c0p[k] : ep[(t - 1) * plane + k]
-                            dxr[j] = dc * gg * i * (1 - i)
-                            dxr[hidden + j] = dc * cPrev * f * (1 - f)
-                            dxr[2 * hidden + j] = dc * i * (1 - gg * gg)
-                            dxr[3 * hidden + j] = dh * tc * o * (1 - o)
-                            dcNext[k] = dc * f
+                            preconditionFailure("LSTM runs in fusedLSTM")
                         case .gru:
                             let ar = ap + (t * batch + n) * width
                             let (r, z, nn) = (ar[j], ar[hidden + j], ar[2 * hidden + j])
@@ -143,16 +115,13 @@ func fusedRecurrence(_ cell: RecurrentCell, xw: Tensor, h0: Tensor, c0: Tensor?,
                 for k in 0..<plane { dhNext[k] = bp[k] + (cell == .gru ? direct[k] : 0) }
             }
             dh0.freshPointer(T.self).update(from: dhNext, count: plane)
-            if cell == .lstm { dc0.freshPointer(T.self).update(from: dcNext, count: plane) }
         }
         if dtype == .float64 { backward(Double.self) } else { backward(Float.self) }
 
         let previous = steps == 1 ? hStart.unsqueeze(0)
             : Tensor.cat([hStart.unsqueeze(0), out.narrow(0, start: 0, length: steps - 1)], dim: 0)
         let dW = dgh.reshape([steps * batch, width]).T.mm(previous.reshape([steps * batch, hidden]))
-        var grads: [Tensor?] = [dx, dh0]
-        if cell == .lstm { grads.append(dc0) }
-        grads.append(dW)
+        var grads: [Tensor?] = [dx, dh0, dW]
         if cell == .gru && bhh != nil { grads.append(dgh.sum([0, 1])) }
         return grads
     }

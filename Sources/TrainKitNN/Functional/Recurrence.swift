@@ -119,9 +119,12 @@ private func fusedDirection(_ cell: RecurrentCell, _ seq: Tensor, _ h: Tensor, _
     -> (output: Tensor, h: Tensor, c: Tensor?)
 {
     let steps = seq.shape[0]
-    var xw = Tensor.linear(seq.reshape([steps * seq.shape[1], seq.shape[2]]), weight: wih, bias: bih)
+    // Both biases go into the input projection (one [4H] add, not one over [T, N, 4H]), except GRU's b_hn,
+    // which its reset gate multiplies.
+    var bias = bih
+    if cell != .gru, let bhh { bias = bias.map { $0 + bhh } ?? bhh }
+    var xw = Tensor.linear(seq.reshape([steps * seq.shape[1], seq.shape[2]]), weight: wih, bias: bias)
         .reshape([steps, seq.shape[1], wih.shape[0]])
-    if cell != .gru, let bhh { xw = xw + bhh }
     let reversed = Tensor((0..<steps).reversed().map { Int64($0) }, shape: [steps])
     if reverse { xw = xw.indexSelect(0, reversed) }
     let packed = fusedRecurrence(cell, xw: xw, h0: h, c0: c, whh: whh, bhh: cell == .gru ? bhh : nil)
