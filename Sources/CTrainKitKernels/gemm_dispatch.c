@@ -5,7 +5,8 @@
 // on more than one thread (see tk_sgemm). Measured call by call on the 2-core Zen 4 dev machine against
 // OpenBLAS 0.3.21 (Cooperlake kernels, 2 threads), OpenBLAS was ahead of the built-in kernel at the small end
 // (8^3: 0.08 vs 0.34 us; 32^3: 0.7 vs 1.4 us; 1x256x784: 7.5 vs 8 us) and within ~10% either way from 128^3
-// up; in a whole batch-1 forward pass the built-in kernel's column split wins (tk_sgemm). TRAINKIT_BLAS=none forces the built-in kernel.
+// up; in a whole batch-1 forward pass the built-in kernel's column split wins (tk_sgemm).
+// TRAINKIT_BLAS=none forces the built-in kernel.
 #include "tk_gemm.h"
 #include "tk_gemm_kernels.h"
 #include "tk_blas.h"
