@@ -1,11 +1,14 @@
 // GEMM entry points: tk_sgemm picks the BLAS or the built-in kernel; tk_sgemm_blas and tk_dgemm wrap the
 // dlopen'ed CBLAS (row-major). Shapes as in tk_gemm.h: op(A) [M, K], op(B) [K, N], C [M, N].
 //
-// Dispatch rule: every sgemm goes to the BLAS when one is loaded. Measured on the 2-core Zen 4 dev machine
-// against OpenBLAS 0.3.21 (Cooperlake kernels, 2 threads), OpenBLAS was ahead of the built-in kernel at the
-// small end (8^3: 0.08 vs 0.34 us; 32^3: 0.7 vs 1.4 us; 1x256x784: 7.5 vs 8 us) and within ~10% either way
-// from 128^3 up, so a size threshold bought nothing. TRAINKIT_BLAS=none forces the built-in kernel.
+// Dispatch rule: every sgemm goes to the BLAS when one is loaded, except products of at most TK_SMALL_M rows
+// on more than one thread (see tk_sgemm). Measured call by call on the 2-core Zen 4 dev machine against
+// OpenBLAS 0.3.21 (Cooperlake kernels, 2 threads), OpenBLAS was ahead of the built-in kernel at the small end
+// (8^3: 0.08 vs 0.34 us; 32^3: 0.7 vs 1.4 us; 1x256x784: 7.5 vs 8 us) and within ~10% either way from 128^3
+// up; in a whole batch-1 forward pass the built-in kernel's column split wins (tk_sgemm).
+// TRAINKIT_BLAS=none forces the built-in kernel.
 #include "tk_gemm.h"
+#include "tk_gemm_kernels.h"
 #include "tk_blas.h"
 #include "tk_internal.h"
 #include "tk_runtime.h"
@@ -49,6 +52,13 @@ int tk_sgemm_blas(int transA, int transB, int64_t M, int64_t N, int64_t K, float
 
 void tk_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
               const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+    // A few rows (batch-1 inference): OpenBLAS runs these on one thread, the built-in small-row kernel splits
+    // the columns across the pool, so each core streams half of B. W8 batch 1 (784-256-128-10 MLP), 2 threads:
+    // 70k calls/s through OpenBLAS, 78k through the built-in kernel; on one thread the two are within 4%.
+    if (M <= TK_SMALL_M && tk_get_num_threads() > 1) {
+        tk_sgemm_builtin(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
     if (tk_sgemm_blas(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
     tk_sgemm_builtin(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }

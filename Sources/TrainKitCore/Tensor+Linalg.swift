@@ -11,16 +11,19 @@ extension Tensor {
         return (c, 0, Swift.max(shape[1], 1))
     }
 
-    /// `c = alpha · a · b + beta · c` for 2-d float tensors; `c` must be a fresh contiguous buffer.
-    static func gemm(_ a: Tensor, _ b: Tensor, into c: Tensor, alpha: Double = 1, beta: Double = 0) {
-        let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
+    /// `c = alpha · a · op(b) + beta · c` for 2-d float tensors, `op(b)` = `b`, or `bᵀ` when `transposeB` (no
+    /// transposed view is built); `c` must be a fresh contiguous buffer.
+    static func gemm(_ a: Tensor, _ b: Tensor, into c: Tensor, alpha: Double = 1, beta: Double = 0,
+                     transposeB: Bool = false) {
+        let (m, k, n) = (a.shape[0], a.shape[1], b.shape[transposeB ? 0 : 1])
         if m == 0 || n == 0 { return }
         if k == 0 {
             if beta == 0 { tk_fill(Int32(c.dtype.byteSize), Int64(c.count), c.rawBase, [UInt64(0)]) }
             return
         }
         let (ta, tA, lda) = a.gemmOperand()
-        let (tb, tB, ldb) = b.gemmOperand()
+        let (tb, storedB, ldb) = b.gemmOperand()
+        let tB = transposeB ? 1 - storedB : storedB
         if c.dtype == .float32 {
             tk_sgemm(tA, tB, Int64(m), Int64(n), Int64(k), Float(alpha), ta.basePointer(Float.self), Int64(lda),
                      tb.basePointer(Float.self), Int64(ldb), Float(beta), c.basePointer(Float.self), Int64(n))
@@ -107,7 +110,9 @@ extension Tensor {
             for r in 0..<rows { (out.rawBase + r * outF * es).copyMemory(from: bc.rawBase, byteCount: outF * es) }
             beta = 1
         }
-        gemm(x, weight.T, into: out, beta: beta)
+        gemm(x, weight, into: out, beta: beta, transposeB: true)
+        // Inference (nothing to record) returns before the bookkeeping below.
+        guard isGradEnabled, x.requiresGrad || weight.requiresGrad || bias?.requiresGrad == true else { return out }
         let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
         return record(out, op: "linear", inputs: inputs) { g, _ in
             var grads: [Tensor?] = [x.requiresGrad ? g.mm(weight) : nil, weight.requiresGrad ? g.T.mm(x) : nil]

@@ -74,7 +74,8 @@ func maxPoolMatchesReference(_ dtype: DType) {
 }
 
 /// The fused op (im2col, GEMM, bias and ReLU in the layout move, one hand-written backward) against
-/// im2col + mm + bias + ReLU as separately recorded ops, in float64: output and the gradients of input, weight and bias.
+/// im2col + mm + bias + ReLU as separately recorded ops, in float64: output and the gradients of input,
+/// weight and bias.
 @Test(arguments: [false, true])
 func fusedConvolutionMatchesReference(_ relu: Bool) {
     for (k, g) in geometries.enumerated() {

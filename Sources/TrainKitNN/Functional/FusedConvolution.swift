@@ -14,8 +14,9 @@ import TrainKitCore
 /// Shapes: x `[N, C, H, W]`, weight `[Cout, C, kH, kW]`, bias `[Cout]`, all of one float dtype
 /// (``conv2d(_:weight:bias:stride:padding:dilation:groups:)`` checks them) → `[N, Cout, oH, oW]`.
 func fusedConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvGeometry, relu: Bool) -> Tensor {
-    precondition(x.shape == [g.batch, g.channels, g.height, g.width] && weight.shape[1] * weight.shape[2]
-                 * weight.shape[3] == g.rows, "fusedConv2d: input \(x.shape), weight \(weight.shape) do not match geometry")
+    precondition(x.shape == [g.batch, g.channels, g.height, g.width]
+                     && weight.shape[1] * weight.shape[2] * weight.shape[3] == g.rows,
+                 "fusedConv2d: input \(x.shape), weight \(weight.shape) do not match geometry")
     let cout = weight.shape[0]
     let outShape = [g.batch, cout, g.outHeight, g.outWidth]
     func forward<T: ConvolutionKernels>(_: T.Type) -> Tensor {
