@@ -64,7 +64,7 @@ private final class ArgmaxIndices: @unchecked Sendable {
 /// Shapes: `[N, C, H, W] -> [N, C, oH, oW]` (or without N), `oH = ⌊(H + 2p - k)/s⌋ + 1`.
 public func avgPool2d(_ input: Tensor, kernelSize: Size2d, stride: Size2d? = nil, padding: Size2d = 0,
                       countIncludePad: Bool = true) -> Tensor {
-    let (planes, h, w, lead) = poolInput(input, op: "avgPool2d")
+    let (_, h, w, _) = poolInput(input, op: "avgPool2d")
     let s = stride ?? kernelSize
     precondition(padding.height * 2 <= kernelSize.height && padding.width * 2 <= kernelSize.width,
                  "avgPool2d: padding \(padding) must be at most half the kernel size \(kernelSize)")
@@ -80,48 +80,8 @@ public func avgPool2d(_ input: Tensor, kernelSize: Size2d, stride: Size2d? = nil
     }
     let rows = (0..<oh).map { bounds($0, h, kernelSize.height, s.height, padding.height) }
     let cols = (0..<ow).map { bounds($0, w, kernelSize.width, s.width, padding.width) }
-    func divisor(_ r: (Int, Int, Int), _ c: (Int, Int, Int)) -> Int {
-        countIncludePad ? r.2 * c.2 : (r.1 - r.0) * (c.1 - c.0)
-    }
-    func run<T: NNFloat>(_: T.Type) -> Tensor {
-        input.withElements(T.self) { src in
-            Tensor.filled(lead + [oh, ow], T.self) { dst in
-                for p in 0..<planes {
-                    let image = src + p * h * w
-                    for oy in 0..<oh {
-                        let r = rows[oy]
-                        for ox in 0..<ow {
-                            let c = cols[ox]
-                            var sum: T = 0
-                            for y in r.0..<r.1 { for x in c.0..<c.1 { sum += image[y * w + x] } }
-                            dst[(p * oh + oy) * ow + ox] = sum / T(divisor(r, c))
-                        }
-                    }
-                }
-            }
-        }
-    }
-    let out = input.dtype == .float64 ? run(Double.self) : run(Float.self)
-    let inputShape = input.shape
-    return Tensor.record(out, op: "avg_pool2d", inputs: [input]) { grad, _ in
-        func back<T: NNFloat>(_: T.Type) -> Tensor {
-            grad.withElements(T.self) { gs in
-                Tensor.filled(inputShape, T.self) { gx in
-                    for p in 0..<planes {
-                        let image = gx + p * h * w
-                        for oy in 0..<oh {
-                            let r = rows[oy]
-                            for ox in 0..<ow {
-                                let c = cols[ox]
-                                let v = gs[(p * oh + oy) * ow + ox] / T(divisor(r, c))
-                                for y in r.0..<r.1 { for x in c.0..<c.1 { image[y * w + x] += v } }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return [grad.dtype == .float64 ? back(Double.self) : back(Float.self)]
+    return windowAverage(input, rows: rows.map { ($0.0, $0.1) }, cols: cols.map { ($0.0, $0.1) }, op: "avg_pool2d") { i, j in
+        countIncludePad ? rows[i].2 * cols[j].2 : (rows[i].1 - rows[i].0) * (cols[j].1 - cols[j].0)
     }
 }
 
@@ -130,11 +90,23 @@ public func avgPool2d(_ input: Tensor, kernelSize: Size2d, stride: Size2d? = nil
 ///
 /// Shapes: `[N, C, H, W] -> [N, C, oH, oW]` (or without N).
 public func adaptiveAvgPool2d(_ input: Tensor, outputSize: Size2d) -> Tensor {
-    let (planes, h, w, lead) = poolInput(input, op: "adaptiveAvgPool2d")
+    let (_, h, w, _) = poolInput(input, op: "adaptiveAvgPool2d")
     let oh = outputSize.height, ow = outputSize.width
     precondition(oh > 0 && ow > 0 && h > 0 && w > 0, "adaptiveAvgPool2d: output size \(outputSize) for input \(input.shape)")
     let rows = (0..<oh).map { i in (i * h / oh, ((i + 1) * h + oh - 1) / oh) }
     let cols = (0..<ow).map { j in (j * w / ow, ((j + 1) * w + ow - 1) / ow) }
+    return windowAverage(input, rows: rows, cols: cols, op: "adaptive_avg_pool2d") { i, j in
+        (rows[i].1 - rows[i].0) * (cols[j].1 - cols[j].0)
+    }
+}
+
+/// The average of each window `rows[oy] × cols[ox]` (half-open ranges clipped to the image) over every plane,
+/// divided by `divisor(oy, ox)`; the backward spreads each output gradient evenly over its window.
+/// Shapes: `[N, C, H, W] -> [N, C, rows.count, cols.count]` (or without N).
+private func windowAverage(_ input: Tensor, rows: [(Int, Int)], cols: [(Int, Int)], op: StaticString,
+                           divisor: @escaping (Int, Int) -> Int) -> Tensor {
+    let (planes, h, w, lead) = poolInput(input, op: op)
+    let oh = rows.count, ow = cols.count
     func run<T: NNFloat>(_: T.Type) -> Tensor {
         input.withElements(T.self) { src in
             Tensor.filled(lead + [oh, ow], T.self) { dst in
@@ -146,7 +118,7 @@ public func adaptiveAvgPool2d(_ input: Tensor, outputSize: Size2d) -> Tensor {
                             let c = cols[ox]
                             var sum: T = 0
                             for y in r.0..<r.1 { for x in c.0..<c.1 { sum += image[y * w + x] } }
-                            dst[(p * oh + oy) * ow + ox] = sum / T((r.1 - r.0) * (c.1 - c.0))
+                            dst[(p * oh + oy) * ow + ox] = sum / T(divisor(oy, ox))
                         }
                     }
                 }
@@ -155,7 +127,7 @@ public func adaptiveAvgPool2d(_ input: Tensor, outputSize: Size2d) -> Tensor {
     }
     let out = input.dtype == .float64 ? run(Double.self) : run(Float.self)
     let inputShape = input.shape
-    return Tensor.record(out, op: "adaptive_avg_pool2d", inputs: [input]) { grad, _ in
+    return Tensor.record(out, op: op, inputs: [input]) { grad, _ in
         func back<T: NNFloat>(_: T.Type) -> Tensor {
             grad.withElements(T.self) { gs in
                 Tensor.filled(inputShape, T.self) { gx in
@@ -165,7 +137,7 @@ public func adaptiveAvgPool2d(_ input: Tensor, outputSize: Size2d) -> Tensor {
                             let r = rows[oy]
                             for ox in 0..<ow {
                                 let c = cols[ox]
-                                let v = gs[(p * oh + oy) * ow + ox] / T((r.1 - r.0) * (c.1 - c.0))
+                                let v = gs[(p * oh + oy) * ow + ox] / T(divisor(oy, ox))
                                 for y in r.0..<r.1 { for x in c.0..<c.1 { image[y * w + x] += v } }
                             }
                         }
