@@ -49,7 +49,7 @@ struct InfoCommand: CLICommand {
             lines.append("  tokenizer: \(text.tokenizer), \(text.vocabularySize) ids, max length \(text.maxLength)" + (text.ngrams > 1 ? ", \(text.ngrams)-grams" : ""))
         }
         if let r = pre.ratings {
-            lines.append("  \(r.users.count) users, \(r.items.count) items, ratings \(r.minRating)...\(r.maxRating), mean \(String(format: "%.4f", r.globalMean))")
+            lines.append("  \(r.users.count) users, \(r.items.count) items, ratings \(String(format: "%g", r.minRating))...\(String(format: "%g", r.maxRating)), mean \(String(format: "%.4f", r.globalMean))")
         }
         if let labels = artifact.labels {
             lines.append("labels: " + labels.prefix(20).joined(separator: ", ") + (labels.count > 20 ? ", ... (\(labels.count))" : ""))
