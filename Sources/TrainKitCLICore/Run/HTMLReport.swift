@@ -74,15 +74,13 @@ struct HTMLReport {
         return rows.joined(separator: "\n")
     }
 
-    /// Counts of (true class, predicted class) for the model's outputs `[N, C]` and labels `[N]`.
+    /// Counts of (true class, predicted class) for the model's outputs `[N, C]` and labels `[N]` (the metrics
+    /// library's ``ConfusionMatrix`` over classes `0..<classCount`).
     static func confusionMatrix(outputs: Tensor, labels: Tensor, classCount: Int) -> [[Int]] {
-        var matrix = Array(repeating: Array(repeating: 0, count: classCount), count: classCount)
-        let scores = outputs.toArray(as: Float.self), truth = labels.toArray(as: Int64.self)
-        for (r, t) in truth.enumerated() {
-            let row = scores[(r * classCount)..<((r + 1) * classCount)]
-            let predicted = row.indices.max(by: { row[$0] < row[$1] })! - r * classCount
-            if t >= 0 && Int(t) < classCount { matrix[Int(t)][predicted] += 1 }
-        }
-        return matrix
+        var metric = ConfusionMatrix(labels: Array(0..<classCount))
+        metric.update(predictions: outputs, targets: labels)
+        guard case .tensor(let counts) = metric.compute() else { return [] }
+        let flat = counts.toArray(as: Int64.self).map { Int($0) }
+        return (0..<classCount).map { Array(flat[($0 * classCount)..<(($0 + 1) * classCount)]) }
     }
 }
