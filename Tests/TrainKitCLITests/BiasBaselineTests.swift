@@ -24,8 +24,7 @@ struct BiasBaselineTests {
         let n = ratings.count
         let all = TensorDataset(features: Tensor(pairs, shape: [n, 2]), labels: Tensor(ratings, shape: [n]))
         let train = all.rows((0..<n).filter { $0 % 5 != 0 }), validation = all.rows((0..<n).filter { $0 % 5 == 0 })
-        let one = BiasBaseline.tuned(train: train, validation: validation)
-        let two = BiasBaseline.tunedSeparately(train: train, validation: validation)
+        let (one, two) = BiasBaseline.tuned(train: train, validation: validation)
         #expect(two.rmse(validation) <= one.rmse(validation) + 1e-12)
         #expect(two.itemLambda > two.lambda, "λ_user \(two.lambda), λ_item \(two.itemLambda)")
         #expect(one.lambda == one.itemLambda)

@@ -40,21 +40,24 @@ struct BiasBaseline {
         }
     }
 
-    /// Fits with each `λ` of the grid and keeps the one with the lowest validation RMSE (`λ = 5` without
-    /// validation data).
-    static func tuned(train: TensorDataset, validation: TensorDataset?) -> BiasBaseline {
-        guard let validation, validation.count > 0 else { return BiasBaseline(train: train, lambda: 5) }
-        return [0.5, 1, 2, 5, 10, 20, 50].map { BiasBaseline(train: train, lambda: $0) }
-            .min(by: { $0.rmse(validation) < $1.rmse(validation) })!
-    }
-
-    /// Fits every pair `(λ_user, λ_item)` of a grid and keeps the lowest validation RMSE: users and items
-    /// often need very different shrinkage (few ratings per user but informative, item means mostly noise).
-    static func tunedSeparately(train: TensorDataset, validation: TensorDataset?) -> BiasBaseline {
-        guard let validation, validation.count > 0 else { return BiasBaseline(train: train, lambda: 5) }
+    /// The classic one-`λ` baseline and the baseline with a `λ` each for users and items, both chosen on the
+    /// validation ratings (`λ = 5` for both without validation data), from one set of fits: every pair
+    /// `(λ_user, λ_item)` of the grid is fitted once and scored once, the one-`λ` choice reads the diagonal
+    /// (`λ ≤ 50`). Users and items often need very different shrinkage (few ratings per user but informative,
+    /// item means mostly noise). Ties keep the first pair in grid order.
+    static func tuned(train: TensorDataset, validation: TensorDataset?) -> (oneLambda: BiasBaseline, separate: BiasBaseline) {
+        guard let validation, validation.count > 0 else {
+            let fit = BiasBaseline(train: train, lambda: 5)
+            return (fit, fit)
+        }
         let grid = [0.5, 1, 2, 5, 10, 20, 50, 200]
-        return grid.flatMap { u in grid.map { BiasBaseline(train: train, lambda: u, itemLambda: $0) } }
-            .min(by: { $0.rmse(validation) < $1.rmse(validation) })!
+        let fits = grid.flatMap { u in grid.map { i in BiasBaseline(train: train, lambda: u, itemLambda: i) } }
+        let errors = fits.map { $0.rmse(validation) }
+        func firstLowest(_ candidates: [Int]) -> BiasBaseline {
+            fits[candidates.min { errors[$0] < errors[$1] }!]  // min(by:) keeps the first of equal elements
+        }
+        let diagonal = grid.indices.filter { grid[$0] <= 50 }.map { $0 * grid.count + $0 }
+        return (firstLowest(diagonal), firstLowest(Array(fits.indices)))
     }
 
     /// The biases as tables indexed like the model's rows (`0..<count`, 0 for rows without ratings).

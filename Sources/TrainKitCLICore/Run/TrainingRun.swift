@@ -55,8 +55,8 @@ struct TrainingRun {
         let spec = ModelSpec(config: config, data: data)
         // Recommenders are scored against the classic bias baseline (one λ for users and items) and start from
         // biases with a λ each, which the validation ratings choose.
-        let baseline = spec.kind == .recommender ? BiasBaseline.tuned(train: data.train, validation: data.validation) : nil
-        let start = spec.kind == .recommender ? BiasBaseline.tunedSeparately(train: data.train, validation: data.validation) : nil
+        let baselines = spec.kind == .recommender ? BiasBaseline.tuned(train: data.train, validation: data.validation) : nil
+        let baseline = baselines?.oneLambda, start = baselines?.separate
         let model = start.map { ModelFactory.recommender(spec, baseline: $0) } ?? ModelFactory.build(spec)
         io.progress("model \(spec.kind.rawValue): \(model.parameterCount) parameters")
 
