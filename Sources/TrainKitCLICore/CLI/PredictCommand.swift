@@ -33,11 +33,15 @@ struct PredictCommand: CLICommand {
             throw ConfigError.usage("--format \(chosen): expected csv or jsonl")
         }
         let inputs = try artifact.preprocessing.inputs(file: data)
-        let outputs = Evaluation.outputs(layer, features: inputs.features)
-        let writer = PredictionWriter(task: artifact.preprocessing.task, classes: artifact.labels, format: writerFormat)
-        let codes = (layer as? Autoencoder).map { autoencoder in
-            Evaluation.outputs(layer, features: inputs.features, apply: autoencoder.encode)
+        let outputs: Tensor, codes: Tensor?
+        if let autoencoder = layer as? Autoencoder {  // codes once, then decoded into the reconstructions
+            codes = Evaluation.outputs(layer, features: inputs.features, apply: autoencoder.encode)
+            outputs = Evaluation.outputs(layer, features: codes!, apply: autoencoder.decoder.callAsFunction)
+        } else {
+            codes = nil
+            outputs = Evaluation.outputs(layer, features: inputs.features)
         }
+        let writer = PredictionWriter(task: artifact.preprocessing.task, classes: artifact.labels, format: writerFormat)
         let text = try writer.text(outputs: outputs, names: inputs.rowNames, labels: inputs.labels, codes: codes)
         if let output {
             try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: output))
