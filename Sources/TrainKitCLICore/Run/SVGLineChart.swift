@@ -40,13 +40,13 @@ struct SVGLineChart {
         for (k, s) in series.enumerated() {
             let color = Self.colors[k % Self.colors.count]
             let points = s.values.enumerated().filter { $0.element.isFinite }
-                .map { String(format: "%.1f,%.1f", x($0.offset), y($0.element)) }
+                .map { (x: String(format: "%.1f", x($0.offset)), y: String(format: "%.1f", y($0.element))) }
             if points.count > 1 {
-                parts.append("<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>")
+                let list = points.map { "\($0.x),\($0.y)" }.joined(separator: " ")
+                parts.append("<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(list)\"/>")
             }
             for p in points {
-                let xy = p.split(separator: ",")
-                parts.append("<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"2.5\" fill=\"\(color)\"/>")
+                parts.append("<circle cx=\"\(p.x)\" cy=\"\(p.y)\" r=\"2.5\" fill=\"\(color)\"/>")
             }
             let legendX = left + 8 + Double(k) * 150
             parts.append("<rect x=\"\(legendX)\" y=\"\(height - 12)\" width=\"10\" height=\"10\" fill=\"\(color)\"/>")
