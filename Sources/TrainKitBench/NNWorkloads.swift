@@ -4,8 +4,9 @@ import TrainKit
 /// backward, optimizer update, gradients cleared) on a pool of 16 seeded batches, with the fixed-trajectory
 /// reset (parameters back to their initial values, optimizer state zeroed).
 ///
-/// The optimizers are written inline here (PyTorch semantics, float32, in place) so the workloads time
-/// the NN layers and autograd, not an optimizer API. Listed in `Workloads.all` as `NNWorkloads.all`.
+/// The updates are TrainKitOptim's `SGD`, `Adam` and `AdamW` through `Optimizer`, as a user's training loop runs
+/// them; the reset builds a fresh optimizer (zero state, step count 0). Listed in `Workloads.all` as
+/// `NNWorkloads.all`.
 enum NNWorkloads {
     static var all: [Workload] {
         [mlp(batch: 128, name: "mlp"), mlp(batch: 16, name: "mlp_small_batch"), lenet(), lstm(), transformer()]
@@ -21,7 +22,9 @@ enum NNWorkloads {
                 Linear(128, 10, key: keys[2])
             }
             let data = batches(16) { key in Tensor.uniform([batch, 784], key: key) } labels: { labels(batch, 10, $0) }
-            return TrainingRun(model: model, data: data, rule: .sgd(lr: 0.01, momentum: 0.9)) { model($0) }
+            return TrainingRun(model: model, data: data, optimizer: {
+                Optimizer(SGD(lr: 0.01, momentum: 0.9), parameters: $0)
+            }) { model($0) }
         }
     }
 
@@ -38,7 +41,9 @@ enum NNWorkloads {
                 Linear(84, 10, key: keys[4])
             }
             let data = batches(16) { key in Tensor.uniform([64, 1, 28, 28], key: key) } labels: { labels(64, 10, $0) }
-            return TrainingRun(model: model, data: data, rule: .adam(lr: 1e-3, weightDecay: 0)) { model($0) }
+            return TrainingRun(model: model, data: data, optimizer: {
+                Optimizer(Adam(lr: 1e-3), parameters: $0)
+            }) { model($0) }
         }
     }
 
@@ -47,7 +52,9 @@ enum NNWorkloads {
         training("lstm", batch: 32) {
             let model = LSTMClassifier(key: RandomKey(seed: 3))
             let data = batches(16) { tokens([32, 64], 5000, $0) } labels: { labels(32, 2, $0) }
-            return TrainingRun(model: model, data: data, rule: .adam(lr: 1e-3, weightDecay: 0)) { model($0) }
+            return TrainingRun(model: model, data: data, optimizer: {
+                Optimizer(Adam(lr: 1e-3), parameters: $0)
+            }) { model($0) }
         }
     }
 
@@ -56,7 +63,9 @@ enum NNWorkloads {
         training("transformer", batch: 32) {
             let model = TransformerClassifier(key: RandomKey(seed: 4))
             let data = batches(16) { tokens([32, 64], 5000, $0) } labels: { labels(32, 4, $0) }
-            return TrainingRun(model: model, data: data, rule: .adamW(lr: 1e-3, weightDecay: 0.01)) { model($0) }
+            return TrainingRun(model: model, data: data, optimizer: {
+                Optimizer(AdamW(lr: 1e-3, weightDecay: 0.01), parameters: $0)
+            }) { model($0) }
         }
     }
 
@@ -135,39 +144,27 @@ final class TransformerClassifier: Module {
 
 /// A model, its data and an optimizer with resettable state.
 final class TrainingRun {
-    enum Rule {
-        case sgd(lr: Float, momentum: Float)
-        case adam(lr: Float, weightDecay: Float)
-        case adamW(lr: Float, weightDecay: Float)
-    }
-
     let parameters: [Parameter]
     let initial: [Tensor]
     let data: [(Tensor, Tensor)]
-    let rule: Rule
+    let makeOptimizer: ([Parameter]) -> any OptimizerProtocol
     let forward: (Tensor) -> Tensor
-    var first: [[Float]]
-    var second: [[Float]]
-    /// 0.9ᵗ and 0.999ᵗ for Adam's bias corrections.
-    var beta1Power = 1.0, beta2Power = 1.0
+    var optimizer: any OptimizerProtocol
 
-    init(model: any Module, data: [(Tensor, Tensor)], rule: Rule, forward: @escaping (Tensor) -> Tensor) {
+    init(model: any Module, data: [(Tensor, Tensor)], optimizer: @escaping ([Parameter]) -> any OptimizerProtocol,
+         forward: @escaping (Tensor) -> Tensor) {
         parameters = model.parameters
         initial = parameters.map { $0.detachedValue.copied() }
         self.data = data
-        self.rule = rule
+        makeOptimizer = optimizer
         self.forward = forward
-        first = parameters.map { [Float](repeating: 0, count: $0.count) }
-        second = first
+        self.optimizer = optimizer(parameters)
     }
 
+    /// Parameters back to their initial values, a fresh optimizer (zero moments, step count 0).
     func reset() {
         for (p, value) in zip(parameters, initial) { p.value = value.copied() }
-        for i in first.indices {
-            first[i] = [Float](repeating: 0, count: first[i].count)
-            second[i] = first[i]
-        }
-        (beta1Power, beta2Power) = (1, 1)
+        optimizer = makeOptimizer(parameters)
     }
 
     func fingerprint() -> Double {
@@ -177,52 +174,7 @@ final class TrainingRun {
     func step(_ index: Int) {
         let (x, y) = data[index % data.count]
         crossEntropy(logits: forward(x), targets: y).backward()
-        beta1Power *= 0.9
-        beta2Power *= 0.999
-        for (i, p) in parameters.enumerated() {
-            guard let g = p.grad else { continue }
-            update(p, gradient: g, index: i)
-            p.zeroGrad()
-        }
-    }
-
-    private func update(_ p: Parameter, gradient: Tensor, index i: Int) {
-        let m = first[i].withUnsafeMutableBufferPointer { $0.baseAddress! }
-        let v = second[i].withUnsafeMutableBufferPointer { $0.baseAddress! }
-        gradient.withUnsafeBufferPointer(as: Float.self) { gb in
-            let g = gb.baseAddress!
-            p.updateInPlace { w, n in
-                switch rule {
-                case .sgd(let lr, let mu): sgdStep(w, g, m, n, lr: lr, momentum: mu)
-                case .adam(let lr, let wd): adamStep(w, g, m, v, n, lr: lr, weightDecay: wd, decoupled: false)
-                case .adamW(let lr, let wd): adamStep(w, g, m, v, n, lr: lr, weightDecay: wd, decoupled: true)
-                }
-            }
-        }
-    }
-
-    /// `b = μb + g; w -= lr·b`.
-    private func sgdStep(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ b: UnsafeMutablePointer<Float>,
-                         _ n: Int, lr: Float, momentum mu: Float) {
-        for k in 0..<n {
-            let bk = mu * b[k] + g[k]
-            b[k] = bk
-            w[k] -= lr * bk
-        }
-    }
-
-    /// Adam (`g += wd·w`) or AdamW (`w *= 1 - lr·wd` first), betas 0.9 / 0.999, eps 1e-8.
-    private func adamStep(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
-                          _ v: UnsafeMutablePointer<Float>, _ n: Int, lr: Float, weightDecay wd: Float, decoupled: Bool) {
-        let c1 = Float(1 - beta1Power), c2 = Float((1 - beta2Power).squareRoot())
-        let step = lr / c1, decay: Float = decoupled ? 1 - lr * wd : 1, l2: Float = decoupled ? 0 : wd
-        for k in 0..<n {
-            let wk = w[k] * decay
-            let gk = g[k] + l2 * wk
-            let mk = 0.9 * m[k] + 0.1 * gk, vk = 0.999 * v[k] + 0.001 * gk * gk
-            m[k] = mk
-            v[k] = vk
-            w[k] = wk - step * mk / (vk.squareRoot() / c2 + 1e-8)
-        }
+        optimizer.step()
+        optimizer.zeroGrad()
     }
 }
