@@ -1,12 +1,14 @@
-// GEMM entry points: tk_sgemm picks the BLAS or the built-in kernel; tk_sgemm_blas and tk_dgemm wrap the
+// GEMM entry points: tk_sgemm picks the built-in kernel or the BLAS; tk_sgemm_blas and tk_dgemm wrap the
 // dlopen'ed CBLAS (row-major). Shapes as in tk_gemm.h: op(A) [M, K], op(B) [K, N], C [M, N].
 //
-// Dispatch rule: every sgemm goes to the BLAS when one is loaded, except products of at most TK_SMALL_M rows
-// on more than one thread (see tk_sgemm). Measured call by call on the 2-core Zen 4 dev machine against
-// OpenBLAS 0.3.21 (Cooperlake kernels, 2 threads), OpenBLAS was ahead of the built-in kernel at the small end
-// (8^3: 0.08 vs 0.34 us; 32^3: 0.7 vs 1.4 us; 1x256x784: 7.5 vs 8 us) and within ~10% either way from 128^3
-// up; in a whole batch-1 forward pass the built-in kernel's column split wins (tk_sgemm).
-// TRAINKIT_BLAS=none forces the built-in kernel.
+// Dispatch rule: float32 products run on the built-in packed kernel (gemm_builtin.c), on TrainKit's one worker
+// pool; TRAINKIT_SGEMM=blas sends them to the loaded BLAS instead (except products of at most TK_SMALL_M rows
+// on more than one thread, where the built-in column split wins). Measured on the 2-core Zen 4 dev machine
+// against OpenBLAS 0.3.21 (Cooperlake kernels, 2 threads), each library in its own process: the built-in
+// kernel took 0.72-0.99x OpenBLAS's time on every W1/W2/W5/W8 product and ran n = 1024 at the same rate; in
+// one process the two pools take turns badly (OpenBLAS's workers keep yielding on the cores after each call),
+// and when the host places the two vCPUs far apart, OpenBLAS's static split lost up to 3.5x on small batches
+// where the pool's claimed ranges lost little. Float64 (tk_dgemm) still prefers the BLAS.
 #include "tk_gemm.h"
 #include "tk_gemm_kernels.h"
 #include "tk_blas.h"
@@ -14,6 +16,8 @@
 #include "tk_runtime.h"
 
 #include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int64_t max1(int64_t x) { return x < 1 ? 1 : x; }
@@ -50,17 +54,68 @@ int tk_sgemm_blas(int transA, int transB, int64_t M, int64_t N, int64_t K, float
     return 1;
 }
 
+/// Whether TRAINKIT_SGEMM=blas asks for float32 products on the BLAS (read once).
+static int sgemm_on_blas = -1;
+static pthread_once_t sgemm_choice_once = PTHREAD_ONCE_INIT;
+static void read_sgemm_choice(void) {
+    const char *choice = getenv("TRAINKIT_SGEMM");
+    sgemm_on_blas = choice != NULL && strcmp(choice, "blas") == 0;
+}
+
+int tk_sgemm_uses_blas(void) {
+    pthread_once(&sgemm_choice_once, read_sgemm_choice);
+    if (!sgemm_on_blas) return 0;
+    const tk_blas_t *blas = tk_blas_current();
+    return blas->sgemm != NULL || blas->sgemm64 != NULL;
+}
+
 void tk_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
               const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
     // A few rows (batch-1 inference): OpenBLAS runs these on one thread, the built-in small-row kernel splits
-    // the columns across the pool, so each core streams half of B. W8 batch 1 (784-256-128-10 MLP), 2 threads:
-    // 70k calls/s through OpenBLAS, 78k through the built-in kernel; on one thread the two are within 4%.
-    if (M <= TK_SMALL_M && tk_get_num_threads() > 1) {
-        tk_sgemm_builtin(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    // the columns across the pool, so each core streams half of B.
+    int small_rows = M <= TK_SMALL_M && tk_get_num_threads() > 1;
+    if (!small_rows && tk_sgemm_uses_blas() && tk_sgemm_blas(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta,
+                                                             C, ldc))
+        return;
+    tk_sgemm_builtin(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+// MARK: - Batched
+
+typedef struct {
+    int transA, transB;
+    int64_t M, N, K;
+    float alpha, beta;
+    const float *A;
+    int64_t strideA, lda;
+    const float *B;
+    int64_t strideB, ldb;
+    float *C;
+    int64_t strideC, ldc;
+} batched_job_t;
+
+static void batched_range(void *ctx, int64_t begin, int64_t end) {
+    const batched_job_t *j = ctx;
+    for (int64_t b = begin; b < end; b++)
+        tk_sgemm_builtin(j->transA, j->transB, j->M, j->N, j->K, j->alpha, j->A + b * j->strideA, j->lda,
+                         j->B + b * j->strideB, j->ldb, j->beta, j->C + b * j->strideC, j->ldc);
+}
+
+void tk_sgemm_batched(int transA, int transB, int64_t batch, int64_t M, int64_t N, int64_t K, float alpha,
+                      const float *A, int64_t strideA, int64_t lda, const float *B, int64_t strideB, int64_t ldb,
+                      float beta, float *C, int64_t strideC, int64_t ldc) {
+    if (batch <= 0 || M <= 0 || N <= 0) return;
+    int64_t work = M * N * (K > 0 ? K : 1);
+    // Products below ~1M multiply-adds: one worker per product (no hand-off inside a product, no packed panel
+    // read across cores); W5's attention products are 64x64x32.
+    if (batch > 1 && work < ((int64_t)1 << 20) && tk_get_num_threads() > 1) {
+        batched_job_t job = {transA, transB, M, N, K, alpha, beta, A, strideA, lda, B, strideB, ldb, C, strideC, ldc};
+        tk_parallel_for(batch, ((int64_t)1 << 18) / work + 1, batched_range, &job);
         return;
     }
-    if (tk_sgemm_blas(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
-    tk_sgemm_builtin(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    for (int64_t b = 0; b < batch; b++)
+        tk_sgemm(transA, transB, M, N, K, alpha, A + b * strideA, lda, B + b * strideB, ldb, beta, C + b * strideC,
+                 ldc);
 }
 
 // MARK: - Float64

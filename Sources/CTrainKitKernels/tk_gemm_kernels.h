@@ -37,6 +37,12 @@ const tk_sgemm_kernel_t *tk_sgemm_kernel_generic(void);
 void tk_sgemm_small_m(int simd_level, int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha,
                       const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
 
+/// The same for any M, in blocks of TK_SMALL_M rows (split across the pool when large enough): for products too
+/// small or too narrow (N well below the microkernel's width) to repay packing.
+void tk_sgemm_small_rows(int simd_level, int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha,
+                         const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C,
+                         int64_t ldc);
+
 /// Packs `count` source rows (row stride `ld`), each contiguous over `kc` steps, transposed into [kc][w]:
 /// dst[k*w + r] = src[r*ld + k], lanes count..w-1 zero (gemm_pack.c).
 void tk_pack_interleave(const float *src, int64_t ld, int64_t count, int64_t kc, int w, float *dst);

@@ -9,25 +9,27 @@ import Darwin
 /// W7: `C = A · B` for n x n float32 matrices, A and B ~ N(0, 1) (seeded), C preallocated, alpha 1, beta 0,
 /// no transposes; metric GFLOP/s = 2n³ / seconds per call.
 ///
-/// `sgemm_<n>` goes through `tk_sgemm` (the loaded BLAS, or the built-in kernel without one);
-/// `sgemm_builtin_<n>` forces the built-in packed kernel, so both paths are reported from one run.
+/// `sgemm_<n>` goes through `tk_sgemm` (the built-in packed kernel, or the BLAS under `TRAINKIT_SGEMM=blas`);
+/// `sgemm_blas_<n>` calls the loaded BLAS directly (skipped without one), so both paths are reported from one run.
 enum SGEMMWorkloads {
     static let sizes = [256, 1024, 2048]
 
     static var all: [Workload] {
-        sizes.map { workload(n: $0, builtin: false) } + sizes.map { workload(n: $0, builtin: true) }
+        sizes.map { workload(n: $0, viaBLAS: false) } + sizes.map { workload(n: $0, viaBLAS: true) }
     }
 
-    static func workload(n: Int, builtin: Bool) -> Workload {
+    static func workload(n: Int, viaBLAS: Bool) -> Workload {
         Workload(
-            name: builtin ? "sgemm_builtin_\(n)" : "sgemm_\(n)", metric: .gflops, size: ("n", n),
+            name: viaBLAS ? "sgemm_blas_\(n)" : "sgemm_\(n)", metric: .gflops, size: ("n", n),
             unitsPerStep: 2 * Double(n) * Double(n) * Double(n) / 1e9, isTraining: false
         ) {
+            let blasName = String(cString: tk_blas_name())
+            if viaBLAS && blasName == "none" { return nil }
             let matrices = SquareMatrices(n: n, seed: 1234)
-            let kernel = String(cString: builtin ? tk_sgemm_builtin_kernel_name() : tk_blas_name())
+            let kernel = viaBLAS || tk_sgemm_uses_blas() != 0
+                ? blasName : "builtin " + String(cString: tk_sgemm_builtin_kernel_name())
             return WorkloadInstance(
-                step: { _ in matrices.multiply(builtin: builtin) },
-                extra: [("kernel", .string(builtin || kernel == "none" ? "builtin " + kernel : kernel))])
+                step: { _ in matrices.multiply(viaBLAS: viaBLAS) }, extra: [("kernel", .string(kernel))])
         }
     }
 }
@@ -56,10 +58,10 @@ final class SquareMatrices {
         for p in [a, b, c] { UnsafeMutableRawPointer(p).deallocate() }
     }
 
-    func multiply(builtin: Bool) {
+    func multiply(viaBLAS: Bool) {
         let n = Int64(n)
-        if builtin {
-            tk_sgemm_builtin(0, 0, n, n, n, 1, a, n, b, n, 0, c, n)
+        if viaBLAS {
+            _ = tk_sgemm_blas(0, 0, n, n, n, 1, a, n, b, n, 0, c, n)
         } else {
             tk_sgemm(0, 0, n, n, n, 1, a, n, b, n, 0, c, n)
         }

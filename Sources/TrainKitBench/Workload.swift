@@ -23,7 +23,8 @@ struct Workload {
     var unitsPerStep: Double
     /// Training workloads follow the fixed-trajectory rule: `make()` must supply `reset`.
     var isTraining: Bool
-    var make: () -> WorkloadInstance
+    /// Builds the instance; nil when the workload cannot run here (`sgemm_blas_*` without a BLAS library).
+    var make: () -> WorkloadInstance?
 }
 
 /// A built workload, ready to time.

@@ -102,12 +102,17 @@ for variable in ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"] where getenv(variable)
 tk_set_num_threads(Int32(options.threads))
 let blas = String(cString: tk_blas_name())
 let simd = String(cString: tk_simd_level())
+/// What float32 products run on: TrainKit's packed kernel unless `TRAINKIT_SGEMM=blas`.
+let sgemmPath = tk_sgemm_uses_blas() != 0 ? blas : "builtin " + String(cString: tk_sgemm_builtin_kernel_name())
 let profile = options.quick ? TimingProfile.quick : TimingProfile.full
 
 for workload in workloads {
     var fields: [(key: String, value: JSONValue)] = []
     do {
-        let instance = workload.make()
+        guard let instance = workload.make() else {
+            printError("trainkit-bench: \(workload.name) skipped: no BLAS library is loaded")
+            continue
+        }
         precondition(!workload.isTraining || instance.reset != nil, "\(workload.name): training needs reset")
         resetPeakResident()
         if options.checkReset { _ = checkReset(instance, name: workload.name) }
@@ -123,7 +128,7 @@ for workload in workloads {
         if let cap = m.maxTraj { fields.append(("max_traj", .int(cap))) }
         fields += [
             ("quick", .bool(options.quick)), ("rep", .int(options.rep)), ("version", .string(version)),
-            ("blas", .string(blas)), ("simd", .string(simd)),
+            ("blas", .string(blas)), ("sgemm", .string(sgemmPath)), ("simd", .string(simd)),
             ("peak_rss_mb", peakResidentMiB().map { .number($0) } ?? .null),
         ]
         fields += instance.extra

@@ -11,6 +11,17 @@ extension Tensor {
         return (c, 0, Swift.max(shape[1], 1))
     }
 
+    /// How a 3-d tensor's matrices are handed to a batched GEMM: each `[n, k]` matrix as in `gemmOperand`, the
+    /// `b`-th starting `batchStride` elements after the first (0 for a broadcast batch). Other layouts are copied.
+    func batchedGEMMOperand() -> (tensor: Tensor, trans: Int32, ld: Int, batchStride: Int) {
+        precondition(rank == 3)
+        let (rows, cols) = (shape[1], shape[2])
+        if strides[2] == 1 && (strides[1] >= cols || rows == 1) { return (self, 0, Swift.max(strides[1], cols, 1), strides[0]) }
+        if strides[1] == 1 && (strides[2] >= rows || cols == 1) { return (self, 1, Swift.max(strides[2], rows, 1), strides[0]) }
+        let c = contiguousData()
+        return (c, 0, Swift.max(cols, 1), rows * cols)
+    }
+
     /// `c = alpha · a · op(b) + beta · c` for 2-d float tensors, `op(b)` = `b`, or `bᵀ` when `transposeB` (no
     /// transposed view is built); `c` must be a fresh contiguous buffer.
     static func gemm(_ a: Tensor, _ b: Tensor, into c: Tensor, alpha: Double = 1, beta: Double = 0,
@@ -78,11 +89,21 @@ extension Tensor {
                      "bmm: shapes \(a.shape) and \(b.shape) are not [b, n, k] and [b, k, m]")
         let (batch, n, m) = (a.shape[0], a.shape[1], b.shape[2])
         let out = Tensor(uninitialized: [batch, n, m], dtype: a.dtype)
-        for i in 0..<batch {
-            let ai = a.view(shape: [n, a.shape[2]], strides: [a.strides[1], a.strides[2]], offset: a.offset + i * a.strides[0])
-            let bi = b.view(shape: [b.shape[1], m], strides: [b.strides[1], b.strides[2]], offset: b.offset + i * b.strides[0])
-            let ci = out.view(shape: [n, m], strides: [m, 1], offset: i * n * m)
-            Tensor.gemm(ai, bi, into: ci)
+        if a.dtype == .float32 && n > 0 && m > 0 && a.shape[2] > 0 {
+            // One call for the whole batch: small products are spread over the pool one per worker.
+            let (ta, tA, lda, strideA) = a.batchedGEMMOperand()
+            let (tb, tB, ldb, strideB) = b.batchedGEMMOperand()
+            tk_sgemm_batched(tA, tB, Int64(batch), Int64(n), Int64(m), Int64(a.shape[2]), 1,
+                             ta.basePointer(Float.self), Int64(strideA), Int64(lda),
+                             tb.basePointer(Float.self), Int64(strideB), Int64(ldb), 0,
+                             out.basePointer(Float.self), Int64(n * m), Int64(m))
+        } else {
+            for i in 0..<batch {
+                let ai = a.view(shape: [n, a.shape[2]], strides: [a.strides[1], a.strides[2]], offset: a.offset + i * a.strides[0])
+                let bi = b.view(shape: [b.shape[1], m], strides: [b.strides[1], b.strides[2]], offset: b.offset + i * b.strides[0])
+                let ci = out.view(shape: [n, m], strides: [m, 1], offset: i * n * m)
+                Tensor.gemm(ai, bi, into: ci)
+            }
         }
         return Tensor.record(out, op: "bmm", inputs: [a, b]) { g, _ in
             [a.requiresGrad ? g.bmm(b.transpose(1, 2)) : nil, b.requiresGrad ? a.transpose(1, 2).bmm(g) : nil]

@@ -27,6 +27,8 @@ struct GEMMCase: Sendable, CustomTestStringConvertible {
         (37, 200, 17), (12, 32, 128), (300, 17, 513),
         // At most 4 rows: the unpacked small-M path (column blocks of 32/16/8 and a masked remainder).
         (2, 300, 70), (3, 50, 1100), (4, 1030, 9), (1, 45, 300),
+        // Narrow (N <= 16) or tiny products: unpacked, in blocks of 4 rows (the first split across the pool).
+        (130, 10, 128), (64, 16, 40), (9, 5, 700), (30, 30, 30),
     ]
 
     static let all: [GEMMCase] = shapes.flatMap { m, n, k in
