@@ -14,9 +14,13 @@
 // packing (gemm_pack.c), so the microkernels see one layout. Edge tiles are computed into a scratch tile and
 // merged. The microkernel (AVX-512, AVX2 or generic C) follows tk_simd_level() at each call.
 //
-// Threads: with enough rows, they split M and share each packed B block (packed in parallel; two dispatches
-// per K block). With few rows, each thread takes a slice of the columns and runs the whole loop nest on it
-// with its own B (one dispatch). At most TK_SMALL_M rows skip packing altogether (gemm_small.c).
+// Threads: one dispatch per call. Each thread takes slices of the rows (when M > N) or of the columns and runs
+// the whole loop nest on them with its own packed blocks, so no packed panel is read across cores. On the
+// 2-vCPU dev machine the host at times places the two vCPUs far apart (a cache-line round trip between them
+// 0.33 us instead of 0.14 us); an earlier scheme that packed each B block once and shared it (two dispatches
+// per K block) then fell from 208 to 168 GFLOP/s at n = 1024 (256: 198 -> 145), while this one held 197-205
+// (191-194), and was as fast in normal periods. Narrow or tiny products skip packing (tk_sgemm_small_rows), as
+// do products of at most TK_SMALL_M rows (gemm_small.c).
 #include "tk_gemm.h"
 #include "tk_gemm_kernels.h"
 #include "tk_internal.h"
@@ -29,13 +33,6 @@
 #define TK_GEMM_PARALLEL_MIN_FLOPS ((int64_t)64 * 64 * 64)
 /// At most this many multiply-adds (M*N*K) skip packing (tk_sgemm_small_rows).
 #define TK_GEMM_SMALL_PRODUCT ((int64_t)32 * 32 * 32)
-/// Threads split M (sharing packed B) when each gets at least this many mr-row panels; with fewer rows they
-/// split N and each packs its own B, which avoids reading B panels packed on another core.
-/// Work cells per thread in the shared-B mode (dynamic load balancing).
-#define TK_GEMM_CELLS_PER_THREAD 4
-#ifndef TK_GEMM_SHARED_B_MIN_PANELS
-#define TK_GEMM_SHARED_B_MIN_PANELS 4
-#endif
 
 tk_gemm_blocking_t tk_gemm_blocking_override = {0, 0, 0};
 
@@ -111,12 +108,8 @@ typedef struct {
     float *C;
     int64_t ldc;
     int64_t mc, kc_max, nc_max;  // blocking
-    // Shared-B mode only: the current (jc, pc) block and the thread grid over it.
-    int64_t jc, nc, pc, kc;
-    float *bpack;  // packed B block: n_panels panels of [kc][nr]
-    int64_t m_panels, n_panels;
-    int tm, tn;  // tm shares of the M panels x tn shares of the block's N panels
-    int slices;  // private-B mode: number of column slices
+    int slices;      // private mode: number of row or column slices
+    int split_rows;  // private mode: slices of rows (each thread packs all of B) or of columns (all of A)
 } gemm_job_t;
 
 /// One tile: full tiles go straight to C, edge tiles through a scratch tile.
@@ -163,9 +156,9 @@ static void macro_kernel(const gemm_job_t *job, int64_t row0, int64_t row1, int6
     }
 }
 
-/// Private-B mode: the whole product for columns [col0, col1) of C on the calling thread, with its own
-/// packing buffers. Serial calls use it for all of C; parallel calls give each thread one column slice.
-static void gemm_columns(const gemm_job_t *job, int64_t col0, int64_t col1) {
+/// Private mode: rows [row0, row1) x columns [col0, col1) of C on the calling thread, with its own packing
+/// buffers. Serial calls use it for all of C; parallel calls give each thread one slice of rows or columns.
+static void gemm_block(const gemm_job_t *job, int64_t row0, int64_t row1, int64_t col0, int64_t col1) {
     const int nr = job->kern->nr;
     float *apack = thread_buffer(0, (size_t)job->mc * (size_t)job->kc_max);
     float *bpack = thread_buffer(1, (size_t)job->kc_max * (size_t)job->nc_max);
@@ -177,81 +170,25 @@ static void gemm_columns(const gemm_job_t *job, int64_t col0, int64_t col1) {
                 int64_t n = nc - j0 < nr ? nc - j0 : nr;
                 pack_b_panel(job->transB, job->B, job->ldb, jc + j0, n, pc, kc, nr, bpack + j0 * kc);
             }
-            macro_kernel(job, 0, job->M, jc, nc, pc, kc, pc == 0 ? job->beta : 1.0f, bpack, apack);
+            macro_kernel(job, row0, row1, jc, nc, pc, kc, pc == 0 ? job->beta : 1.0f, bpack, apack);
         }
     }
 }
 
-static void columns_range(void *ctx, int64_t begin, int64_t end) {
+/// Slices [begin, end) of `job->slices` near-equal runs of tiles: of row panels (`split_rows`) or of column
+/// panels.
+static void slices_range(void *ctx, int64_t begin, int64_t end) {
     const gemm_job_t *job = ctx;
-    const int nr = job->kern->nr;
-    int64_t panels = (job->N + nr - 1) / nr;
+    const int mr = job->kern->mr, nr = job->kern->nr;
+    int64_t panels = job->split_rows ? (job->M + mr - 1) / mr : (job->N + nr - 1) / nr;
     for (int64_t s = begin; s < end; s++) {
-        int64_t col0 = panels * s / job->slices * nr, col1 = panels * (s + 1) / job->slices * nr;
-        gemm_columns(job, col0, col1 < job->N ? col1 : job->N);
-    }
-}
-
-/// Shared-B mode, step 1: pack panels [begin, end) of the current B block into the shared buffer.
-static void pack_b_range(void *ctx, int64_t begin, int64_t end) {
-    gemm_job_t *job = ctx;
-    int nr = job->kern->nr;
-    for (int64_t p = begin; p < end; p++) {
-        int64_t j0 = p * nr, n = job->nc - j0 < nr ? job->nc - j0 : nr;
-        pack_b_panel(job->transB, job->B, job->ldb, job->jc + j0, n, job->pc, job->kc, nr,
-                     job->bpack + p * job->kc * nr);
-    }
-}
-
-/// Shared-B mode, step 2: grid cells [begin, end); cell t covers share t / tn of the M panels and share
-/// t % tn of the current block's N panels.
-static void compute_range(void *ctx, int64_t begin, int64_t end) {
-    const gemm_job_t *job = ctx;
-    const int mr = job->kern->mr, nr = job->kern->nr;
-    float *apack = thread_buffer(0, (size_t)job->mc * (size_t)job->kc_max);
-    for (int64_t t = begin; t < end; t++) {
-        int64_t ti = t / job->tn, tj = t % job->tn;
-        int64_t row0 = job->m_panels * ti / job->tm * mr, row1 = job->m_panels * (ti + 1) / job->tm * mr;
-        int64_t p0 = job->n_panels * tj / job->tn, p1 = job->n_panels * (tj + 1) / job->tn;
-        int64_t col1 = p1 * nr < job->nc ? p1 * nr : job->nc;
-        macro_kernel(job, row0, row1 < job->M ? row1 : job->M, job->jc + p0 * nr, col1 - p0 * nr, job->pc,
-                     job->kc, job->pc == 0 ? job->beta : 1.0f, job->bpack + p0 * nr * job->kc, apack);
-    }
-}
-
-/// Shared-B mode: B blocks are packed once (in parallel) and read by every thread; threads split M (and, with
-/// many threads, N too). Two dispatches per (jc, pc) block.
-static void gemm_shared_b(gemm_job_t *job, int threads) {
-    const int mr = job->kern->mr, nr = job->kern->nr;
-    job->m_panels = (job->M + mr - 1) / mr;
-    job->bpack = thread_buffer(1, (size_t)job->kc_max * (size_t)job->nc_max);
-    for (int64_t jc = 0; jc < job->N; jc += job->nc_max) {
-        job->jc = jc;
-        job->nc = job->N - jc < job->nc_max ? job->N - jc : job->nc_max;
-        job->n_panels = (job->nc + nr - 1) / nr;
-        // Minimise the slowest thread's tile count; ties go to splitting M.
-        int64_t best = -1;
-        for (int a = threads; a >= 1; a--) {
-            if (threads % a != 0) continue;
-            int b = threads / a;
-            int64_t cost = ((job->m_panels + a - 1) / a) * ((job->n_panels + b - 1) / b);
-            if (best < 0 || cost < best) {
-                best = cost;
-                job->tm = a;
-                job->tn = b;
-            }
-        }
-        // More cells than threads (up to TK_GEMM_CELLS_PER_THREAD each, >= 2 row panels per cell), claimed one
-        // at a time: a thread that loses its core to another process ends up with fewer.
-        int64_t split = job->m_panels / (2 * job->tm);
-        job->tm *= (int)(split < 1 ? 1 : split > TK_GEMM_CELLS_PER_THREAD ? TK_GEMM_CELLS_PER_THREAD : split);
-        for (int64_t pc = 0; pc < job->K; pc += job->kc_max) {
-            job->pc = pc;
-            job->kc = job->K - pc < job->kc_max ? job->K - pc : job->kc_max;
-            int64_t pack_chunks = job->n_panels * job->kc * nr / 16384;  // >= ~16k floats per chunk
-            if (pack_chunks > TK_GEMM_CELLS_PER_THREAD * threads) pack_chunks = TK_GEMM_CELLS_PER_THREAD * threads;
-            tk_parallel_for_chunks(job->n_panels, pack_chunks, pack_b_range, job);
-            tk_parallel_for_chunks((int64_t)job->tm * job->tn, (int64_t)job->tm * job->tn, compute_range, job);
+        int64_t p0 = panels * s / job->slices, p1 = panels * (s + 1) / job->slices;
+        if (job->split_rows) {
+            int64_t row1 = p1 * mr < job->M ? p1 * mr : job->M;
+            gemm_block(job, p0 * mr, row1, 0, job->N);
+        } else {
+            int64_t col1 = p1 * nr < job->N ? p1 * nr : job->N;
+            gemm_block(job, 0, job->M, p0 * nr, col1);
         }
     }
 }
@@ -316,14 +253,15 @@ static void sgemm_at_level(int level, int transA, int transB, int64_t M, int64_t
     int threads = tk_in_parallel_region() || M * N * K < TK_GEMM_PARALLEL_MIN_FLOPS ? 1 : tk_get_num_threads();
     if (threads > n_panels && threads > m_panels) threads = (int)(n_panels > m_panels ? n_panels : m_panels);
     if (threads <= 1) {
-        gemm_columns(&job, 0, N);
-    } else if (m_panels >= TK_GEMM_SHARED_B_MIN_PANELS * threads || n_panels < threads) {
-        gemm_shared_b(&job, threads);
+        gemm_block(&job, 0, M, 0, N);
     } else {
-        // Few rows: column slices (up to 2 per thread, each >= 2 panels wide), each packing its own B (nothing
-        // crosses cores) and its own copy of the few rows of A.
-        job.slices = n_panels >= 4 * threads ? 2 * threads : threads;
-        tk_parallel_for_chunks(job.slices, job.slices, columns_range, &job);
+        // Each thread packs what it needs itself, so no packed panel is read across cores: split the larger
+        // of M and N (the other operand, packed again by every thread, is the smaller one). Up to 2 slices per
+        // thread, claimed at run time.
+        job.split_rows = (M > N && m_panels >= threads) || n_panels < threads;
+        int64_t panels = job.split_rows ? m_panels : n_panels;
+        job.slices = panels >= 4 * threads ? 2 * threads : threads;
+        tk_parallel_for_chunks(job.slices, job.slices, slices_range, &job);
     }
 }
 
