@@ -1,4 +1,5 @@
 import CTrainKitKernels
+import Foundation
 import Testing
 
 @testable import TrainKitCore
@@ -153,6 +154,22 @@ let blasName = String(cString: tk_blas_name())
             || blasName == "accelerate", "unexpected tk_blas_name() \(blasName)")
         #expect(tk_blas_load("/nonexistent/libnothing.so") == 0)
         #expect(String(cString: tk_blas_name()) == blasName, "a failed load must keep the previous BLAS")
+    }
+
+    /// Float32 products stay on the built-in kernel unless TRAINKIT_SGEMM=blas (read once per process, so the
+    /// BLAS case runs in a child process that sets it before its first product).
+    @Test func sgemmPathFollowsTheEnvironment() async {
+        if getenv("TRAINKIT_SGEMM") == nil { #expect(tk_sgemm_uses_blas() == 0) }
+        await #expect(processExitsWith: .success) {
+            setenv("TRAINKIT_SGEMM", "blas", 1)
+            let blasLoaded = String(cString: tk_blas_name()) != "none"
+            if tk_sgemm_uses_blas() != (blasLoaded ? 1 : 0) { exit(1) }
+            // The product itself is right on whichever path it took.
+            let a: [Float] = [1, 2, 3, 4, 5, 6], b: [Float] = [1, 0, 0, 1, 1, 1]  // [2, 3] · [3, 2]
+            var c = [Float](repeating: .nan, count: 4)
+            tk_sgemm(0, 0, 2, 2, 3, 1, a, 3, b, 2, 0, &c, 2)
+            if c != [4, 5, 10, 11] { exit(2) }
+        }
     }
 
     @Test func simdLevelIsKnown() {
