@@ -83,22 +83,16 @@ void tk_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, float alp
 // MARK: - Batched
 
 typedef struct {
-    int transA, transB;
-    int64_t M, N, K;
-    float alpha, beta;
-    const float *A;
-    int64_t strideA, lda;
-    const float *B;
-    int64_t strideB, ldb;
-    float *C;
-    int64_t strideC, ldc;
+    tk_sgemm_args_t g;  // the first product; the b-th starts stride elements further in A, B and C
+    int64_t strideA, strideB, strideC;
 } batched_job_t;
 
 static void batched_range(void *ctx, int64_t begin, int64_t end) {
-    const batched_job_t *j = ctx;
+    const batched_job_t *job = ctx;
+    const tk_sgemm_args_t *g = &job->g;
     for (int64_t b = begin; b < end; b++)
-        tk_sgemm_builtin(j->transA, j->transB, j->M, j->N, j->K, j->alpha, j->A + b * j->strideA, j->lda,
-                         j->B + b * j->strideB, j->ldb, j->beta, j->C + b * j->strideC, j->ldc);
+        tk_sgemm_builtin(g->transA, g->transB, g->M, g->N, g->K, g->alpha, g->A + b * job->strideA, g->lda,
+                         g->B + b * job->strideB, g->ldb, g->beta, g->C + b * job->strideC, g->ldc);
 }
 
 void tk_sgemm_batched(int transA, int transB, int64_t batch, int64_t M, int64_t N, int64_t K, float alpha,
@@ -109,7 +103,8 @@ void tk_sgemm_batched(int transA, int transB, int64_t batch, int64_t M, int64_t 
     // Products below ~1M multiply-adds: one worker per product (no hand-off inside a product, no packed panel
     // read across cores); W5's attention products are 64x64x32.
     if (batch > 1 && work < ((int64_t)1 << 20) && tk_get_num_threads() > 1) {
-        batched_job_t job = {transA, transB, M, N, K, alpha, beta, A, strideA, lda, B, strideB, ldb, C, strideC, ldc};
+        batched_job_t job = {
+            {transA, transB, M, N, K, alpha, beta, A, lda, B, ldb, C, ldc}, strideA, strideB, strideC};
         tk_parallel_for(batch, ((int64_t)1 << 18) / work + 1, batched_range, &job);
         return;
     }

@@ -223,31 +223,25 @@ void tk_sgemm_small_m(int simd_level, int transA, int transB, int64_t M, int64_t
 // MARK: - Small products of any height
 
 typedef struct {
-    int simd, transA, transB;
-    int64_t M, N, K;
-    float alpha, beta;
-    const float *A;
-    int64_t lda;
-    const float *B;
-    int64_t ldb;
-    float *C;
-    int64_t ldc;
+    int simd;
+    tk_sgemm_args_t g;
 } row_blocks_job_t;
 
 static void row_blocks(void *ctx, int64_t begin, int64_t end) {
-    const row_blocks_job_t *j = ctx;
+    const row_blocks_job_t *job = ctx;
+    const tk_sgemm_args_t *g = &job->g;
     for (int64_t block = begin; block < end; block++) {
-        int64_t i0 = block * TK_SMALL_M, m = j->M - i0 < TK_SMALL_M ? j->M - i0 : TK_SMALL_M;
-        const float *a = j->transA ? j->A + i0 : j->A + i0 * j->lda;
-        tk_sgemm_small_m(j->simd, j->transA, j->transB, m, j->N, j->K, j->alpha, a, j->lda, j->B, j->ldb, j->beta,
-                         j->C + i0 * j->ldc, j->ldc);
+        int64_t i0 = block * TK_SMALL_M, m = g->M - i0 < TK_SMALL_M ? g->M - i0 : TK_SMALL_M;
+        const float *a = g->transA ? g->A + i0 : g->A + i0 * g->lda;
+        tk_sgemm_small_m(job->simd, g->transA, g->transB, m, g->N, g->K, g->alpha, a, g->lda, g->B, g->ldb, g->beta,
+                         g->C + i0 * g->ldc, g->ldc);
     }
 }
 
 void tk_sgemm_small_rows(int simd_level, int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha,
                          const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C,
                          int64_t ldc) {
-    row_blocks_job_t job = {simd_level, transA != 0, transB != 0, M, N, K, alpha, beta, A, lda, B, ldb, C, ldc};
+    row_blocks_job_t job = {simd_level, {transA != 0, transB != 0, M, N, K, alpha, beta, A, lda, B, ldb, C, ldc}};
     int64_t blocks = (M + TK_SMALL_M - 1) / TK_SMALL_M;
     tk_parallel_for(blocks, (1 << 16) / (TK_SMALL_M * N * K) + 1, row_blocks, &job);
 }

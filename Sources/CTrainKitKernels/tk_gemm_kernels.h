@@ -29,6 +29,19 @@ const tk_sgemm_kernel_t *tk_sgemm_kernel_avx2(void);
 /// Portable C; always available.
 const tk_sgemm_kernel_t *tk_sgemm_kernel_generic(void);
 
+/// The arguments of one sgemm call (shapes and strides as in tk_gemm.h), for jobs handed to the pool.
+typedef struct {
+    int transA, transB;
+    int64_t M, N, K;
+    float alpha, beta;
+    const float *A;
+    int64_t lda;
+    const float *B;
+    int64_t ldb;
+    float *C;
+    int64_t ldc;
+} tk_sgemm_args_t;
+
 /// Products with at most this many rows of C skip the packed path (gemm_small.c).
 #define TK_SMALL_M 4
 
