@@ -7,8 +7,42 @@ enum NumberParser {
     private static let powersOfTen: [Double] = (0...22).map { e in (0..<e).reduce(1.0) { x, _ in x * 10 } }
 
     /// The number in `bytes[start..<end]` (surrounding spaces allowed), or nil when it is not a number.
+    ///
+    /// The common case first, with no per-digit bookkeeping: an optional sign, digits, an optional fraction,
+    /// at most 19 digits in all and nothing else; its value is the same correctly rounded quotient the general
+    /// path computes. Anything else (spaces, exponents, longer mantissas, words) goes to `parseGeneral`.
     @inline(__always)
     static func parse(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+        var i = start
+        guard i < end else { return nil }
+        let negative = bytes[i] == UInt8(ascii: "-")
+        if negative || bytes[i] == UInt8(ascii: "+") { i += 1 }
+        var mantissa: UInt64 = 0
+        let integerStart = i
+        while i < end, case let d = bytes[i] &- 0x30, d < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
+        var digits = i - integerStart, fraction = 0
+        if i < end && bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            let fractionStart = i
+            while i < end, case let d = bytes[i] &- 0x30, d < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i += 1
+            }
+            fraction = i - fractionStart
+            digits += fraction
+        }
+        if i == end && digits > 0 && digits <= 19 && mantissa <= 1 << 53 && fraction <= 22 {
+            let value = fraction == 0 ? Double(mantissa) : Double(mantissa) / powersOfTen[fraction]
+            return negative ? -value : value
+        }
+        return parseGeneral(bytes, start, end)
+    }
+
+    /// Any decimal number: surrounding spaces, exponents, long mantissas (rounded through the standard library).
+    static func parseGeneral(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
         var i = start, e = end
         while i < e && (bytes[i] == 0x20 || bytes[i] == 0x09) { i += 1 }
         while e > i && (bytes[e - 1] == 0x20 || bytes[e - 1] == 0x09) { e -= 1 }
