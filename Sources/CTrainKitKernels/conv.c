@@ -8,19 +8,10 @@
 #include <math.h>
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
-#define TK_VEC __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define TK_VEC
-#endif
-
 /* Elements of work per chunk handed to the pool. */
 #define TK_CONV_GRAIN 32768
 /* Fixed image chunks of the fused backward: its weight-gradient partials are summed in chunk order. */
 #define TK_CONV_CHUNKS 8
-
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
 
 /// The grid positions `o` in `[lo, hi)` for which `o·stride + offset` lies in `[0, size)`.
 static void valid_range(int64_t size, int64_t grid, int64_t stride, int64_t offset, int64_t *lo, int64_t *hi) {

@@ -1,7 +1,8 @@
 // Element-wise, reduction, softmax and accumulate kernels (see tk_elementwise.h), instantiated for float
-// and double from elementwise_impl.inc. Loops are written so the compiler vectorizes them; TK_VEC builds
-// AVX2 and baseline clones chosen at load time.
+// and double from elementwise_impl.inc. Loops are written so the compiler vectorizes them; TK_VEC (tk_internal.h)
+// builds AVX-512, AVX2 and baseline clones chosen at load time.
 #include "tk_elementwise.h"
+#include "tk_internal.h"
 #include "tk_runtime.h"
 #include <math.h>
 #include <string.h>
@@ -10,15 +11,6 @@
 #define TK_MAX_DIMS 16
 /* Element count above which work is split across the worker pool. */
 #define TK_PARALLEL_MIN 65536
-
-#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
-#define TK_VEC __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define TK_VEC
-#endif
-
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
 
 #define T float
 #define S f32

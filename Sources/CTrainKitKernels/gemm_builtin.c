@@ -98,15 +98,7 @@ static inline void pack_b_panel(int transB, const float *B, int64_t ldb, int64_t
 
 typedef struct {
     const tk_sgemm_kernel_t *kern;
-    int transA, transB;
-    int64_t M, N, K;
-    float alpha, beta;
-    const float *A;
-    int64_t lda;
-    const float *B;
-    int64_t ldb;
-    float *C;
-    int64_t ldc;
+    tk_sgemm_args_t g;
     int64_t mc, kc_max, nc_max;  // blocking
     int slices;      // private mode: number of row or column slices
     int split_rows;  // private mode: slices of rows (each thread packs all of B) or of columns (all of A)
@@ -117,18 +109,18 @@ static inline void run_tile(const gemm_job_t *job, int64_t kc, float beta, const
                             float *c, int64_t m, int64_t n) {
     const tk_sgemm_kernel_t *kern = job->kern;
     if (m == kern->mr && n == kern->nr) {
-        kern->kernel(kc, ap, bp, c, job->ldc, job->alpha, beta);
+        kern->kernel(kc, ap, bp, c, job->g.ldc, job->g.alpha, beta);
         return;
     }
     float tile[TK_MAX_MR * TK_MAX_NR] __attribute__((aligned(64)));
     kern->kernel(kc, ap, bp, tile, kern->nr, 1.0f, 0.0f);
     for (int64_t i = 0; i < m; i++) {
-        float *row = c + i * job->ldc;
+        float *row = c + i * job->g.ldc;
         const float *t = tile + i * kern->nr;
         if (beta == 0.0f) {
-            for (int64_t j = 0; j < n; j++) row[j] = job->alpha * t[j];
+            for (int64_t j = 0; j < n; j++) row[j] = job->g.alpha * t[j];
         } else {
-            for (int64_t j = 0; j < n; j++) row[j] = job->alpha * t[j] + beta * row[j];
+            for (int64_t j = 0; j < n; j++) row[j] = job->g.alpha * t[j] + beta * row[j];
         }
     }
 }
@@ -142,15 +134,15 @@ static void macro_kernel(const gemm_job_t *job, int64_t row0, int64_t row1, int6
         int64_t mc = row1 - ic < job->mc ? row1 - ic : job->mc;
         for (int64_t ir = 0; ir < mc; ir += mr) {
             int64_t m = mc - ir < mr ? mc - ir : mr;
-            pack_a_panel(job->transA, job->A, job->lda, ic + ir, m, pc, kc, mr, apack + ir * kc);
+            pack_a_panel(job->g.transA, job->g.A, job->g.lda, ic + ir, m, pc, kc, mr, apack + ir * kc);
         }
         for (int64_t j0 = 0; j0 < ncols; j0 += nr) {
             int64_t n = ncols - j0 < nr ? ncols - j0 : nr;
             const float *bp = bpack + j0 * kc;
-            float *cblock = job->C + ic * job->ldc + col0 + j0;
+            float *cblock = job->g.C + ic * job->g.ldc + col0 + j0;
             for (int64_t ir = 0; ir < mc; ir += mr) {
                 int64_t m = mc - ir < mr ? mc - ir : mr;
-                run_tile(job, kc, beta, apack + ir * kc, bp, cblock + ir * job->ldc, m, n);
+                run_tile(job, kc, beta, apack + ir * kc, bp, cblock + ir * job->g.ldc, m, n);
             }
         }
     }
@@ -164,13 +156,13 @@ static void gemm_block(const gemm_job_t *job, int64_t row0, int64_t row1, int64_
     float *bpack = thread_buffer(1, (size_t)job->kc_max * (size_t)job->nc_max);
     for (int64_t jc = col0; jc < col1; jc += job->nc_max) {
         int64_t nc = col1 - jc < job->nc_max ? col1 - jc : job->nc_max;
-        for (int64_t pc = 0; pc < job->K; pc += job->kc_max) {
-            int64_t kc = job->K - pc < job->kc_max ? job->K - pc : job->kc_max;
+        for (int64_t pc = 0; pc < job->g.K; pc += job->kc_max) {
+            int64_t kc = job->g.K - pc < job->kc_max ? job->g.K - pc : job->kc_max;
             for (int64_t j0 = 0; j0 < nc; j0 += nr) {
                 int64_t n = nc - j0 < nr ? nc - j0 : nr;
-                pack_b_panel(job->transB, job->B, job->ldb, jc + j0, n, pc, kc, nr, bpack + j0 * kc);
+                pack_b_panel(job->g.transB, job->g.B, job->g.ldb, jc + j0, n, pc, kc, nr, bpack + j0 * kc);
             }
-            macro_kernel(job, row0, row1, jc, nc, pc, kc, pc == 0 ? job->beta : 1.0f, bpack, apack);
+            macro_kernel(job, row0, row1, jc, nc, pc, kc, pc == 0 ? job->g.beta : 1.0f, bpack, apack);
         }
     }
 }
@@ -180,15 +172,15 @@ static void gemm_block(const gemm_job_t *job, int64_t row0, int64_t row1, int64_
 static void slices_range(void *ctx, int64_t begin, int64_t end) {
     const gemm_job_t *job = ctx;
     const int mr = job->kern->mr, nr = job->kern->nr;
-    int64_t panels = job->split_rows ? (job->M + mr - 1) / mr : (job->N + nr - 1) / nr;
+    int64_t panels = job->split_rows ? (job->g.M + mr - 1) / mr : (job->g.N + nr - 1) / nr;
     for (int64_t s = begin; s < end; s++) {
         int64_t p0 = panels * s / job->slices, p1 = panels * (s + 1) / job->slices;
         if (job->split_rows) {
-            int64_t row1 = p1 * mr < job->M ? p1 * mr : job->M;
-            gemm_block(job, p0 * mr, row1, 0, job->N);
+            int64_t row1 = p1 * mr < job->g.M ? p1 * mr : job->g.M;
+            gemm_block(job, p0 * mr, row1, 0, job->g.N);
         } else {
-            int64_t col1 = p1 * nr < job->N ? p1 * nr : job->N;
-            gemm_block(job, 0, job->M, p0 * nr, col1);
+            int64_t col1 = p1 * nr < job->g.N ? p1 * nr : job->g.N;
+            gemm_block(job, 0, job->g.M, p0 * nr, col1);
         }
     }
 }
@@ -234,10 +226,7 @@ static void sgemm_at_level(int level, int transA, int transB, int64_t M, int64_t
         tk_sgemm_small_rows(level, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
-    gemm_job_t job = {
-        .kern = kern, .transA = transA != 0, .transB = transB != 0, .M = M, .N = N, .K = K, .alpha = alpha,
-        .beta = beta, .A = A, .lda = lda, .B = B, .ldb = ldb, .C = C, .ldc = ldc,
-    };
+    gemm_job_t job = {.kern = kern, .g = {transA != 0, transB != 0, M, N, K, alpha, beta, A, lda, B, ldb, C, ldc}};
     const int mr = kern->mr, nr = kern->nr;
     int64_t mc = tk_gemm_blocking_override.mc ? tk_gemm_blocking_override.mc : kern->mc;
     int64_t kc = tk_gemm_blocking_override.kc ? tk_gemm_blocking_override.kc : kern->kc;

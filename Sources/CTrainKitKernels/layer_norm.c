@@ -7,15 +7,6 @@
 #include <math.h>
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
-#define TK_VEC __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define TK_VEC
-#endif
-
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-
 /// Rows per block: the unit of work and of the partial weight/bias gradient sums.
 #define TK_NORM_BLOCK 64
 

@@ -14,15 +14,6 @@
 #include <string.h>
 #include "fast_math.h"
 
-#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
-#define TK_VEC __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define TK_VEC
-#endif
-
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-
 /// Rows per worker at least: fewer would leave most of a microkernel tile empty.
 #define TK_RECURRENCE_GRAIN 8
 

@@ -11,6 +11,18 @@ int tk_simd_level_id(void);
 /// The TK_SIMD_* value for "avx512", "avx2" or "scalar" when this CPU supports it, else -1.
 int tk_simd_level_id_named(const char *name);
 
+/// TK_VEC on a kernel function builds AVX-512, AVX2 and baseline clones of it, chosen at load time (clang on
+/// x86-64 Linux; elsewhere one baseline build). Helpers it calls are compiled for the clone only when inlined.
+#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
+#define TK_VEC __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define TK_VEC
+#endif
+
+/// Token pasting for the kernels instantiated per element type from one *_impl.inc (CAT(name_, S) -> name_f32).
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+
 /// Forwards a thread count to the loaded BLAS, if any (blas_loader.c).
 void tk_blas_set_threads_internal(int n);
 
