@@ -1,25 +1,34 @@
 import CTrainKitKernels
 
 extension Tensor {
-    /// How a 2-d operand is handed to GEMM without copying: row-major (`trans` 0, `ld` = row stride) or a
-    /// transposed row-major buffer (`trans` 1, `ld` = column stride). Other layouts are copied first.
-    func gemmOperand() -> (tensor: Tensor, trans: Int32, ld: Int) {
-        precondition(rank == 2)
-        if strides[1] == 1 && (strides[0] >= shape[1] || shape[0] == 1) { return (self, 0, Swift.max(strides[0], shape[1], 1)) }
-        if strides[0] == 1 && (strides[1] >= shape[0] || shape[1] == 1) { return (self, 1, Swift.max(strides[1], shape[0], 1)) }
-        let c = contiguousData()
-        return (c, 0, Swift.max(shape[1], 1))
+    /// How a `[rows, cols]` matrix with these strides is handed to GEMM without copying: row-major (`trans` 0,
+    /// `ld` = row stride) or a transposed row-major buffer (`trans` 1, `ld` = column stride); nil for any other
+    /// layout.
+    static func gemmLayout(rows: Int, cols: Int, rowStride: Int, colStride: Int) -> (trans: Int32, ld: Int)? {
+        if colStride == 1 && (rowStride >= cols || rows == 1) { return (0, Swift.max(rowStride, cols, 1)) }
+        if rowStride == 1 && (colStride >= rows || cols == 1) { return (1, Swift.max(colStride, rows, 1)) }
+        return nil
     }
 
-    /// How a 3-d tensor's matrices are handed to a batched GEMM: each `[n, k]` matrix as in `gemmOperand`, the
-    /// `b`-th starting `batchStride` elements after the first (0 for a broadcast batch). Other layouts are copied.
+    /// A 2-d operand for GEMM (`gemmLayout`), copied to a contiguous buffer when its layout is not one of the two.
+    func gemmOperand() -> (tensor: Tensor, trans: Int32, ld: Int) {
+        precondition(rank == 2)
+        if let (trans, ld) = Tensor.gemmLayout(rows: shape[0], cols: shape[1],
+                                               rowStride: strides[0], colStride: strides[1]) {
+            return (self, trans, ld)
+        }
+        return (contiguousData(), 0, Swift.max(shape[1], 1))
+    }
+
+    /// A 3-d tensor's matrices for a batched GEMM: each `[n, k]` matrix as in `gemmLayout`, the `b`-th starting
+    /// `batchStride` elements after the first (0 for a broadcast batch). Other layouts are copied.
     func batchedGEMMOperand() -> (tensor: Tensor, trans: Int32, ld: Int, batchStride: Int) {
         precondition(rank == 3)
-        let (rows, cols) = (shape[1], shape[2])
-        if strides[2] == 1 && (strides[1] >= cols || rows == 1) { return (self, 0, Swift.max(strides[1], cols, 1), strides[0]) }
-        if strides[1] == 1 && (strides[2] >= rows || cols == 1) { return (self, 1, Swift.max(strides[2], rows, 1), strides[0]) }
-        let c = contiguousData()
-        return (c, 0, Swift.max(cols, 1), rows * cols)
+        if let (trans, ld) = Tensor.gemmLayout(rows: shape[1], cols: shape[2],
+                                               rowStride: strides[1], colStride: strides[2]) {
+            return (self, trans, ld, strides[0])
+        }
+        return (contiguousData(), 0, Swift.max(shape[2], 1), shape[1] * shape[2])
     }
 
     /// `c = alpha · a · op(b) + beta · c` for 2-d float tensors, `op(b)` = `b`, or `bᵀ` when `transposeB` (no
