@@ -18,6 +18,13 @@ enum SGEMMWorkloads {
         sizes.map { workload(n: $0, viaBLAS: false) } + sizes.map { workload(n: $0, viaBLAS: true) }
     }
 
+    /// What `tk_sgemm` runs float32 products on: the loaded BLAS under `TRAINKIT_SGEMM=blas`, else the built-in
+    /// kernel (e.g. "builtin avx512 8x32").
+    static var sgemmPath: String {
+        tk_sgemm_uses_blas() != 0 ? String(cString: tk_blas_name())
+            : "builtin " + String(cString: tk_sgemm_builtin_kernel_name())
+    }
+
     static func workload(n: Int, viaBLAS: Bool) -> Workload {
         Workload(
             name: viaBLAS ? "sgemm_blas_\(n)" : "sgemm_\(n)", metric: .gflops, size: ("n", n),
@@ -26,8 +33,7 @@ enum SGEMMWorkloads {
             let blasName = String(cString: tk_blas_name())
             if viaBLAS && blasName == "none" { return nil }
             let matrices = SquareMatrices(n: n, seed: 1234)
-            let kernel = viaBLAS || tk_sgemm_uses_blas() != 0
-                ? blasName : "builtin " + String(cString: tk_sgemm_builtin_kernel_name())
+            let kernel = viaBLAS ? blasName : sgemmPath
             return WorkloadInstance(
                 step: { _ in matrices.multiply(viaBLAS: viaBLAS) }, extra: [("kernel", .string(kernel))])
         }

@@ -102,8 +102,7 @@ for variable in ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"] where getenv(variable)
 tk_set_num_threads(Int32(options.threads))
 let blas = String(cString: tk_blas_name())
 let simd = String(cString: tk_simd_level())
-/// What float32 products run on: TrainKit's packed kernel unless `TRAINKIT_SGEMM=blas`.
-let sgemmPath = tk_sgemm_uses_blas() != 0 ? blas : "builtin " + String(cString: tk_sgemm_builtin_kernel_name())
+let sgemmPath = SGEMMWorkloads.sgemmPath
 let profile = options.quick ? TimingProfile.quick : TimingProfile.full
 
 for workload in workloads {
