@@ -10,7 +10,10 @@ struct TrainCommand: CLICommand {
         discussion: """
             The run directory (`output` in the config) gets config.yaml (resolved), metrics.jsonl and \
             metrics.csv (per epoch), metrics.json (final), report.md, checkpoints/ and model/ \
-            (weights.safetensors + model.json). Progress goes to standard error.
+            (weights.safetensors + model.json). Progress goes to standard error. A finished run already in \
+            the directory is kept in .trainkit-previous/ until the new one completes; a failed run leaves the \
+            directory as it was; files that no run wrote are never deleted. SIGINT or SIGTERM stops after the \
+            current step with a checkpoint (exit 130 / 143); --resume continues it.
             """)
 
     @Argument(help: "The YAML config file.", completion: .file(extensions: ["yaml", "yml"]))
@@ -25,13 +28,19 @@ struct TrainCommand: CLICommand {
             completion: .directory)
     var resume: String?
 
+    @Flag(help: ArgumentHelp(
+        "Start again over an unfinished run in the output directory, or write beside files that no run wrote.",
+        discussion: "A finished run is replaced without it (kept until the new run completes). Files that no run wrote are never deleted."))
+    var overwrite = false
+
     @Flag(help: "Print one JSON object (run directory and metrics) on standard output at the end.")
     var json = false
 
     func execute(_ io: CommandIO) throws {
         var config = try RunConfig.load(file: config, overrides: overrides)
         if let resume { config.output = RunConfig.resolve(resume, against: FileManager.default.currentDirectoryPath) }
-        let result = try TrainingRun(config: config, resume: resume != nil, io: io).run()
+        if resume != nil && overwrite { throw ConfigError.usage("--resume and --overwrite contradict each other: choose one") }
+        let result = try TrainingRun(config: config, resume: resume != nil, io: io, overwrite: overwrite).run()
         if json {
             let object = RunSummary(runDir: result.runDirectory.path,
                                     model: result.runDirectory.appendingPathComponent("model/model.json").path,

@@ -9,7 +9,7 @@ public struct TrainKitCommand: ParsableCommand {
         abstract: "Train, evaluate and use models from a YAML config.",
         discussion: """
             Exit status: 0 success, 1 training failure (e.g. a non-finite loss), 2 usage or config error, \
-            3 data error. Config keys: docs/config.md.
+            3 data error, 130 / 143 stopped by SIGINT / SIGTERM (with a checkpoint to resume from). Config keys: docs/config.md.
             """,
         version: "0.1.0",
         subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self,
@@ -63,6 +63,9 @@ public enum TrainKitCLI {
                 }
             }
             return ExitStatus.success.rawValue
+        } catch let interrupted as RunInterrupted {
+            io.diagnostics("trainkit: \(interrupted)")
+            return interrupted.exitStatus
         } catch {
             let status = ExitStatus.forError(error)
             io.diagnostics("trainkit: error: \(describe(error))")

@@ -37,7 +37,11 @@ extension RunConfig {
         let training = try root.section("training") ?? ConfigSection(.emptyMap, path: "training")
         config.training = try decodeTraining(training, data: config.data, kind: config.model.kind)
         let cwd = workingDirectory ?? FileManager.default.currentDirectoryPath
-        config.output = resolve(try root.string("output") ?? defaultOutput, against: cwd)
+        let output = try root.string("output") ?? defaultOutput
+        guard !output.allSatisfy(\.isWhitespace) else {
+            throw root.invalid("output", "must not be empty: name the run directory (e.g. runs/wine)")
+        }
+        config.output = resolve(output, against: cwd)
         return config
     }
 

@@ -12,7 +12,13 @@ import TrainKit
 /// RUN_DIR/checkpoints/           resumable checkpoints (`--resume RUN_DIR`)
 /// RUN_DIR/best/model.safetensors the weights of the best validation loss
 /// RUN_DIR/model/                 weights.safetensors + model.json (what evaluate / predict read)
+/// RUN_DIR/.trainkit.lock         held while a run writes the directory
+/// RUN_DIR/.trainkit-previous/    the earlier run, kept until this one completes
 /// ```
+///
+/// Nothing in the directory changes before the config, the data and the model have passed every check, a
+/// failed run leaves the directory as it found it, and files that no run wrote are never touched
+/// (``RunDirectory``). SIGINT and SIGTERM stop the run after the current step with a checkpoint to resume from.
 ///
 /// `cv` and `tune` run it too: a cross-validation fold with its own data and nothing written, a tune trial
 /// with cached data, a pruning reporter and no test evaluation.
@@ -20,6 +26,8 @@ struct TrainingRun {
     let config: RunConfig
     let resume: Bool
     let io: CommandIO
+    /// Replace an unfinished run in `output`, or write beside files that no run wrote (`--overwrite`).
+    var overwrite = false
     /// The data when the caller prepared it (a cross-validation fold, a tune trial's cached split); nil reads
     /// it as `config` says.
     var data: PreparedData? = nil
@@ -40,7 +48,48 @@ struct TrainingRun {
     func run() throws -> Result {
         let started = Date()
         let runDirectory = URL(fileURLWithPath: config.output)
-        if persists { try prepareDirectory(runDirectory) }
+        // Every check of the directory comes first (before any data is read), and nothing in it changes until
+        // the data, the config and the model have passed theirs (RunDirectory).
+        let directory = persists ? try RunDirectory(runDirectory, mode: resume ? .resume : .fresh(overwrite: overwrite),
+                                                    io: io) : nil
+        if persists { RunInterruption.install() }
+        defer { if persists { RunInterruption.uninstall() } }
+        let prepared: Prepared
+        do {
+            prepared = try prepare(runDirectory: runDirectory)
+            if let signal = RunInterruption.pending {
+                throw RunInterrupted(signal: signal, epoch: -1, batch: -1, checkpoint: nil, runDirectory: runDirectory)
+            }
+        } catch {
+            directory?.abandon()
+            throw error
+        }
+        do {
+            let resumes = try directory?.begin(config: try config.yamlText()) ?? false
+            let result = try train(prepared, runDirectory: runDirectory, resumes: resumes, started: started)
+            directory?.commit()
+            return result
+        } catch let interrupted as RunInterrupted {
+            directory?.keepForResume()
+            throw interrupted
+        } catch {
+            directory?.abandon()
+            throw error
+        }
+    }
+
+    /// The data, the model and the trainer of a run, checked and ready to train.
+    private struct Prepared {
+        var data: PreparedData
+        var spec: ModelSpec
+        var model: any Layer
+        var trainer: Trainer
+        var baseline: BiasBaseline?
+        var start: BiasBaseline?
+    }
+
+    /// Reads and checks the data and builds the model and the trainer; touches no file.
+    private func prepare(runDirectory: URL) throws -> Prepared {
         let data: PreparedData
         if let given = self.data {
             data = given
@@ -61,20 +110,32 @@ struct TrainingRun {
         io.progress("model \(spec.kind.rawValue): \(model.parameterCount) parameters")
 
         let t = config.training
-        let stepsPerEpoch = (data.train.count + t.batchSize - 1) / t.batchSize
+        // `count / batchSize` rounded up without forming `count + batchSize - 1` (which overflows for huge sizes).
+        let stepsPerEpoch = data.train.count / t.batchSize + (data.train.count % t.batchSize == 0 ? 0 : 1)
+        var callbacks = TrainingSetup.callbacks(config, runDirectory: runDirectory, hasValidation: data.validation != nil,
+                                                stepsPerEpoch: stepsPerEpoch, persists: persists)
+        if let checkpoints = callbacks.lazy.compactMap({ $0 as? ModelCheckpoint }).first {
+            callbacks.append(InterruptionCheckpoint(store: checkpoints.store, runDirectory: runDirectory))
+        }
         let trainer = Trainer(model: model, loss: TrainingSetup.loss(t, task: task),
                               optimizer: TrainingSetup.optimizer(t.optimizer, parameters: model.trainableParameters),
                               metrics: Evaluation.metricKinds(task, kind: spec.kind),
-                              callbacks: TrainingSetup.callbacks(config, runDirectory: runDirectory,
-                                                                 hasValidation: data.validation != nil,
-                                                                 stepsPerEpoch: stepsPerEpoch, persists: persists)
-                                  + extraCallbacks,
+                              callbacks: callbacks + extraCallbacks,
                               seed: config.seed, progress: TrainingSetup.progress(t.progress))
         trainer.gradientClipNorm = t.gradientClip
+        return Prepared(data: data, spec: spec, model: model, trainer: trainer, baseline: baseline, start: start)
+    }
+
+    /// Trains, evaluates and (when the run persists) writes the model, the metrics and the reports.
+    private func train(_ prepared: Prepared, runDirectory: URL, resumes: Bool, started: Date) throws -> Result {
+        let (data, spec, model, trainer) = (prepared.data, prepared.spec, prepared.model, prepared.trainer)
+        let (baseline, start) = (prepared.baseline, prepared.start)
+        let task = data.preprocessing.task
+        let t = config.training
         let history: History
         do {
             history = try trainer.fit(data.train, validation: data.validation, epochs: t.epochs, batchSize: t.batchSize,
-                                      resumeFrom: resume ? runDirectory : nil)
+                                      resumeFrom: resumes ? runDirectory : nil)
         } catch let error as TrainingError {
             if case .labelMismatch = error {
                 throw ConfigError.invalidValue(path: "training.loss", reason: error.description, location: nil)
@@ -127,28 +188,5 @@ struct TrainingRun {
         }
         try AtomicFile.write(Data(page.html.utf8), to: runDirectory.appendingPathComponent("report.html"))
         return Result(runDirectory: runDirectory, metrics: metrics, artifact: artifact, epochs: history.epochs.count)
-    }
-
-    /// Creates the run directory and writes the resolved config; a fresh run clears what an earlier run left
-    /// (checkpoints, logs, model), a resumed one keeps it.
-    private func prepareDirectory(_ directory: URL) throws {
-        let fm = FileManager.default
-        if resume {
-            let checkpoints = directory.appendingPathComponent("checkpoints")
-            guard fm.fileExists(atPath: checkpoints.path) else {
-                throw ConfigError.usage("--resume \(directory.path): no checkpoints/ in it to resume from")
-            }
-            let saved = directory.appendingPathComponent("config.yaml")
-            if let text = try? String(contentsOf: saved, encoding: .utf8), text != (try? config.yamlText()) {
-                io.progress("warning: the config differs from the one the run started with (\(saved.path)); resuming with the new one")
-            }
-        } else {
-            for name in ["checkpoints", "best", "model", "metrics.jsonl", "metrics.csv", "metrics.json", "report.md", "report.html"] {
-                let url = directory.appendingPathComponent(name)
-                if fm.fileExists(atPath: url.path) { try fm.removeItem(at: url) }
-            }
-        }
-        try fm.createDirectory(at: directory, withIntermediateDirectories: true)
-        try AtomicFile.write(Data(try config.yamlText().utf8), to: directory.appendingPathComponent("config.yaml"))
     }
 }
