@@ -137,6 +137,11 @@ import TrainKit
         #expect(previous == before)
         #expect(!exists(run, "model/model.json"))
 
+        let predict = trainkit(["predict", run.path, "--data", bundledWine])
+        #expect(predict.status == 2)
+        #expect(predict.diagnostics.contains("the model of the finished run before it is in \(run.path)/.trainkit-previous/model"))
+        #expect(trainkit(["predict", run.appendingPathComponent(".trainkit-previous").path, "--data", bundledWine]).status == 0)
+
         let again = trainkit(["train", config])
         #expect(again.status == 2)
         #expect(again.diagnostics.contains("unfinished run"))

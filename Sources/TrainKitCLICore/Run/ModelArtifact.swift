@@ -62,7 +62,11 @@ public struct ModelArtifact: Codable, Sendable {
             candidates = [url.deletingLastPathComponent().appendingPathComponent("model.json")]
         }
         guard let found = candidates.first(where: { fm.fileExists(atPath: $0.path) }) else {
-            throw ConfigError.usage("\(path): no model.json found (looked for \(candidates.map(\.path).joined(separator: ", "))); is training finished?")
+            let previous = url.appendingPathComponent(RunContents.previousName).appendingPathComponent("model")
+            let hint = isDirectory.boolValue && fm.fileExists(atPath: previous.appendingPathComponent("model.json").path)
+                ? "a run over it is in progress or was interrupted; the model of the finished run before it is in \(previous.path)"
+                : "is training finished?"
+            throw ConfigError.usage("\(path): no model.json found (looked for \(candidates.map(\.path).joined(separator: ", "))); \(hint)")
         }
         return found
     }

@@ -48,9 +48,10 @@ final class RunDirectory {
         self.url = url
         self.mode = mode
         self.io = io
-        // Files that no run wrote, or no run at all to resume, refuse the command before a lock file is made.
+        // Files that no run wrote, or no run at all to resume, refuse the command before a lock file is made
+        // (where one exists, its holder, if any, is named first: what it writes is not foreign).
         let before = try RunContents.inspect(url)
-        try Self.check(before, at: url, mode: mode, beforeRecovery: true)
+        if !before.hasLock { try Self.check(before, at: url, mode: mode, beforeRecovery: true) }
         if !before.exists {
             do {
                 try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
