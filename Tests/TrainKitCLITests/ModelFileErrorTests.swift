@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+@testable import TrainKitCLICore
+
+/// A trained wine run copied to `name` in `dir`, with its model.json changed by `edit`.
+func editedRun(_ run: URL, _ name: String, in dir: URL, _ edit: (inout [String: Any]) throws -> Void) throws -> URL {
+    let copy = dir.appendingPathComponent(name)
+    try FileManager.default.copyItem(at: run, to: copy)
+    let url = copy.appendingPathComponent("model/model.json")
+    var model = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    try edit(&model)
+    try JSONSerialization.data(withJSONObject: model).write(to: url)
+    return copy
+}
+
+/// Damaged or edited model files stop `info`, `evaluate` and `predict` with a data error (exit 3) naming the file
+/// and the problem, before the model is built. Serialized: training seeds the process-wide random stream.
+@Suite(.serialized) struct ModelFileErrorTests {
+    /// D8: out-of-range spec values and preprocessing that does not fit the spec, and a model.json that is not JSON.
+    @Test func d8ModelJSONValues() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = dir.appendingPathComponent("run")
+        let config = try write(wineConfig(task: "regression", epochs: 1, output: run), to: "wine.yaml", in: dir)
+        #expect(trainkit(["train", config]).status == 0)
+        #expect(trainkit(["info", run.path]).status == 0)
+
+        func spec(_ key: String, _ value: Any) -> (inout [String: Any]) throws -> Void {
+            { model in
+                var spec = try #require(model["spec"] as? [String: Any])
+                spec[key] = value
+                model["spec"] = spec
+            }
+        }
+        let cases: [(String, (inout [String: Any]) throws -> Void, String)] = [
+            ("negative-hidden", spec("hidden", [-16]), "spec.hidden[0] must be >= 1, got -16"),
+            ("huge-input", spec("inputSize", 1_000_000_000_000_000), "spec.inputSize must be <= 16777216"),
+            ("wide-input", spec("inputSize", 5000), "spec.inputSize × hidden[0] (5000 × 32) is larger than the"),
+            ("wide-hidden", spec("hidden", [100_000, 100_000]), "spec.inputSize × hidden[0] (11 × 100000) is larger"),
+            ("dropout", spec("dropout", 7.5), "spec.dropout must be in [0, 1], got 7.5"),
+            ("scaler", { model in
+                var pre = try #require(model["preprocessing"] as? [String: Any])
+                var table = try #require(pre["table"] as? [String: Any])
+                var encoder = try #require(table["encoder"] as? [String: Any])
+                var steps = try #require(encoder["steps"] as? [[String: Any]])
+                var scaler = try #require(steps[0]["standardScaler"] as? [String: Any])
+                scaler["mean"] = [Double]()
+                steps[0]["standardScaler"] = scaler
+                encoder["steps"] = steps
+                table["encoder"] = encoder
+                pre["table"] = table
+                model["preprocessing"] = pre
+            }, "preprocessing.table.encoder.steps[0].standardScaler has 0 means and 1 stds for 1 feature"),
+        ]
+        for (name, edit, message) in cases {
+            let edited = try editedRun(run, name, in: dir, edit)
+            let json = edited.appendingPathComponent("model/model.json").path
+            for command in [["info", edited.path], ["predict", edited.path, "--data", bundledWine],
+                            ["evaluate", edited.path, "--data", bundledWine]] {
+                let result = trainkit(command)
+                #expect(result.status == 3, "\(name) \(command[0]): \(result.diagnostics)")
+                #expect(result.diagnostics.contains("\(json): \(message)"), "\(name) \(command[0]): \(result.diagnostics)")
+            }
+        }
+
+        let torn = try editedRun(run, "torn", in: dir) { _ in }
+        let json = torn.appendingPathComponent("model/model.json")
+        try Data(try Data(contentsOf: json).prefix(40)).write(to: json)
+        let result = trainkit(["info", torn.path])
+        #expect(result.status == 3 && result.diagnostics.contains("\(json.path): not a TrainKit model.json"),
+                "\(result.diagnostics)")
+    }
+}
