@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrainKit
 
 @testable import TrainKitCLICore
 
@@ -70,5 +71,34 @@ func editedRun(_ run: URL, _ name: String, in dir: URL, _ edit: (inout [String: 
         let result = trainkit(["info", torn.path])
         #expect(result.status == 3 && result.diagnostics.contains("\(json.path): not a TrainKit model.json"),
                 "\(result.diagnostics)")
+    }
+
+    /// D15 (4.22, 4.33, 4.42): weights stored with an integer dtype, or holding NaN or infinity, are refused at
+    /// load with the weights file and the tensor named, instead of predictions from converted or NaN weights.
+    @Test func d15IntegerAndNonFiniteWeights() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = dir.appendingPathComponent("run")
+        let config = try write(wineConfig(task: "regression", epochs: 1, output: run), to: "wine.yaml", in: dir)
+        #expect(trainkit(["train", config]).status == 0)
+        let cases: [(String, (String, Tensor) -> Tensor, String)] = [
+            ("integers", { _, t in t.to(.int64) }, "has a non-float dtype (int64 as read)"),
+            ("nan", { name, t in name.hasSuffix("weight") ? t * Tensor(scalar: .nan) : t }, "holds a non-finite value (nan at index 0)"),
+            ("inf", { name, t in name.hasSuffix("bias") ? t + Tensor(scalar: .infinity) : t }, "holds a non-finite value (inf at index 0)"),
+        ]
+        for (name, change, message) in cases {
+            let edited = try editedRun(run, name, in: dir) { _ in }
+            let weights = edited.appendingPathComponent("model/weights.safetensors")
+            let (tensors, metadata) = try SafeTensors.read(from: weights)
+            try SafeTensors.write(Dictionary(uniqueKeysWithValues: tensors.map { ($0, change($0, $1)) }),
+                                  metadata: metadata, to: weights)
+            for command in [["info", edited.path], ["predict", edited.path, "--data", bundledWine],
+                            ["evaluate", edited.path, "--data", bundledWine]] {
+                let result = trainkit(command)
+                #expect(result.status == 3, "\(name) \(command[0]): \(result.diagnostics)")
+                #expect(result.diagnostics.contains("\(weights.path): tensor '") && result.diagnostics.contains(message),
+                        "\(name) \(command[0]): \(result.diagnostics)")
+            }
+        }
     }
 }

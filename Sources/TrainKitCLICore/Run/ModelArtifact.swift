@@ -70,7 +70,8 @@ public struct ModelArtifact: Codable, Sendable {
     /// Reads model.json and builds the model with its weights.
     ///
     /// Model files are data: every problem with model.json or the weights (not JSON, another format, a spec or
-    /// preprocessing that fails ``validate(file:elements:)``, a damaged or mismatched weights file) is a
+    /// preprocessing that fails ``validate(file:elements:)``, a damaged or mismatched weights file, integer or
+    /// non-finite weights: ``checkWeights(_:model:file:)``) is a
     /// `DataError` naming the file (exit status 3), raised before the model is built where it can be.
     public static func load(_ path: String) throws -> (artifact: ModelArtifact, model: any Layer, url: URL) {
         let url = try locate(path)
@@ -92,6 +93,7 @@ public struct ModelArtifact: Codable, Sendable {
         }
         try artifact.validate(file: url.path, elements: tensors.values.reduce(0) { $0 + $1.count })
         let model = ModelFactory.build(artifact.spec)
+        try checkWeights(tensors, model: model, file: weights.path)
         do {
             try model.load(stateDict: tensors)
         } catch {
