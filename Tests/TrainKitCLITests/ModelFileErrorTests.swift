@@ -15,6 +15,25 @@ func editedRun(_ run: URL, _ name: String, in dir: URL, _ edit: (inout [String: 
     return copy
 }
 
+/// A regression run on the bundled wine data, trained for one epoch, in `dir/run`.
+func trainedWineRun(in dir: URL) throws -> URL {
+    let run = dir.appendingPathComponent("run")
+    let config = try write(wineConfig(task: "regression", epochs: 1, output: run), to: "wine.yaml", in: dir)
+    #expect(trainkit(["train", config]).status == 0)
+    return run
+}
+
+/// `info`, `predict` and `evaluate` on `run` each exit with 3 and a message containing `message` (and `also`).
+func expectDataError(_ run: URL, _ message: String, _ label: String, also: String = "") {
+    for command in [["info", run.path], ["predict", run.path, "--data", bundledWine],
+                    ["evaluate", run.path, "--data", bundledWine]] {
+        let result = trainkit(command)
+        #expect(result.status == 3, "\(label) \(command[0]): \(result.diagnostics)")
+        #expect(result.diagnostics.contains(message) && (also.isEmpty || result.diagnostics.contains(also)),
+                "\(label) \(command[0]): \(result.diagnostics)")
+    }
+}
+
 /// Damaged or edited model files stop `info`, `evaluate` and `predict` with a data error (exit 3) naming the file
 /// and the problem, before the model is built. Serialized: training seeds the process-wide random stream.
 @Suite(.serialized) struct ModelFileErrorTests {
@@ -22,9 +41,7 @@ func editedRun(_ run: URL, _ name: String, in dir: URL, _ edit: (inout [String: 
     @Test func d8ModelJSONValues() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let run = dir.appendingPathComponent("run")
-        let config = try write(wineConfig(task: "regression", epochs: 1, output: run), to: "wine.yaml", in: dir)
-        #expect(trainkit(["train", config]).status == 0)
+        let run = try trainedWineRun(in: dir)
         #expect(trainkit(["info", run.path]).status == 0)
 
         func spec(_ key: String, _ value: Any) -> (inout [String: Any]) throws -> Void {
@@ -56,13 +73,7 @@ func editedRun(_ run: URL, _ name: String, in dir: URL, _ edit: (inout [String: 
         ]
         for (name, edit, message) in cases {
             let edited = try editedRun(run, name, in: dir, edit)
-            let json = edited.appendingPathComponent("model/model.json").path
-            for command in [["info", edited.path], ["predict", edited.path, "--data", bundledWine],
-                            ["evaluate", edited.path, "--data", bundledWine]] {
-                let result = trainkit(command)
-                #expect(result.status == 3, "\(name) \(command[0]): \(result.diagnostics)")
-                #expect(result.diagnostics.contains("\(json): \(message)"), "\(name) \(command[0]): \(result.diagnostics)")
-            }
+            expectDataError(edited, "\(edited.appendingPathComponent("model/model.json").path): \(message)", name)
         }
 
         let torn = try editedRun(run, "torn", in: dir) { _ in }
@@ -78,9 +89,7 @@ func editedRun(_ run: URL, _ name: String, in dir: URL, _ edit: (inout [String: 
     @Test func d15IntegerAndNonFiniteWeights() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let run = dir.appendingPathComponent("run")
-        let config = try write(wineConfig(task: "regression", epochs: 1, output: run), to: "wine.yaml", in: dir)
-        #expect(trainkit(["train", config]).status == 0)
+        let run = try trainedWineRun(in: dir)
         let cases: [(String, (String, Tensor) -> Tensor, String)] = [
             ("integers", { _, t in t.to(.int64) }, "has a non-float dtype (int64 as read)"),
             ("nan", { name, t in name.hasSuffix("weight") ? t * Tensor(scalar: .nan) : t }, "holds a non-finite value (nan at index 0)"),
@@ -92,13 +101,7 @@ func editedRun(_ run: URL, _ name: String, in dir: URL, _ edit: (inout [String: 
             let (tensors, metadata) = try SafeTensors.read(from: weights)
             try SafeTensors.write(Dictionary(uniqueKeysWithValues: tensors.map { ($0, change($0, $1)) }),
                                   metadata: metadata, to: weights)
-            for command in [["info", edited.path], ["predict", edited.path, "--data", bundledWine],
-                            ["evaluate", edited.path, "--data", bundledWine]] {
-                let result = trainkit(command)
-                #expect(result.status == 3, "\(name) \(command[0]): \(result.diagnostics)")
-                #expect(result.diagnostics.contains("\(weights.path): tensor '") && result.diagnostics.contains(message),
-                        "\(name) \(command[0]): \(result.diagnostics)")
-            }
+            expectDataError(edited, "\(weights.path): tensor '", name, also: message)
         }
     }
 }
