@@ -122,9 +122,11 @@ public enum SafeTensors {
             }
             let shape = shapeValues.map(\.intValue)
             let begin = offsets[0].intValue, end = offsets[1].intValue
-            let count = shape.reduce(1, *)
-            guard begin >= 0, end >= begin, end - begin == count * format.byteSize else {
-                throw fail("entry \"\(name)\": data_offsets [\(begin), \(end)] do not match shape \(shape) of \(dtypeName) (\(count * format.byteSize) bytes)")
+            guard let size = CheckedSize.bytes(shape: shape, elementSize: format.byteSize) else {
+                throw fail("entry \"\(name)\": shape \(shape) of \(dtypeName) has more bytes than a file can hold")
+            }
+            guard begin >= 0, end >= begin, end - begin == size else {
+                throw fail("entry \"\(name)\": data_offsets [\(begin), \(end)] do not match shape \(shape) of \(dtypeName) (\(size) bytes)")
             }
             guard end <= bufferSize else {
                 throw fail("entry \"\(name)\": data ends at byte \(end) of a \(bufferSize)-byte buffer: truncated?")

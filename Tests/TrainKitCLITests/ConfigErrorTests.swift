@@ -104,6 +104,8 @@ import TrainKit
         #expect(ExitStatus.forError(ConfigError.missingFile(path: "data.train", file: "f")) == .usage)
         #expect(ExitStatus.forError(DataError.malformed(file: "f", line: 1, column: 1, reason: "r")) == .dataError)
         #expect(ExitStatus.forError(DataError.missingColumn(file: "f", name: "n", available: [])) == .dataError)
+        #expect(throws: SafeTensorsError.self) { try SafeTensors.decode(Data([1, 2])) }
+        do { _ = try SafeTensors.decode(Data([1, 2])) } catch { #expect(ExitStatus.forError(error) == .dataError) }
         #expect(ExitStatus.forError(TrainingError.nonFinite(epoch: 0, batch: 0, what: "loss", value: .nan)) == .trainingFailure)
         #expect(ExitStatus.forError(TrainingError.invalidArgument("x")) == .usage)
         #expect(ExitStatus.forError(TrainingError.labelMismatch("x")) == .usage)

@@ -195,6 +195,31 @@ func journalEvents(_ url: URL) throws -> [[String: Any]] {
         #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("best.yaml").path))
     }
 
+    /// D16: `tune` against a journal that lost its study line refuses another study (exit 2, as with the line
+    /// present) and continues the same study.
+    @Test func d16TuneJournalWithoutHeader() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = dir.appendingPathComponent("tune")
+        let config = try write(tuneConfig(output: run), to: "tune.yaml", in: dir)
+        let first = trainkit(["tune", config, "--trials", "2", "--sampler", "grid"])
+        #expect(first.status == 0, "\(first.diagnostics)")
+        let journal = run.appendingPathComponent("study.jsonl")
+        let lines = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n")
+        try (lines.dropFirst().joined(separator: "\n") + "\n").write(to: journal, atomically: true, encoding: .utf8)
+
+        let other = trainkit(["tune", config, "--trials", "4", "--sampler", "grid", "--metric", "val_loss",
+                              "--set", "model.dropout={tune: uniform, low: 0.0, high: 0.3}"])
+        #expect(other.status == 2, "\(other.diagnostics)")
+        #expect(other.diagnostics.contains("no readable study line"), "\(other.diagnostics)")
+        let otherMetric = trainkit(["tune", config, "--trials", "4", "--sampler", "grid", "--metric", "val_loss"])
+        #expect(otherMetric.status == 2 && otherMetric.diagnostics.contains("another metric"),
+                "\(otherMetric.diagnostics)")
+
+        let same = trainkit(["tune", config, "--trials", "3", "--sampler", "grid"])
+        #expect(same.status == 0 && same.diagnostics.contains("2 finished trials kept"), "\(same.diagnostics)")
+    }
+
     @Test func badSpacesAndOptionsStopBeforeAnyTrial() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -75,3 +75,47 @@ func mnistAndFashionMNISTLoadWithTheirSourceCounts() throws {
     let fashionLabels = fashion.test.labels.toArray(as: Int64.self)
     #expect((0..<10).allSatisfy { c in fashionLabels.filter { $0 == c }.count == 1000 })
 }
+
+/// D6: header dimensions whose product overflows are a named error, not a trap.
+@Test func d6IDXHeaderOverflow() {
+    let bytes = idxHeader([0, 0, 0x08, 3], [0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF]) + [1, 2, 3]
+    let message = errorMessage { _ = try IDXArray(bytes: bytes, file: "idx/train-images-idx3-ubyte") }
+    #expect(message?.contains("idx/train-images-idx3-ubyte") == true, "\(message ?? "no error")")
+    #expect(message?.contains("more bytes than a file can hold") == true, "\(message ?? "no error")")
+}
+
+/// D6: labels that are not class indices (NaN, infinite, fractional, negative, huge) are refused with the file and
+/// the index of the first bad label; a stray large label among a few classes is refused for training.
+@Test func d6IDXLabelValues() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tk-idx-labels-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let images = dir.appendingPathComponent("images").path
+    try Data(idxHeader([0, 0, 0x08, 3], [4, 1, 1]) + [1, 2, 3, 4]).write(to: URL(fileURLWithPath: images))
+    func labels(_ type: UInt8, _ values: [[UInt8]]) throws -> String {
+        let path = dir.appendingPathComponent("labels-\(type)-\(UUID().uuidString)").path
+        try Data(idxHeader([0, 0, type, 1], [values.count]) + values.flatMap { $0 }).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+    func f64(_ v: Double) -> [UInt8] { withUnsafeBytes(of: v.bitPattern.bigEndian) { Array($0) } }
+    func i32(_ v: Int32) -> [UInt8] { withUnsafeBytes(of: v.bigEndian) { Array($0) } }
+    let cases: [(String, String)] = [
+        (try labels(0x0E, [f64(0), f64(1), f64(.nan), f64(2)]), "label nan at index 2"),
+        (try labels(0x0E, [f64(0), f64(1e30), f64(1), f64(2)]), "at index 1"),
+        (try labels(0x0E, [f64(0), f64(1), f64(2), f64(2.5)]), "label 2.5 at index 3"),
+        (try labels(0x0E, [f64(0), f64(-.infinity), f64(1), f64(2)]), "label -inf at index 1"),
+        (try labels(0x0C, [i32(0), i32(1), i32(2_000_000_000), i32(2)]), "label 2000000000 at index 2"),
+        (try labels(0x09, [[0], [1], [0xFF], [2]]), "label -1 at index 2"),
+    ]
+    for (path, expected) in cases {
+        let message = errorMessage { _ = try IDXDataset.load(images: images, labels: path) }
+        #expect(message?.hasPrefix(path) == true && message?.contains(expected) == true, "\(message ?? "no error")")
+    }
+    let good = try IDXDataset.load(images: images, labels: try labels(0x0E, [f64(3), f64(1), f64(0), f64(2)]))
+    #expect(good.labels.toArray(as: Int64.self) == [3, 1, 0, 2])
+
+    #expect(try IDXLabels.classCount(Array(0...9), file: "l") == 10)
+    #expect(try IDXLabels.classCount([0, 0, 9], file: "l") == 10)  // 10 classes from 2 distinct labels: accepted
+    let stray = errorMessage { _ = try IDXLabels.classCount(Array(0...9) + [255], file: "train-labels") }
+    #expect(stray?.contains("train-labels: IDX: label 255 at index 10 implies 256 classes") == true, "\(stray ?? "")")
+}

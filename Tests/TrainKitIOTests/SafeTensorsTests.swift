@@ -86,6 +86,30 @@ import TrainKitCore
         expectError(Self.file(header: "{\"__metadata__\":{\"k\":1}}", buffer: 0), contains: "not a string")
     }
 
+    /// D7: a shape whose element count or byte size overflows `Int` is refused by name, not trapped on.
+    @Test func d7SafetensorsShapeOverflow() throws {
+        func decode(_ entry: String) -> SafeTensorsError? {
+            let data = Self.file(header: "{\"w\":\(entry)}", buffer: 16)
+            do { _ = try SafeTensors.decode(data, path: "m/weights.safetensors") } catch let e as SafeTensorsError {
+                return e
+            } catch { return nil }
+            return nil
+        }
+        for entry in [
+            "{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,16]}",  // 2^62 · 4 elements
+            "{\"dtype\":\"F64\",\"shape\":[2305843009213693953],\"data_offsets\":[0,16]}",  // (2^61 + 1) · 8 bytes
+            "{\"dtype\":\"F32\",\"shape\":[3037000500,3037000500,3037000500],\"data_offsets\":[0,16]}",
+        ] {
+            let error = try #require(decode(entry), "\(entry)")
+            #expect(error.path == "m/weights.safetensors")
+            #expect(error.reason.contains("entry \"w\"") && error.reason.contains("more bytes than a file can hold"),
+                    "\(error)")
+        }
+        #expect(CheckedSize.bytes(shape: [2, 3], elementSize: 4) == 24)
+        #expect(CheckedSize.bytes(shape: [], elementSize: 8) == 8)
+        #expect(CheckedSize.bytes(shape: [Int.max / 2 + 1], elementSize: 2) == nil)
+    }
+
     @Test func atomicWriteReplacesWholeFilesOnly() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tk-atomic-\(UUID().uuidString)")
         let url = dir.appendingPathComponent("w.safetensors")

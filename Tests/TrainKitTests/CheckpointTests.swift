@@ -69,6 +69,50 @@ func checkpointedRun(directory: URL, killAtStep: Int? = nil, resume: Bool = fals
         #expect(resumed.globalStep == 32)
     }
 
+    /// D9: a state.json whose values decode but are out of range (negative counters, a counter near Int.max)
+    /// is treated like a damaged checkpoint: skipped for the previous one, or a checkpoint error naming the file
+    /// and the field when no other checkpoint is readable.
+    @Test func d9StateOutOfRange() throws {
+        let directory = temporaryDirectory("state-range")
+        _ = try checkpointedRun(directory: directory)
+        let store = CheckpointStore(directory: directory.appendingPathComponent("checkpoints"))
+        let newest = store.latest!, previous = store.checkpoints.first { $0 != newest }!
+        func edit(_ checkpoint: URL, _ key: String, _ value: Any) throws {
+            let url = checkpoint.appendingPathComponent("state.json")
+            var state = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+            state[key] = value
+            try JSONSerialization.data(withJSONObject: state).write(to: url)
+        }
+        let original = try Data(contentsOf: newest.appendingPathComponent("state.json"))
+        for (key, value) in [("epoch", -5), ("nextBatch", -1), ("globalStep", -3), ("runningLossCount", -1),
+                             ("epoch", Int.max)] as [(String, Int)] {
+            try original.write(to: newest.appendingPathComponent("state.json"))
+            try edit(newest, key, value)
+            do {
+                _ = try Checkpoint.read(from: newest)
+                Issue.record("\(key) = \(value) was accepted")
+            } catch {
+                #expect("\(error)".contains("state.json: \(key) is \(value), must be between 0 and"), "\(error)")
+            }
+        }
+        try edit(newest, "runningLossSum", "nan")
+        #expect(throws: TrainingError.self) { try Checkpoint.read(from: newest) }
+        try edit(newest, "epoch", -5)
+        let found = try store.loadLatestValid()
+        #expect(found.url == previous && found.skipped.count == 1)
+        let resumed = try checkpointedRun(directory: directory, resume: true)
+        #expect(resumed.globalStep == 32)
+
+        for checkpoint in store.checkpoints { try edit(checkpoint, "globalStep", -1) }
+        do {
+            _ = try checkpointedRun(directory: directory, resume: true)
+            Issue.record("resumed from checkpoints with a negative globalStep")
+        } catch let error as TrainingError {
+            guard case .checkpoint(let message) = error else { throw error }
+            #expect(message.contains("state.json: globalStep is -1"), "\(message)")
+        }
+    }
+
     @Test func savedModelLoadsIntoAFreshOne() throws {
         let dir = temporaryDirectory("save")
         let model = smallModel(seed: 1)

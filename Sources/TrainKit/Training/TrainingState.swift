@@ -23,6 +23,33 @@ public struct TrainingState: Codable, Sendable {
     public var callbacks: [String: CallbackState]
 }
 
+extension TrainingState {
+    /// The largest counter a state may hold (2^48): far beyond any real run, and small enough that the
+    /// arithmetic done on resume (`epoch + 1`, batch offsets) cannot overflow.
+    static let maximumCounter = 1 << 48
+
+    /// The first value that decodes but cannot belong to a run, as `field is value, must be …`; nil when
+    /// every value is in range. A checkpoint with such a value is treated like a damaged one.
+    ///
+    /// Counters (`epoch`, `nextBatch`, `globalStep`, `runningLossCount`, each parameter's optimizer `step`,
+    /// each group's `parameterCount`) must be in `0...2^48`; `runningLossSum` must be finite.
+    var outOfRange: String? {
+        var counters = [("epoch", epoch), ("nextBatch", nextBatch), ("globalStep", globalStep),
+                        ("runningLossCount", runningLossCount)]
+        for (i, group) in optimizer.groups.enumerated() {
+            counters.append(("optimizer.groups[\(i)].parameterCount", group.parameterCount))
+        }
+        for (i, entry) in optimizer.parameters.enumerated() {
+            if let entry { counters.append(("optimizer.parameters[\(i)].step", entry.step)) }
+        }
+        if let (field, value) = counters.first(where: { !(0...Self.maximumCounter).contains($0.1) }) {
+            return "\(field) is \(value), must be between 0 and \(Self.maximumCounter)"
+        }
+        guard runningLossSum.isFinite else { return "runningLossSum is \(runningLossSum), must be finite" }
+        return nil
+    }
+}
+
 /// A checkpoint: model weights, optimizer tensors, callback tensors and the ``TrainingState``.
 ///
 /// On disk it is a directory `step-<globalStep>` holding `model.safetensors` (readable by any safetensors
@@ -69,6 +96,9 @@ public struct Checkpoint: Sendable {
         }
         guard state.format == TrainingState.currentFormat else {
             throw TrainingError.checkpoint("\(stateURL.path): unknown format \(state.format)")
+        }
+        if let problem = state.outOfRange {
+            throw TrainingError.checkpoint("\(stateURL.path): \(problem)")
         }
         func tensors(_ name: String) throws -> [String: Tensor] {
             do {

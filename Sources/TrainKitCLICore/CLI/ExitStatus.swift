@@ -9,7 +9,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case trainingFailure = 1
     /// The command line or the config is wrong (unknown key, wrong type, missing file, bad value).
     case usage = 2
-    /// A data file is malformed (a bad CSV row, a truncated IDX file, a missing column).
+    /// A data file is malformed (a bad CSV row, a truncated IDX file, a missing column), and so is a model file
+    /// (a `model.json` that is not JSON or whose spec or preprocessing is out of range, a damaged weights file).
     case dataError = 3
 
     /// The status an error ends the command with.
@@ -18,12 +19,12 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// |---|---|
     /// | ``ConfigError``, argument-parsing errors, `TrainingError.invalidArgument` / `.labelMismatch` | 2 |
     /// | `SelectionError.invalidArgument` / `.invalidSpace` (a fold count, a search spec) | 2 |
-    /// | `DataError` | 3 |
+    /// | `DataError` (data files; model.json and its weights, see `ModelArtifact.load`), `SafeTensorsError` | 3 |
     /// | `TrainingError.nonFinite` / `.checkpoint`, ``TrainingFailure``, `SelectionError.journal`, anything else | 1 |
     public static func forError(_ error: any Error) -> ExitStatus {
         switch error {
         case is ConfigError: return .usage
-        case is DataError: return .dataError
+        case is DataError, is SafeTensorsError: return .dataError
         case let training as TrainingError:
             switch training {
             case .invalidArgument, .labelMismatch: return .usage

@@ -31,7 +31,8 @@ public struct ImagePreprocessing: Codable, Sendable {
 enum ImagePipeline {
     static func prepare(_ config: RunConfig, rows: SplitPlan? = nil) throws -> PreparedData {
         let d = config.data
-        let train = try load(directory: d.train, prefixes: ["train"])
+        let trainFiles = try files(directory: d.train, prefixes: ["train"])
+        let train = try IDXDataset.load(images: trainFiles.images, labels: trainFiles.labels)
         let labelsOnly = train.labels.toArray(as: Int64.self).map { Int($0) }
         let count = train.count
         let test: TensorDataset?
@@ -55,7 +56,7 @@ enum ImagePipeline {
         func transformed(_ data: TensorDataset) -> TensorDataset {
             TensorDataset(features: preprocessing.transform(data.features), labels: data.labels)
         }
-        let classCount = Int((train.labels.toArray(as: Int64.self).max() ?? 0) + 1)
+        let classCount = try IDXLabels.classCount(train.labels.toArray(as: Int64.self), file: trainFiles.labels)
         var result = PreparedData(
             train: transformed(trainPart),
             validation: plan.validation.isEmpty ? nil : transformed(train.rows(plan.validation)),
@@ -73,6 +74,12 @@ enum ImagePipeline {
     /// The images and labels of the first prefix with an images file in `directory` (labels may be absent
     /// for prediction: they are then all zero and `labels` of the inputs is nil upstream).
     static func load(directory: String, prefixes: [String]) throws -> TensorDataset {
+        let found = try files(directory: directory, prefixes: prefixes)
+        return try IDXDataset.load(images: found.images, labels: found.labels)
+    }
+
+    /// The images file of the first prefix that has one in `directory`, and the labels file beside it.
+    static func files(directory: String, prefixes: [String]) throws -> (images: String, labels: String) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DataError.unreadable(file: directory, reason: "not a directory of IDX files")
@@ -82,7 +89,7 @@ enum ImagePipeline {
             guard let images = names.sorted().first(where: { $0.hasPrefix("\(prefix)-images") }) else { continue }
             let labelName = images.replacingOccurrences(of: "images", with: "labels").replacingOccurrences(of: "idx3", with: "idx1")
             let path = { (name: String) in (directory as NSString).appendingPathComponent(name) }
-            return try IDXDataset.load(images: path(images), labels: path(labelName))
+            return (path(images), path(labelName))
         }
         throw DataError.unreadable(file: directory, reason: "no \(prefixes.map { "\($0)-images-idx3-ubyte[.gz]" }.joined(separator: " or ")) in it")
     }

@@ -72,23 +72,36 @@ public struct ModelArtifact: Codable, Sendable {
     }
 
     /// Reads model.json and builds the model with its weights.
+    ///
+    /// Model files are data: every problem with model.json or the weights (not JSON, another format, a spec or
+    /// preprocessing that fails ``validate(file:elements:)``, a damaged or mismatched weights file, integer or
+    /// non-finite weights: ``checkWeights(_:model:file:)``) is a
+    /// `DataError` naming the file (exit status 3), raised before the model is built where it can be.
     public static func load(_ path: String) throws -> (artifact: ModelArtifact, model: any Layer, url: URL) {
         let url = try locate(path)
         let artifact: ModelArtifact
         do {
             artifact = try JSONCoding.decode(ModelArtifact.self, from: try Data(contentsOf: url))
         } catch {
-            throw TrainingFailure("\(url.path): not a TrainKit model.json (\(error))")
+            throw DataError.invalidFormat(file: url.path, reason: "not a TrainKit model.json (\(error))")
         }
         guard artifact.format == currentFormat else {
-            throw TrainingFailure("\(url.path): model format \(artifact.format), this trainkit reads \(currentFormat)")
+            throw DataError.invalidFormat(file: url.path, reason: "model format \(artifact.format), this trainkit reads \(currentFormat)")
         }
-        let model = ModelFactory.build(artifact.spec)
         let weights = url.deletingLastPathComponent().appendingPathComponent(artifact.weights)
+        let tensors: [String: Tensor]
         do {
-            try model.load(from: weights.path)
+            tensors = try SafeTensors.read(from: weights).tensors
+        } catch let error as SafeTensorsError {
+            throw DataError.invalidFormat(file: weights.path, reason: "cannot load the weights: invalid safetensors file: \(error.reason)")
+        }
+        try artifact.validate(file: url.path, elements: tensors.values.reduce(0) { $0 + $1.count })
+        let model = ModelFactory.build(artifact.spec)
+        try checkWeights(tensors, model: model, file: weights.path)
+        do {
+            try model.load(stateDict: tensors)
         } catch {
-            throw TrainingFailure("\(weights.path): cannot load the weights: \(error)")
+            throw DataError.invalidFormat(file: weights.path, reason: "cannot load the weights: \(error)")
         }
         model.isTraining = false
         return (artifact, model, url)

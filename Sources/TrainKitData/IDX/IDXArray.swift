@@ -32,7 +32,7 @@ public struct IDXArray: Sendable {
 
     /// Reads and validates an IDX file (gzip or plain).
     /// - Throws: ``DataError`` naming the file: bad magic, unknown element type, or a size that does not
-    ///   match the header (a truncated or padded file).
+    ///   match the header (a truncated or padded file, or dimensions whose product overflows).
     public init(contentsOf path: String) throws {
         let bytes = try FileBytes.readDecompressing(path)
         try self.init(bytes: bytes, file: path)
@@ -59,7 +59,9 @@ public struct IDXArray: Sendable {
             shape.append(Int(bytes[p]) << 24 | Int(bytes[p + 1]) << 16 | Int(bytes[p + 2]) << 8 | Int(bytes[p + 3]))
         }
         let headerSize = 4 + 4 * rank
-        let expected = shape.reduce(1, *) * type.byteSize
+        guard let expected = CheckedSize.bytes(shape: shape, elementSize: type.byteSize) else {
+            throw fail("header shape \(shape) has more bytes than a file can hold, the file has \(bytes.count - headerSize)")
+        }
         guard bytes.count - headerSize == expected else {
             throw fail("header shape \(shape) needs \(expected) data bytes, the file has \(bytes.count - headerSize)")
         }
@@ -105,7 +107,7 @@ public struct IDXArray: Sendable {
     }
 
     /// The elements decoded from big-endian storage (uint8 takes a direct path).
-    private func decodedDoubles() -> [Double] {
+    func decodedDoubles() -> [Double] {
         bytes[dataOffset...].withUnsafeBufferPointer { p in
             let n = count
             return [Double](unsafeUninitializedCapacity: n) { out, initialized in

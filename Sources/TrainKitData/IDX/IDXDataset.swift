@@ -26,7 +26,8 @@ public enum IDXDataset {
         try mnist(directory: directory, flatten: flatten)
     }
 
-    /// A dataset from an images file (`[N, rows, cols]`, uint8) and a labels file (`[N]`).
+    /// A dataset from an images file (`[N, rows, cols]`, uint8) and a labels file (`[N]`, whole numbers in
+    /// `0..<65536`: see ``IDXLabels``).
     public static func load(images: String, labels: String, flatten: Bool = false) throws -> TensorDataset {
         let pixels = try IDXArray(contentsOf: images)
         let classes = try IDXArray(contentsOf: labels)
@@ -42,7 +43,8 @@ public enum IDXDataset {
         }
         let n = pixels.shape[0], rows = pixels.shape[1], cols = pixels.shape[2]
         let shape = flatten ? [n, rows * cols] : [n, 1, rows, cols]
-        return TensorDataset(features: pixels.floatTensor(dividingBy: 255, shape: shape), labels: classes.int64Tensor())
+        return TensorDataset(features: pixels.floatTensor(dividingBy: 255, shape: shape),
+                             labels: try IDXLabels.classIndices(classes, file: labels))
     }
 
     private static func load(directory: String, prefix: String, flatten: Bool) throws -> TensorDataset {

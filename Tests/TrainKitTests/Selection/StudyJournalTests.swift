@@ -77,6 +77,33 @@ import Testing
         #expect(decodable.count == Self.lines(url).count - 1)
     }
 
+    /// D16: a journal whose study line is gone (deleted, or torn by a crash during the first write) is adopted
+    /// only by a study whose space holds its trials' parameters and whose metric is their value; another study
+    /// is refused as when the line is present.
+    @Test func d16HeaderlessJournalOfAnotherStudy() throws {
+        for damage in ["lost", "torn"] {
+            let url = temporaryDirectory("journal-headerless-\(damage)").appendingPathComponent("study.jsonl")
+            try Study(space: Self.space, metric: "loss", sampler: RandomSampler(seed: 1), journal: url)
+                .optimize(trials: 3) { t in ["loss": t.double("x"), "accuracy": 1 - t.double("x")] }
+            var lines = Self.lines(url)
+            lines[0] = damage == "lost" ? "" : String(lines[0].prefix(20))
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
+
+            let wider = try SearchSpace(["x": .uniform(low: 0, high: 1), "n": .int(low: 1, high: 1000),
+                                         "dropout": .uniform(low: 0, high: 0.3)])
+            #expect(throws: SelectionError.self) { try Study(space: wider, metric: "loss", journal: url) }
+            do { _ = try Study(space: Self.space, metric: "accuracy", journal: url) } catch {
+                #expect("\(error)".contains("no readable study line") && "\(error)".contains("another metric"),
+                        "\(error)")
+            }
+            #expect(throws: SelectionError.self) { try Study(space: Self.space, metric: "accuracy", journal: url) }
+
+            let adopted = try Study(space: Self.space, metric: "loss", journal: url)
+            #expect(adopted.trials.count == 3 && adopted.trials.allSatisfy { $0.state == .complete })
+            #expect(throws: SelectionError.self) { try Study(space: wider, metric: "loss", journal: url) }
+        }
+    }
+
     @Test func aJournalForAnotherSpaceIsRefused() throws {
         let url = temporaryDirectory("journal-space").appendingPathComponent("study.jsonl")
         _ = try Study(space: Self.space, metric: "loss", journal: url)

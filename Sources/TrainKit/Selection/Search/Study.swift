@@ -67,7 +67,8 @@ public final class Study: @unchecked Sendable {
     ///   - direction: nil infers it from `metric` (``SearchDirection/inferred(for:)``).
     ///   - journal: an append-only JSON-lines file (nil: in memory only).
     /// - Throws: ``SelectionError/journal(_:)`` when the file cannot be used or records another metric,
-    ///   direction or space.
+    ///   direction or space, or has lost its study line and holds trials of another space or metric
+    ///   (``StudyLog/headerlessMismatch(space:metric:)``).
     public init(
         name: String = "study", space: SearchSpace, metric: String, direction: SearchDirection? = nil,
         sampler: any Sampler = RandomSampler(), pruner: (any Pruner)? = nil, seed: UInt64 = 0,
@@ -86,7 +87,13 @@ public final class Study: @unchecked Sendable {
         LiveStudies.shared.insert(owner.id)
         let header = JournalEvent.study(name: name, metric: metric, direction: self.direction, space: space)
         try transaction { log in
-            guard let existing = log.header else { return ([header], ()) }
+            guard let existing = log.header else {
+                if let mismatch = log.headerlessMismatch(space: space, metric: metric) {
+                    throw SelectionError.journal(
+                        "\(journal?.path ?? "") has no readable study line and \(mismatch); use another journal file")
+                }
+                return ([header], ())
+            }
             guard existing.metric == metric, existing.direction == self.direction, existing.space == space else {
                 let written =
                     "'\(existing.metric ?? "?")' (\(existing.direction?.rawValue ?? "?")) "
