@@ -40,7 +40,9 @@ enum ImagePipeline {
             plan = rows
             test = nil
         } else if let testDirectory = d.test ?? (hasFiles(d.train, prefix: "t10k") ? d.train : nil) {
-            test = try load(directory: testDirectory, prefixes: ["t10k", "test"])
+            let loaded = try load(directory: testDirectory, prefixes: ["t10k", "test"])
+            try requireSameShape(test: loaded, in: testDirectory, train: train, in: d.train)
+            test = loaded
             plan = SplitPlan(count: count, labels: d.stratify ? labelsOnly : nil, testFraction: 0,
                              validationFraction: d.validationSplit, seed: config.seed)
         } else {
@@ -65,6 +67,20 @@ enum ImagePipeline {
         return result
     }
 
+    /// The test images must have the training images' `[C, H, W]`: the model is built for that shape.
+    static func requireSameShape(test: TensorDataset, in testDirectory: String, train: TensorDataset,
+                                 in trainDirectory: String) throws {
+        let testShape = Array(test.features.shape.dropFirst()), trainShape = Array(train.features.shape.dropFirst())
+        guard testShape != trainShape else { return }
+        let testFile = (try? locate(directory: testDirectory, prefixes: ["t10k", "test"]).images) ?? testDirectory
+        let trainFile = (try? locate(directory: trainDirectory, prefixes: ["train"]).images) ?? trainDirectory
+        throw DataError.invalidFormat(
+            file: testFile, reason: "test images are \(shapeText(testShape)), but the training images (\(trainFile)) are \(shapeText(trainShape))")
+    }
+
+    /// `1×28×28` for `[1, 28, 28]`.
+    static func shapeText(_ shape: [Int]) -> String { shape.map(String.init).joined(separator: "×") }
+
     static func hasFiles(_ directory: String, prefix: String) -> Bool {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.contains { $0.hasPrefix("\(prefix)-images") }
@@ -73,6 +89,12 @@ enum ImagePipeline {
     /// The images and labels of the first prefix with an images file in `directory` (labels may be absent
     /// for prediction: they are then all zero and `labels` of the inputs is nil upstream).
     static func load(directory: String, prefixes: [String]) throws -> TensorDataset {
+        let files = try locate(directory: directory, prefixes: prefixes)
+        return try IDXDataset.load(images: files.images, labels: files.labels)
+    }
+
+    /// The paths of the images and labels files of the first prefix with an images file in `directory`.
+    static func locate(directory: String, prefixes: [String]) throws -> (images: String, labels: String) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DataError.unreadable(file: directory, reason: "not a directory of IDX files")
@@ -82,7 +104,7 @@ enum ImagePipeline {
             guard let images = names.sorted().first(where: { $0.hasPrefix("\(prefix)-images") }) else { continue }
             let labelName = images.replacingOccurrences(of: "images", with: "labels").replacingOccurrences(of: "idx3", with: "idx1")
             let path = { (name: String) in (directory as NSString).appendingPathComponent(name) }
-            return try IDXDataset.load(images: path(images), labels: path(labelName))
+            return (path(images), path(labelName))
         }
         throw DataError.unreadable(file: directory, reason: "no \(prefixes.map { "\($0)-images-idx3-ubyte[.gz]" }.joined(separator: " or ")) in it")
     }
