@@ -42,8 +42,9 @@ public struct RatingsPreprocessing: Codable, Sendable {
         return (Tensor(pairs, shape: [table.rowCount, 2]), ratings, names)
     }
 
+    /// The user-item pairs of a file, with its ratings when it has the rating column (it may lack it for `predict`).
     func inputs(file: String) throws -> PreparedInputs {
-        let encoded = try encode(try read.read(file))
+        let encoded = try encode(try read.read(file, optional: [ratingColumn]))
         return PreparedInputs(features: encoded.features, labels: encoded.ratings, rowNames: encoded.names)
     }
 }

@@ -47,8 +47,10 @@ public struct TablePreprocessing: Codable, Sendable {
         return Tensor(numbers.map { Float($0) }, shape: [numbers.count])
     }
 
+    /// The inputs of a file to evaluate or predict for. Only the input columns must be in it: the target and the
+    /// columns training left out (`data.drop`, columns outside `data.features`) may be absent (unlabelled data).
     func inputs(file: String, classes: [String]?, task: TaskKind, strictLabels: Bool) throws -> PreparedInputs {
-        let table = try read.read(file)
+        let table = try read.read(file, optional: Set(read.columnTypes.keys).subtracting(inputColumns))
         var labels: Tensor? = nil
         if task == .reconstruction || target.map({ table[$0] != nil }) == true {
             do {

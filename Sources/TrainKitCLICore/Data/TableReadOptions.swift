@@ -36,7 +36,12 @@ public struct TableReadOptions: Codable, Equatable, Sendable {
         return o
     }
 
-    func read(_ file: String) throws -> DataTable { try CSVReader(options: csvOptions).read(file) }
+    /// Reads `file`; the typed columns in `optional` may be absent from it (the label column of data to predict for).
+    func read(_ file: String, optional: Set<String> = []) throws -> DataTable {
+        var options = csvOptions
+        options.optionalColumns = optional
+        return try CSVReader(options: options).read(file)
+    }
 
     /// `\t` for `.tsv` / `.tab` files, else whichever of `,` `;` `\t` `|` occurs most in the first line.
     static func sniffDelimiter(_ file: String) throws -> String {
