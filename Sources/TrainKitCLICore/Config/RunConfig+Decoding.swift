@@ -123,6 +123,9 @@ extension RunConfig {
             case .cnn, .resnet: d.format = .idx
             case .mlp, .tabular, .autoencoder: d.format = exists && isDirectory.boolValue ? .idx : .csv
             }
+            if d.format == .idx && exists && isDirectory.boolValue && !ImagePipeline.hasFiles(d.train, prefix: "train") {
+                throw s.invalid("train", "\(d.train) is a directory without IDX files (train-images-idx3-ubyte[.gz]); name a CSV file, or a directory of IDX files")
+            }
             if kind == .tabular && exists && isDirectory.boolValue {
                 throw s.invalid("train", "model kind 'tabular' reads a CSV file, but \(d.train) is a directory")
             }
