@@ -6,6 +6,8 @@ struct PreparedData {
     var validation: TensorDataset?
     var test: TensorDataset?
     var preprocessing: Preprocessing
+    /// Problems worth a `warning:` line that do not stop the run (a numeric-looking column read as categories).
+    var warnings: [String] = []
 
     /// Reads and splits the data a config names, fitting the preprocessing on the training rows only, and checks
     /// that images fit the model's convolution stages (``ImageGeometry``).
@@ -35,6 +37,7 @@ struct PreparedData {
         var result = PreparedData(train: own(train), validation: validation.map(own), test: test.map(own),
                                   preprocessing: preprocessing)
         result.preprocessing.task = .reconstruction
+        result.warnings = warnings
         result.preprocessing.classes = nil
         return result
     }

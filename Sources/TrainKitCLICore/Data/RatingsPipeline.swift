@@ -87,7 +87,11 @@ enum RatingsPipeline {
             return TensorDataset(features: encoded.features, labels: labels)
         }
         func part(_ rows: [Int]) -> (DataTable, [Int]) { (table.rows(rows), rows.map { lines[$0] }) }
-        let testTable = try d.test.map { try read.readWithLines($0) } ?? (plan.test.isEmpty ? nil : part(plan.test))
+        let testTable = try d.test.map { file -> (DataTable, [Int]) in
+            let test = try read.readWithLines(file)
+            try TableRowCheck.requireRows(test.table)
+            return test
+        } ?? (plan.test.isEmpty ? nil : part(plan.test))
         var result = PreparedData(train: try dataset(part(plan.train)),
                                   validation: plan.validation.isEmpty ? nil : try dataset(part(plan.validation)),
                                   test: try testTable.map(dataset),

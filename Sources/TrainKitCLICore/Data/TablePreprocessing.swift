@@ -123,6 +123,7 @@ enum TablePipeline {
                                                embedsCategories: config.model.kind == .tabular)
         preprocessing.encoder = TabularEncoder.fit(try preprocessing.inputTable(trainTable),
                                                    categorical: preprocessing.embedsCategories ? .ordinal : .oneHot)
+        try TableColumnCheck.requireFiniteScaling(preprocessing.encoder, file: d.train)
         func dataset(_ part: (table: DataTable, lines: [Int])) throws -> TensorDataset {
             TensorDataset(features: try preprocessing.features(part.table),
                           labels: try preprocessing.labels(part.table, lines: part.lines, classes: classes, task: task))
@@ -130,6 +131,7 @@ enum TablePipeline {
         func part(_ rows: [Int]) -> (DataTable, [Int]) { (table.rows(rows), rows.map { lines[$0] }) }
         let testTable = try d.test.map { file -> (DataTable, [Int]) in
             let (test, testLines) = try read.readWithLines(file)
+            try TableRowCheck.requireRows(test)
             try TableRowCheck.requireFinite(test, lines: testLines, columns: inputs)
             return (test, testLines)
         } ?? (plan.test.isEmpty ? nil : part(plan.test))
@@ -138,6 +140,8 @@ enum TablePipeline {
                                   test: try testTable.map(dataset),
                                   preprocessing: Preprocessing(format: .csv, task: task, classes: classes))
         result.preprocessing.table = preprocessing
+        result.warnings = TableColumnCheck.mixedColumnWarnings(
+            table, lines: lines, columns: inputs.filter { !d.categorical.contains($0) })
         return result
     }
 }
