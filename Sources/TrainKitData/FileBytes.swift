@@ -9,6 +9,7 @@ enum FileBytes {
             throw DataError.unreadable(file: path, reason: "no such file")
         }
         if isDirectory.boolValue { throw DataError.unreadable(file: path, reason: "is a directory") }
+        try RegularFile.check(path)
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
             return [UInt8](data)

@@ -81,6 +81,8 @@ public final class Trainer {
 
     /// Trains for `epochs` epochs (counting epochs already done when resuming).
     ///
+    /// With batch-norm layers, a last training batch of one row is dropped (see `dropsOneRowBatch`).
+    ///
     /// - Parameters:
     ///   - validation: evaluated after every epoch (`val_loss`, `val_<metric>`); when nil and
     ///     `validationSplit` is set, that fraction of `train` is held out (seeded).
@@ -109,7 +111,9 @@ public final class Trainer {
             (trainSet, validationSet) = split(train)
         }
         guard trainSet.count > 0 else { throw TrainingError.invalidArgument("fit: the training set is empty") }
-        let loader = DataLoader(trainSet, batchSize: batchSize, shuffle: shuffle, seed: seed, prefetch: prefetch)
+        let dropLast = try Self.dropsOneRowBatch(model: model, count: trainSet.count, batchSize: batchSize)
+        let loader = DataLoader(trainSet, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, seed: seed,
+                                prefetch: prefetch)
         batchesPerEpoch = loader.batchesPerEpoch
         plannedEpochs = epochs
         stopTraining = false

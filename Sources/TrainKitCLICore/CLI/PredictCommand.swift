@@ -19,13 +19,16 @@ struct PredictCommand: CLICommand {
     @Option(help: "The data file (or IDX directory) to predict for.", completion: .file())
     var data: String
 
-    @Option(help: "Write the predictions here (default: standard output).", completion: .file())
+    @Option(help: "Write the predictions here (default: standard output); not the data file itself.", completion: .file())
     var output: String?
 
     @Option(help: "csv or jsonl (default: from the output file's extension, else csv).")
     var format: String?
 
     func execute(_ io: CommandIO) throws {
+        if let output, SameFile.same(output, data) {
+            throw ConfigError.usage("--output \(output) is the data file --data \(data): the predictions would replace it; write them to another file")
+        }
         let (artifact, layer, _) = try ModelArtifact.load(model)
         guard FileManager.default.fileExists(atPath: data) else { throw ConfigError.usage("--data \(data): no such file or directory") }
         let chosen = format ?? (output.map { ["jsonl", "json", "ndjson"].contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) ? "jsonl" : "csv" } ?? "csv")

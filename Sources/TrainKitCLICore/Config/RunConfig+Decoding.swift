@@ -36,6 +36,7 @@ extension RunConfig {
         config.data = try decodeData(data, kind: config.model.kind, base: baseDirectory, checkFiles: checkFiles)
         let training = try root.section("training") ?? ConfigSection(.emptyMap, path: "training")
         config.training = try decodeTraining(training, data: config.data, kind: config.model.kind)
+        try checkBatchNorm(config.model, config.training, section: training)
         let cwd = workingDirectory ?? FileManager.default.currentDirectoryPath
         let output = try root.string("output") ?? defaultOutput
         guard !output.allSatisfy(\.isWhitespace) else {
@@ -125,6 +126,9 @@ extension RunConfig {
             case .recommender: d.format = .ratings
             case .cnn, .resnet: d.format = .idx
             case .mlp, .tabular, .autoencoder: d.format = exists && isDirectory.boolValue ? .idx : .csv
+            }
+            if d.format == .idx && exists && isDirectory.boolValue && !ImagePipeline.hasFiles(d.train, prefix: "train") {
+                throw s.invalid("train", "\(d.train) is a directory without IDX files (train-images-idx3-ubyte[.gz]); name a CSV file, or a directory of IDX files")
             }
             if kind == .tabular && exists && isDirectory.boolValue {
                 throw s.invalid("train", "model kind 'tabular' reads a CSV file, but \(d.train) is a directory")

@@ -41,7 +41,9 @@ enum ImagePipeline {
             plan = rows
             test = nil
         } else if let testDirectory = d.test ?? (hasFiles(d.train, prefix: "t10k") ? d.train : nil) {
-            test = try load(directory: testDirectory, prefixes: ["t10k", "test"])
+            let loaded = try load(directory: testDirectory, prefixes: ["t10k", "test"])
+            try requireSameShape(test: loaded, in: testDirectory, train: train, in: d.train)
+            test = loaded
             plan = SplitPlan(count: count, labels: d.stratify ? labelsOnly : nil, testFraction: 0,
                              validationFraction: d.validationSplit, seed: config.seed)
         } else {
@@ -65,6 +67,20 @@ enum ImagePipeline {
         result.preprocessing.images = preprocessing
         return result
     }
+
+    /// The test images must have the training images' `[C, H, W]`: the model is built for that shape.
+    static func requireSameShape(test: TensorDataset, in testDirectory: String, train: TensorDataset,
+                                 in trainDirectory: String) throws {
+        let testShape = Array(test.features.shape.dropFirst()), trainShape = Array(train.features.shape.dropFirst())
+        guard testShape != trainShape else { return }
+        let testFile = (try? files(directory: testDirectory, prefixes: ["t10k", "test"]).images) ?? testDirectory
+        let trainFile = (try? files(directory: trainDirectory, prefixes: ["train"]).images) ?? trainDirectory
+        throw DataError.invalidFormat(
+            file: testFile, reason: "test images are \(shapeText(testShape)), but the training images (\(trainFile)) are \(shapeText(trainShape))")
+    }
+
+    /// `1×28×28` for `[1, 28, 28]`.
+    static func shapeText(_ shape: [Int]) -> String { shape.map(String.init).joined(separator: "×") }
 
     static func hasFiles(_ directory: String, prefix: String) -> Bool {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []

@@ -6,8 +6,11 @@ struct PreparedData {
     var validation: TensorDataset?
     var test: TensorDataset?
     var preprocessing: Preprocessing
+    /// Problems worth a `warning:` line that do not stop the run (a numeric-looking column read as categories).
+    var warnings: [String] = []
 
-    /// Reads and splits the data a config names, fitting the preprocessing on the training rows only.
+    /// Reads and splits the data a config names, fitting the preprocessing on the training rows only, and checks
+    /// that images fit the model's convolution stages (``ImageGeometry``).
     /// - Parameter rows: rows of `data.train` to use instead of the seeded split (a cross-validation fold); the
     ///   test rows then come from `data.train` too and `data.test` is not read.
     static func prepare(_ config: RunConfig, rows: SplitPlan? = nil) throws -> PreparedData {
@@ -24,6 +27,7 @@ struct PreparedData {
         guard data.train.count > 0 else {
             throw DataError.invalidFormat(file: config.data.train, reason: "no training rows are left after the splits")
         }
+        try ImageGeometry.check(config, images: data.preprocessing.images)
         return data
     }
 
@@ -33,6 +37,7 @@ struct PreparedData {
         var result = PreparedData(train: own(train), validation: validation.map(own), test: test.map(own),
                                   preprocessing: preprocessing)
         result.preprocessing.task = .reconstruction
+        result.warnings = warnings
         result.preprocessing.classes = nil
         return result
     }

@@ -15,7 +15,8 @@ public struct RatingsPreprocessing: Codable, Sendable {
     public var maxRating: Double
 
     /// Features int64 `[N, 2]`: `1 + index` of each user and item (0 when unknown); ratings `[N]` when present.
-    func encode(_ table: DataTable) throws -> (features: Tensor, ratings: Tensor?, names: [String]) {
+    /// - Parameter lines: the file line of each row of `table`, for messages.
+    func encode(_ table: DataTable, lines: [Int]) throws -> (features: Tensor, ratings: Tensor?, names: [String]) {
         let u = try table.column(userColumn).asStrings()
         let i = try table.column(itemColumn).asStrings()
         var pairs = [Int64]()
@@ -23,7 +24,9 @@ public struct RatingsPreprocessing: Codable, Sendable {
         var names = [String]()
         for row in 0..<table.rowCount {
             guard let user = u[row], let item = i[row] else {
-                throw DataError.invalidFormat(file: table.source, reason: "data row \(row + 1) lacks a user or an item")
+                let column = u[row] == nil ? userColumn : itemColumn
+                throw TableRowCheck.missing(table, lines: lines, row: row, column: column,
+                                            what: u[row] == nil ? "the user ('\(userColumn)')" : "the item ('\(itemColumn)')")
             }
             pairs.append(Int64(users.index(of: user).map { $0 + 1 } ?? 0))
             pairs.append(Int64(items.index(of: item).map { $0 + 1 } ?? 0))
@@ -35,15 +38,18 @@ public struct RatingsPreprocessing: Codable, Sendable {
                 throw DataError.invalidFormat(file: table.source, reason: "rating column '\(ratingColumn)' is not numeric")
             }
             if let row = numbers.firstIndex(where: \.isNaN) {
-                throw DataError.invalidFormat(file: table.source, reason: "rating is missing in data row \(row + 1)")
+                throw TableRowCheck.missing(table, lines: lines, row: row, column: ratingColumn, what: "the rating")
             }
+            try TableRowCheck.requireFinite(table, lines: lines, columns: [ratingColumn])
             ratings = Tensor(numbers.map { Float($0) }, shape: [numbers.count])
         }
         return (Tensor(pairs, shape: [table.rowCount, 2]), ratings, names)
     }
 
+    /// The user-item pairs of a file, with its ratings when it has the rating column (it may lack it for `predict`).
     func inputs(file: String) throws -> PreparedInputs {
-        let encoded = try encode(try read.read(file))
+        let (table, lines) = try read.readWithLines(file, optional: [ratingColumn])
+        let encoded = try encode(table, lines: lines)
         return PreparedInputs(features: encoded.features, labels: encoded.ratings, rowNames: encoded.names)
     }
 }
@@ -53,7 +59,8 @@ enum RatingsPipeline {
     static func prepare(_ config: RunConfig, rows: SplitPlan? = nil) throws -> PreparedData {
         let d = config.data
         var read = try TableReadOptions(config: d, file: d.train)
-        let table = try read.read(d.train)
+        let (table, lines) = try read.readWithLines(d.train)
+        try TableRowCheck.requireRows(table)
         for (key, column) in [("data.user", d.user), ("data.item", d.item), ("data.rating", d.rating)] {
             try ColumnCheck.require([column], key: key, in: table)
         }
@@ -71,16 +78,22 @@ enum RatingsPipeline {
                                        users: users, items: items,
                                        globalMean: ratings.reduce(0, +) / Double(ratings.count),
                                        minRating: ratings.min()!, maxRating: ratings.max()!)
-        func dataset(_ t: DataTable) throws -> TensorDataset {
-            let encoded = try pre.encode(t)
+        func dataset(_ part: (table: DataTable, lines: [Int])) throws -> TensorDataset {
+            let (t, lines) = part
+            let encoded = try pre.encode(t, lines: lines)
             guard let labels = encoded.ratings else {
                 throw DataError.missingColumn(file: t.source, name: d.rating, available: t.columnNames)
             }
             return TensorDataset(features: encoded.features, labels: labels)
         }
-        let testTable = try d.test.map { try read.read($0) } ?? (plan.test.isEmpty ? nil : table.rows(plan.test))
-        var result = PreparedData(train: try dataset(trainTable),
-                                  validation: plan.validation.isEmpty ? nil : try dataset(table.rows(plan.validation)),
+        func part(_ rows: [Int]) -> (DataTable, [Int]) { (table.rows(rows), rows.map { lines[$0] }) }
+        let testTable = try d.test.map { file -> (DataTable, [Int]) in
+            let test = try read.readWithLines(file)
+            try TableRowCheck.requireRows(test.table)
+            return test
+        } ?? (plan.test.isEmpty ? nil : part(plan.test))
+        var result = PreparedData(train: try dataset(part(plan.train)),
+                                  validation: plan.validation.isEmpty ? nil : try dataset(part(plan.validation)),
                                   test: try testTable.map(dataset),
                                   preprocessing: Preprocessing(format: .ratings, task: .regression, classes: nil))
         result.preprocessing.ratings = pre

@@ -44,7 +44,9 @@ extension TensorDataset {
 }
 
 /// Sorted distinct class names (numeric names in numeric order) and the index of each value.
-func classIndices(_ values: [String], classes given: [String]?, source: String, column: String) throws -> (labels: [Int], classes: [String]) {
+/// - Parameter lines: the file line of each value, for messages (else they count data rows from 1).
+func classIndices(_ values: [String], classes given: [String]?, source: String, column: String,
+                  lines: [Int]? = nil) throws -> (labels: [Int], classes: [String]) {
     let names = given ?? Array(Set(values)).sorted { a, b in
         if let x = Double(a), let y = Double(b) { return x < y }
         return a < b
@@ -56,7 +58,7 @@ func classIndices(_ values: [String], classes given: [String]?, source: String, 
     for (row, value) in values.enumerated() {
         guard let i = index[value] else {
             throw DataError.invalidFormat(
-                file: source, reason: "\(column) has class \"\(value)\" in data row \(row + 1), which the training data does not have (classes: \(names.prefix(20).joined(separator: ", ")))")
+                file: source, reason: "\(column) has class \"\(value)\" \(lines.map { "on line \($0[row])" } ?? "in data row \(row + 1)"), which the training data does not have (classes: \(names.prefix(20).joined(separator: ", ")))")
         }
         labels.append(i)
     }

@@ -28,31 +28,38 @@ public struct TablePreprocessing: Codable, Sendable {
     func features(_ table: DataTable) throws -> Tensor { try encoder.transform(try inputTable(table)) }
 
     /// Class indices (int64 `[N]`) or float targets (`[N]`); for reconstruction, the features.
-    func labels(_ table: DataTable, classes: [String]?, task: TaskKind) throws -> Tensor {
+    /// - Parameter lines: the file line of each row of `table`, for messages.
+    func labels(_ table: DataTable, lines: [Int], classes: [String]?, task: TaskKind) throws -> Tensor {
         guard task != .reconstruction, let target else { return try features(table) }
         let column = try table.column(target)
         if task == .classification {
             let values = column.asStrings()
             if let row = values.firstIndex(where: { $0 == nil }) {
-                throw DataError.invalidFormat(file: table.source, reason: "target '\(target)' is missing in data row \(row + 1)")
+                throw TableRowCheck.missing(table, lines: lines, row: row, column: target, what: "target '\(target)'")
             }
-            return Tensor(try classIndices(values.map { $0! }, classes: classes, source: table.source, column: "target '\(target)'").labels)
+            return Tensor(try classIndices(values.map { $0! }, classes: classes, source: table.source,
+                                           column: "target '\(target)'", lines: lines).labels)
         }
         guard let numbers = column.numbers else {
             throw DataError.invalidFormat(file: table.source, reason: "target '\(target)' holds text, but the task is regression (set training.task: classification)")
         }
         if let row = numbers.firstIndex(where: \.isNaN) {
-            throw DataError.invalidFormat(file: table.source, reason: "target '\(target)' is missing in data row \(row + 1)")
+            throw TableRowCheck.missing(table, lines: lines, row: row, column: target, what: "target '\(target)'")
         }
+        try TableRowCheck.requireFinite(table, lines: lines, columns: [target])
         return Tensor(numbers.map { Float($0) }, shape: [numbers.count])
     }
 
+    /// The inputs of a file to evaluate or predict for. Only the input columns must be in it: the target and the
+    /// columns training left out (`data.drop`, columns outside `data.features`) may be absent (unlabelled data).
+    /// Input numbers must fit a 32-bit float (``TableRowCheck/requireFinite(_:lines:columns:)``).
     func inputs(file: String, classes: [String]?, task: TaskKind, strictLabels: Bool) throws -> PreparedInputs {
-        let table = try read.read(file)
+        let (table, lines) = try read.readWithLines(file, optional: Set(read.columnTypes.keys).subtracting(inputColumns))
+        try TableRowCheck.requireFinite(table, lines: lines, columns: inputColumns)
         var labels: Tensor? = nil
         if task == .reconstruction || target.map({ table[$0] != nil }) == true {
             do {
-                labels = try self.labels(table, classes: classes, task: task)
+                labels = try self.labels(table, lines: lines, classes: classes, task: task)
             } catch where !strictLabels {
                 labels = nil
             }
@@ -76,7 +83,8 @@ enum TablePipeline {
     static func prepare(_ config: RunConfig, rows: SplitPlan? = nil) throws -> PreparedData {
         let d = config.data
         var read = try TableReadOptions(config: d, file: d.train)
-        let table = try read.read(d.train)
+        let (table, lines) = try read.readWithLines(d.train)
+        try TableRowCheck.requireRows(table)
         let target = d.target
         try ColumnCheck.require(target.map { [$0] } ?? [], key: "data.target", in: table)
         try ColumnCheck.require(d.drop, key: "data.drop", in: table)
@@ -89,15 +97,17 @@ enum TablePipeline {
         }
         read.columnTypes = Dictionary(uniqueKeysWithValues: zip(table.columnNames, table.columns.map(\.type)))
         let task = config.training.task ?? (targetColumn?.type == .string ? .classification : .regression)
+        try TableRowCheck.requireFinite(table, lines: lines, columns: inputs)
 
         var classes: [String]? = nil
         var classLabels: [Int]? = nil
         if task == .classification, let target, let targetColumn {
             let values = targetColumn.asStrings()
             if let row = values.firstIndex(where: { $0 == nil }) {
-                throw DataError.invalidFormat(file: d.train, reason: "target '\(target)' is missing in data row \(row + 1)")
+                throw TableRowCheck.missing(table, lines: lines, row: row, column: target, what: "target '\(target)'")
             }
-            let found = try classIndices(values.map { $0! }, classes: nil, source: d.train, column: "target '\(target)'")
+            let found = try classIndices(values.map { $0! }, classes: nil, source: d.train, column: "target '\(target)'",
+                                         lines: lines)
             classes = found.classes
             classLabels = found.labels
             guard found.classes.count >= 2 else {
@@ -113,16 +123,25 @@ enum TablePipeline {
                                                embedsCategories: config.model.kind == .tabular)
         preprocessing.encoder = TabularEncoder.fit(try preprocessing.inputTable(trainTable),
                                                    categorical: preprocessing.embedsCategories ? .ordinal : .oneHot)
-        func dataset(_ t: DataTable) throws -> TensorDataset {
-            TensorDataset(features: try preprocessing.features(t),
-                          labels: try preprocessing.labels(t, classes: classes, task: task))
+        try TableColumnCheck.requireFiniteScaling(preprocessing.encoder, file: d.train)
+        func dataset(_ part: (table: DataTable, lines: [Int])) throws -> TensorDataset {
+            TensorDataset(features: try preprocessing.features(part.table),
+                          labels: try preprocessing.labels(part.table, lines: part.lines, classes: classes, task: task))
         }
-        let testTable = try d.test.map { try read.read($0) } ?? (plan.test.isEmpty ? nil : table.rows(plan.test))
-        var result = PreparedData(train: try dataset(trainTable),
-                                  validation: plan.validation.isEmpty ? nil : try dataset(table.rows(plan.validation)),
+        func part(_ rows: [Int]) -> (DataTable, [Int]) { (table.rows(rows), rows.map { lines[$0] }) }
+        let testTable = try d.test.map { file -> (DataTable, [Int]) in
+            let (test, testLines) = try read.readWithLines(file)
+            try TableRowCheck.requireRows(test)
+            try TableRowCheck.requireFinite(test, lines: testLines, columns: inputs)
+            return (test, testLines)
+        } ?? (plan.test.isEmpty ? nil : part(plan.test))
+        var result = PreparedData(train: try dataset((trainTable, plan.train.map { lines[$0] })),
+                                  validation: plan.validation.isEmpty ? nil : try dataset(part(plan.validation)),
                                   test: try testTable.map(dataset),
                                   preprocessing: Preprocessing(format: .csv, task: task, classes: classes))
         result.preprocessing.table = preprocessing
+        result.warnings = TableColumnCheck.mixedColumnWarnings(
+            table, lines: lines, columns: inputs.filter { !d.categorical.contains($0) })
         return result
     }
 }

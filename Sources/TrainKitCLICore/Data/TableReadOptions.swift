@@ -36,12 +36,23 @@ public struct TableReadOptions: Codable, Equatable, Sendable {
         return o
     }
 
-    func read(_ file: String) throws -> DataTable { try CSVReader(options: csvOptions).read(file) }
+    /// Reads `file`; the typed columns in `optional` may be absent from it (the label column of data to predict for).
+    func read(_ file: String, optional: Set<String> = []) throws -> DataTable {
+        try readWithLines(file, optional: optional).table
+    }
+
+    /// Reads `file` with the line each data row starts on (for messages that name a row of the file).
+    func readWithLines(_ file: String, optional: Set<String> = []) throws -> (table: DataTable, lines: [Int]) {
+        var options = csvOptions
+        options.optionalColumns = optional
+        return try CSVReader(options: options).readWithLines(file)
+    }
 
     /// `\t` for `.tsv` / `.tab` files, else whichever of `,` `;` `\t` `|` occurs most in the first line.
     static func sniffDelimiter(_ file: String) throws -> String {
         let ext = URL(fileURLWithPath: file).pathExtension.lowercased()
         if ext == "tsv" || ext == "tab" { return "\t" }
+        try RegularFile.check(file)
         guard let handle = FileHandle(forReadingAtPath: file) else {
             throw DataError.unreadable(file: file, reason: "cannot open")
         }

@@ -96,6 +96,7 @@ struct TrainingRun {
         } else {
             io.progress("reading \(config.data.format.rawValue) data from \(config.data.train)")
             data = try PreparedData.prepare(config)
+            for warning in data.warnings { io.progress("warning: \(warning)") }
         }
         let task = data.preprocessing.task
         io.progress("\(task.rawValue): \(data.summary)")

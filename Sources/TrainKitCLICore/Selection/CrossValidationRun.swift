@@ -25,6 +25,7 @@ struct CrossValidationRun {
                 "\(name): training on \(rows.train.count) rows (validation \(rows.validation.count)), scoring \(rows.test.count)"
             )
             let data = try PreparedData.prepare(foldConfig, rows: rows)
+            if split.index == 0 { for warning in data.warnings { io.progress("warning: \(warning)") } }
             let result = try TrainingRun(config: foldConfig, resume: false, io: quiet, data: data, persists: false)
                 .run()
             var metrics: [String: Double] = [:]

@@ -63,14 +63,15 @@ struct FoldPlan {
         if d.format == .ratings, groupBy == "user" || groupBy == "item" {
             groupBy = groupBy == "user" ? d.user : d.item
         }
-        func table() throws -> DataTable {
-            let table = try TableReadOptions(config: d, file: d.train).read(d.train)
+        func numberedTable() throws -> (DataTable, [Int]) {
+            let (table, lines) = try TableReadOptions(config: d, file: d.train).readWithLines(d.train)
             if let groupBy { try ColumnCheck.require([groupBy], key: "--group-by", in: table) }
-            return table
+            return (table, lines)
         }
+        func table() throws -> DataTable { try numberedTable().0 }
         switch d.format {
         case .csv:
-            let t = try table()
+            let (t, lines) = try numberedTable()
             guard let targetName = d.target else { return (t.rowCount, nil, try groupBy.map { try t.column($0).asStrings() }) }
             let target = try t.column(targetName)
             let task = config.training.task ?? (target.type == .string ? .classification : .regression)
@@ -78,11 +79,10 @@ struct FoldPlan {
             if task == .classification {
                 let values = target.asStrings()
                 if let row = values.firstIndex(where: { $0 == nil }) {
-                    throw DataError.invalidFormat(
-                        file: d.train, reason: "target '\(targetName)' is missing in data row \(row + 1)")
+                    throw TableRowCheck.missing(t, lines: lines, row: row, column: targetName, what: "target '\(targetName)'")
                 }
                 labels = try classIndices(
-                    values.map { $0! }, classes: nil, source: d.train, column: "target '\(targetName)'"
+                    values.map { $0! }, classes: nil, source: d.train, column: "target '\(targetName)'", lines: lines
                 ).labels
             }
             return (t.rowCount, labels, try groupBy.map { try t.column($0).asStrings() })

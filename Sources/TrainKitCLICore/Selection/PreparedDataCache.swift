@@ -16,12 +16,16 @@ final class PreparedDataCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [(key: Key, data: PreparedData)] = []
 
-    /// The data of `config`, prepared on first use.
+    /// The data of `config`, prepared on first use; every trial's `model.channels` is checked against the images
+    /// (``ImageGeometry``), since the key leaves the channels out.
     func data(for config: RunConfig) throws -> PreparedData {
         let key = Key(data: config.data, kind: config.model.kind, task: config.training.task, seed: config.seed)
         lock.lock()
         defer { lock.unlock() }
-        if let hit = entries.first(where: { $0.key == key }) { return hit.data }
+        if let hit = entries.first(where: { $0.key == key }) {
+            try ImageGeometry.check(config, images: hit.data.preprocessing.images)
+            return hit.data
+        }
         let data = try PreparedData.prepare(config)
         entries.append((key, data))
         return data

@@ -39,6 +39,9 @@ public struct CSVOptions: Sendable {
     public var columnTypes: [String: ColumnType]
     /// A suffix removed from values of a column when present (`["income": "."]` for `adult.test`).
     public var suffixesToStrip: [String: String]
+    /// Columns of `columnTypes` and `suffixesToStrip` that the file may lack (a label column absent from the
+    /// data to predict for); any other column those options name must be in the file.
+    public var optionalColumns: Set<String> = []
     /// What a malformed row does: stop with an error, or get skipped and reported.
     public var badRows: BadRowPolicy
     /// How many skipped-row reasons a table keeps (with `badRows: .skip`).

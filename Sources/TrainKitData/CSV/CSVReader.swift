@@ -25,15 +25,27 @@ public struct CSVReader: Sendable {
         try parse(try FileBytes.readDecompressing(path), source: path)
     }
 
+    /// Reads the file at `path` with the 1-based line each data row starts on (`lines[i]` for row `i`), so
+    /// messages about a row can point into the file even after the rows are shuffled or split.
+    public func readWithLines(_ path: String) throws -> (table: DataTable, lines: [Int]) {
+        try parseWithLines(try FileBytes.readDecompressing(path), source: path)
+    }
+
     /// Parses delimited text held in memory; `source` names it in errors.
     public func parse(_ bytes: [UInt8], source: String = "<memory>") throws -> DataTable {
+        try parseWithLines(bytes, source: source).table
+    }
+
+    /// Parses delimited text held in memory, with the line each data row starts on (see `readWithLines`).
+    public func parseWithLines(_ bytes: [UInt8], source: String = "<memory>") throws -> (table: DataTable, lines: [Int]) {
         try options.validate()
         guard bytes.count < Int(UInt32.max >> 1) else {
             throw DataError.invalidFormat(file: source, reason: "files of 2 GiB or more are not supported (\(bytes.count) bytes)")
         }
         return try bytes.withUnsafeBufferPointer { buffer in
             var parse = CSVParse(bytes: buffer, options: options, source: source)
-            return try parse.run()
+            let table = try parse.run()
+            return (table, parse.dataLines)
         }
     }
 }
@@ -53,6 +65,8 @@ struct CSVParse {
     let missing: [[UInt8]]
     /// Bit `k` set when some missing-value token has `k` bytes (a quick reject).
     let missingLengths: UInt64
+    /// The line each kept data row starts on (set by `run`).
+    var dataLines: [Int] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: CSVOptions, source: String) {
         self.bytes = bytes
@@ -85,7 +99,8 @@ struct CSVParse {
                              reason: "expected \(width) fields, found \(found)"))
             }
         }
-        for name in options.columnTypes.keys.sorted() + options.suffixesToStrip.keys.sorted() where !names.contains(name) {
+        for name in options.columnTypes.keys.sorted() + options.suffixesToStrip.keys.sorted()
+        where !names.contains(name) && !options.optionalColumns.contains(name) {
             throw DataError.missingColumn(file: source, name: name, available: names)
         }
 
@@ -98,10 +113,12 @@ struct CSVParse {
             return DataError.malformed(file: source, line: problem.line, column: problem.column, reason: problem.reason)
         }
         if options.badRows == .fail, let first = reasons.first { throw first }
+        dataLines = Array(tokens.rowLines[min(firstData, tokens.rowCount)..<tokens.rowCount])
         if !bad.isEmpty {
             let badSet = Set(bad.map { $0 - firstData })
             let keep = (0..<(tokens.rowCount - firstData)).filter { !badSet.contains($0) }
             columns = columns.map { $0.rows(keep) }
+            dataLines = keep.map { dataLines[$0] }
         }
         return DataTable(columnNames: names, columns: columns, source: source,
                          skippedRowCount: bad.count, skippedRowReasons: Array(reasons))
