@@ -36,6 +36,7 @@ extension RunConfig {
         config.data = try decodeData(data, kind: config.model.kind, base: baseDirectory, checkFiles: checkFiles)
         let training = try root.section("training") ?? ConfigSection(.emptyMap, path: "training")
         config.training = try decodeTraining(training, data: config.data, kind: config.model.kind)
+        try checkSizes(config, tree: tree)
         let cwd = workingDirectory ?? FileManager.default.currentDirectoryPath
         config.output = resolve(try root.string("output") ?? defaultOutput, against: cwd)
         return config
