@@ -85,7 +85,8 @@ struct CSVParse {
                              reason: "expected \(width) fields, found \(found)"))
             }
         }
-        for name in options.columnTypes.keys.sorted() + options.suffixesToStrip.keys.sorted() where !names.contains(name) {
+        let known = Set(names)
+        for name in options.columnTypes.keys.sorted() + options.suffixesToStrip.keys.sorted() where !known.contains(name) {
             throw DataError.missingColumn(file: source, name: name, available: names)
         }
 
