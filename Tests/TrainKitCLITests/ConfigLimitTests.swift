@@ -100,4 +100,23 @@ import Testing
         #expect(deepValue.status == 2)
         #expect(deepValue.diagnostics.contains("--set model.hidden: lists and mappings nest more than 64 levels"))
     }
+
+    @Test func d17LongNameListsReadInLinearTime() throws {
+        let names = "drop: [" + Array(repeating: "density", count: 200_000).joined(separator: ", ") + "]\n"
+        let start = Date()
+        let tree = try ConfigNode.parse(yaml: names, file: "drop.yaml")
+        #expect(Date().timeIntervalSince(start) < 2)
+        guard case .list(let items) = tree["drop"]?.value else { Issue.record("not a list"); return }
+        #expect(items.count == 200_000)
+
+        // Words that start like a YAML 1.1 null, bool or number still resolve as YAML says.
+        let typed = try ConfigNode.parse(yaml: "v: [density, yes, Off, true, null, ~, 1, 1.5, .inf, relu, 'no', étude]",
+                                         file: "typed.yaml")
+        #expect(typed["v"]?.value == .list([
+            ConfigNode(.string("density")), ConfigNode(.bool(true)), ConfigNode(.bool(false)), ConfigNode(.bool(true)),
+            ConfigNode(.null), ConfigNode(.null), ConfigNode(.int(1)), ConfigNode(.double(1.5)),
+            ConfigNode(.double(.infinity)), ConfigNode(.string("relu")), ConfigNode(.string("no")),
+            ConfigNode(.string("étude")),
+        ]))
+    }
 }

@@ -37,4 +37,15 @@ import Testing
         #expect(!resumed.diagnostics.contains("T_max"))
         #expect(ConfigSchedule.format([0.1, 2]) == "[0.1, 2]")
     }
+
+    @Test func d17TuneParallelIsClampedToTheTrialsLeft() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = try write(tuneConfig(output: dir.appendingPathComponent("tune"), epochs: 1), to: "tune.yaml", in: dir)
+        let start = Date()
+        let result = trainkit(["tune", config, "--trials", "2", "--sampler", "random", "--parallel", "100000"])
+        #expect(result.status == 0, "\(result.diagnostics)")
+        #expect(result.diagnostics.contains("--parallel 100000: running 2 trials at once (the trials left in the study)"))
+        #expect(Date().timeIntervalSince(start) < 2)
+    }
 }

@@ -46,4 +46,18 @@ import Testing
         #expect(result.status == 0, "\(result.diagnostics)")
         #expect(Date().timeIntervalSince(start) < 2)
     }
+
+    @Test func d17LongDropListIsASet() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try Self.wideCSV(columns: 20_000, rows: 20, in: dir)
+        let drop = ", drop: [" + (10..<20_000).map { "c\($0)" }.joined(separator: ", ") + "]"
+        let config = try write(Self.config(data: data, output: dir.appendingPathComponent("run"), extra: drop),
+                               to: "c.yaml", in: dir)
+        let start = Date()
+        let result = trainkit(["train", config, "--json"])
+        #expect(result.status == 0, "\(result.diagnostics)")
+        #expect(result.diagnostics.contains("model mlp: 106 parameters"))  // 10 inputs: (10 + 1)·8 + (8 + 1)·2
+        #expect(Date().timeIntervalSince(start) < 2)
+    }
 }

@@ -94,12 +94,23 @@ struct ConfigReader {
 
     /// A scalar's value as YAML 1.1 resolves it (null, bool, int, float, else a string).
     static func value(of node: Node, text: String) -> ConfigNode.Value {
-        switch Resolver.default.resolveTag(of: node) {
+        if isPlainWord(node, text: text) { return .string(text) }
+        return switch Resolver.default.resolveTag(of: node) {
         case .null: .null
         case .bool: node.bool.map(ConfigNode.Value.bool) ?? .string(text)
         case .int: node.int.map(ConfigNode.Value.int) ?? .string(text)
         case .float: node.float.map(ConfigNode.Value.double) ?? .string(text)
         default: .string(text)
         }
+    }
+
+    /// True for an untagged plain scalar whose first letter starts no YAML 1.1 null, bool, int or float
+    /// (`density`, `relu`): a string, found without Yams' regular expressions, which dominate reading a
+    /// config with a list of millions of names.
+    static func isPlainWord(_ node: Node, text: String) -> Bool {
+        guard case .scalar(let scalar) = node, scalar.style == .plain, scalar.tag.description.isEmpty,
+              let first = text.unicodeScalars.first, first.properties.isAlphabetic
+        else { return false }
+        return !"yYnNtTfFoO".unicodeScalars.contains(first)
     }
 }
