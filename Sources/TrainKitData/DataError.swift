@@ -28,7 +28,7 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .malformed(file, line, column, reason): "\(file):\(line):\(column): \(reason)"
         case let .invalidFormat(file, reason): "\(file): \(reason)"
         case let .missingColumn(file, name, available):
-            "\(file): no column named '\(name)' (columns: \(available.joined(separator: ", ")))"
+            "\(file): no column named '\(name)' (columns: \(ColumnNameList.describe(available)))"
         case let .invalidOptions(reason): "invalid options: \(reason)"
         }
     }

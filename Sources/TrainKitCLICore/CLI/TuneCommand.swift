@@ -20,7 +20,8 @@ struct TuneCommand: CLICommand {
         completion: .file(extensions: ["yaml", "yml"]))
     var config: String
 
-    @Option(help: "Trials in the study when it ends, counting those an earlier run of it finished.")
+    // Numbers are read even when they start with a dash (`--trials -3`), so that TuneRun's check explains them.
+    @Option(parsing: .unconditional, help: "Trials in the study when it ends, counting those an earlier run of it finished.")
     var trials: Int
 
     @Option(help: "grid, random or tpe.")
@@ -29,16 +30,17 @@ struct TuneCommand: CLICommand {
     @Option(help: ArgumentHelp("Stop weak trials early: asha or none.", valueName: "pruner"))
     var prune = "none"
 
-    @Option(help: "Trials run at once.")
+    @Option(parsing: .unconditional, help: "Trials run at once (at most the trials left, and 256).")
     var parallel = 1
 
     @Option(help: "The validation metric that ranks trials (default: val_accuracy, or val_rmse for regression).")
     var metric: String?
 
-    @Option(help: "Grid values per continuous dimension (--sampler grid).")
+    @Option(parsing: .unconditional, help: "Grid values per continuous dimension (--sampler grid).")
     var gridPoints = 3
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Trials that tpe draws at random and asha never stops, before the search uses what it learned (default: a quarter of --trials, 1 to 10).",
             valueName: "n"))

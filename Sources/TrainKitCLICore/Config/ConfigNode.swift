@@ -39,9 +39,11 @@ public struct ConfigNode: Equatable, Sendable {
 
     // MARK: - Reading YAML
 
-    /// Parses YAML text; an empty document is an empty mapping.
+    /// Parses YAML text; an empty document is an empty mapping. The text is scanned for nesting depth before
+    /// Yams reads it, and the tree is read within ``ConfigLimits`` (keys, alias expansion).
     /// - Parameter file: the name used in locations and errors.
     public static func parse(yaml: String, file: String) throws -> ConfigNode {
+        let scan = try YAMLDepthScan(yaml, file: file)
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)
@@ -49,7 +51,8 @@ public struct ConfigNode: Equatable, Sendable {
             throw ConfigError.syntax(file: file, reason: "\(error)".replacingOccurrences(of: "\n", with: " "))
         }
         guard let node else { return .emptyMap }
-        return try ConfigNode(yaml: node, file: file)
+        var reader = ConfigReader(file: file, scan: scan)
+        return try reader.read(node)
     }
 
     /// Reads a YAML file.
@@ -66,36 +69,6 @@ public struct ConfigNode: Equatable, Sendable {
         return try parse(yaml: text, file: file)
     }
 
-    init(yaml node: Node, file: String) throws {
-        let location = node.mark.map { ConfigLocation(file: file, line: $0.line, column: $0.column) }
-        switch node {
-        case .scalar(let scalar):
-            let text = scalar.string
-            switch Resolver.default.resolveTag(of: node) {
-            case .null: self.init(.null, location: location)
-            case .bool: self.init(node.bool.map(Value.bool) ?? .string(text), location: location)
-            case .int: self.init(node.int.map(Value.int) ?? .string(text), location: location)
-            case .float: self.init(node.float.map(Value.double) ?? .string(text), location: location)
-            default: self.init(.string(text), location: location)
-            }
-        case .sequence(let sequence):
-            self.init(.list(try sequence.map { try ConfigNode(yaml: $0, file: file) }), location: location)
-        case .mapping(let mapping):
-            var entries: [Entry] = []
-            for (key, value) in mapping {
-                guard let name = key.string else {
-                    throw ConfigError.syntax(file: file, reason: "\(location?.description ?? file): mapping keys must be strings")
-                }
-                if entries.contains(where: { $0.key == name }) {
-                    throw ConfigError.syntax(
-                        file: file, reason: "key '\(name)' appears twice (line \(key.mark?.line ?? 0))")
-                }
-                entries.append(Entry(key: name, value: try ConfigNode(yaml: value, file: file)))
-            }
-            self.init(.map(entries), location: location)
-        }
-    }
-
     // MARK: - Access
 
     /// The entries of a mapping (nil for other values).
@@ -110,25 +83,33 @@ public struct ConfigNode: Equatable, Sendable {
     }
 
     /// Sets the value at a dotted key path, creating mappings on the way (`--set training.optimizer.lr=0.01`).
+    /// Linear in the path's length; ``ConfigOverride`` bounds that length by ``ConfigLimits/maxDepth``.
     /// - Throws: ``ConfigError/wrongType(path:expected:got:location:)`` when a prefix of the path is not a mapping.
-    public mutating func set(_ newValue: ConfigNode, at path: [String], walked: [String] = []) throws {
-        guard let key = path.first else {
+    public mutating func set(_ newValue: ConfigNode, at path: [String]) throws {
+        try set(newValue, at: path[...], in: path)
+    }
+
+    /// Sets `rest`, the end of `path` below this node.
+    private mutating func set(_ newValue: ConfigNode, at rest: ArraySlice<String>, in path: [String]) throws {
+        guard let key = rest.first else {
             self = newValue
             return
         }
         guard var entries = self.entries ?? (value == .null ? [] : nil) else {
+            let walked = path[..<rest.startIndex]
             throw ConfigError.wrongType(path: walked.isEmpty ? "<root>" : walked.joined(separator: "."),
-                                        expected: "a mapping (to set '\(path.joined(separator: "."))' inside it)",
+                                        expected: "a mapping (to set '\(rest.joined(separator: "."))' inside it)",
                                         got: describe, location: location)
         }
+        value = .null  // leaves `entries` the only reference, so the edit below copies nothing
+        defer { value = .map(entries) }
         if let i = entries.firstIndex(where: { $0.key == key }) {
-            try entries[i].value.set(newValue, at: Array(path.dropFirst()), walked: walked + [key])
+            try entries[i].value.set(newValue, at: rest.dropFirst(), in: path)
         } else {
             var child = ConfigNode.emptyMap
-            try child.set(newValue, at: Array(path.dropFirst()), walked: walked + [key])
+            try child.set(newValue, at: rest.dropFirst(), in: path)
             entries.append(Entry(key: key, value: child))
         }
-        value = .map(entries)
     }
 
     /// A short description of the value for error messages (`the string "ten"`, `a list`).

@@ -37,6 +37,7 @@ extension RunConfig {
         let training = try root.section("training") ?? ConfigSection(.emptyMap, path: "training")
         config.training = try decodeTraining(training, data: config.data, kind: config.model.kind)
         try checkBatchNorm(config.model, config.training, section: training)
+        try checkSizes(config, tree: tree)
         let cwd = workingDirectory ?? FileManager.default.currentDirectoryPath
         let output = try root.string("output") ?? defaultOutput
         guard !output.allSatisfy(\.isWhitespace) else {

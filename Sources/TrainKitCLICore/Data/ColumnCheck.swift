@@ -7,7 +7,7 @@ enum ColumnCheck {
         for name in names where table[name] == nil {
             let hint = nearest(name, among: table.columnNames).map { "did you mean '\($0)'? " } ?? ""
             throw ConfigError.invalidValue(
-                path: key, reason: "\(table.source) has no column '\(name)'; \(hint)(columns: \(table.columnNames.joined(separator: ", ")))",
+                path: key, reason: "\(table.source) has no column '\(name)'; \(hint)(columns: \(ColumnNameList.describe(table.columnNames)))",
                 location: nil)
         }
     }

@@ -19,6 +19,7 @@ public struct TablePreprocessing: Codable, Sendable {
     /// The input columns of `table`, with the `categorical` numeric columns turned into strings.
     func inputTable(_ table: DataTable) throws -> DataTable {
         var selected = try table.selecting(inputColumns)
+        let categorical = Set(categorical)
         for (i, name) in selected.columnNames.enumerated() where categorical.contains(name) {
             if case .numeric = selected.columns[i] { selected.columns[i] = .string(selected.columns[i].asStrings()) }
         }
@@ -91,7 +92,8 @@ enum TablePipeline {
         try ColumnCheck.require(d.categorical, key: "data.categorical", in: table)
         try ColumnCheck.require(d.features ?? [], key: "data.features", in: table)
         let targetColumn = try target.map { try table.column($0) }
-        let inputs = d.features ?? table.columnNames.filter { $0 != target && !d.drop.contains($0) }
+        let dropped = Set(d.drop)
+        let inputs = d.features ?? table.columnNames.filter { $0 != target && !dropped.contains($0) }
         guard !inputs.isEmpty else {
             throw ConfigError.invalidValue(path: "data.features", reason: "no input columns are left", location: nil)
         }

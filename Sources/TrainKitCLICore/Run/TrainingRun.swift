@@ -103,6 +103,7 @@ struct TrainingRun {
 
         Random.seed(config.seed)
         let spec = ModelSpec(config: config, data: data)
+        try checkModelSize(spec: spec)
         // Recommenders are scored against the classic bias baseline (one λ for users and items) and start from
         // biases with a λ each, which the validation ratings choose.
         let baselines = spec.kind == .recommender ? BiasBaseline.tuned(train: data.train, validation: data.validation) : nil

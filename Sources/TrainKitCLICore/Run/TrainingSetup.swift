@@ -42,14 +42,15 @@ enum TrainingSetup {
         let s = t.schedule
         let epochs = t.epochs
         switch s.name {
-        case "cosine": callbacks.append(.lrSchedule { CosineAnnealingLR($0, tMax: epochs, etaMin: s.minLR) })
-        case "step": callbacks.append(.lrSchedule { StepLR($0, stepSize: s.stepSize, gamma: s.gamma) })
-        case "exponential": callbacks.append(.lrSchedule { ExponentialLR($0, gamma: s.gamma) })
+        case "cosine": callbacks.append(.lrSchedule { ConfigSchedule(s.name, CosineAnnealingLR($0, tMax: epochs, etaMin: s.minLR)) })
+        case "step": callbacks.append(.lrSchedule { ConfigSchedule(s.name, StepLR($0, stepSize: s.stepSize, gamma: s.gamma)) })
+        case "exponential": callbacks.append(.lrSchedule { ConfigSchedule(s.name, ExponentialLR($0, gamma: s.gamma)) })
         case "onecycle":
             let maxLR = s.maxLR ?? t.optimizer.lr
             callbacks.append(.lrSchedule(perStep: true) {
-                OneCycleLR($0, maxLR: maxLR, totalSteps: Swift.max(epochs * stepsPerEpoch, 1), pctStart: s.pctStart,
-                           cycleMomentum: t.optimizer.name == "sgd" && t.optimizer.momentum > 0)
+                ConfigSchedule(s.name, OneCycleLR($0, maxLR: maxLR, totalSteps: Swift.max(epochs * stepsPerEpoch, 1),
+                                                  pctStart: s.pctStart,
+                                                  cycleMomentum: t.optimizer.name == "sgd" && t.optimizer.momentum > 0))
             })
         case "plateau":
             callbacks.append(.reduceLROnPlateau(monitor: s.monitor, factor: s.factor, patience: s.patience, minLR: s.minLR))

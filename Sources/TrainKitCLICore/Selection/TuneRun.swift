@@ -20,6 +20,8 @@ struct TuneRun {
     var sampler: SamplerKind = .tpe
     var pruner: PrunerKind = .none
     var parallel = 1
+    /// Trials run at once, at most: each is a thread training its own model, so more only adds threads that wait.
+    static let maxParallel = 256
     /// The validation metric that ranks trials (default: `val_accuracy` or `val_rmse`).
     var metric: String?
     /// Grid values per continuous dimension (`--sampler grid`).
@@ -96,8 +98,13 @@ struct TuneRun {
         let tunable = self.tunable
         let io = self.io
         let budget = trials
+        let workers = Swift.min(parallel, Swift.max(budget - kept, 1), Self.maxParallel)
+        if workers < parallel {
+            let why = workers == Self.maxParallel ? "the most tune runs at once" : "the trials left in the study"
+            io.progress("--parallel \(parallel): running \(workers) trials at once (\(why))")
+        }
         let quiet = CommandIO(output: { _ in }, diagnostics: { _ in })
-        try study.optimize(trials: budget, parallel: parallel) { trial in
+        try study.optimize(trials: budget, parallel: workers) { trial in
             TuneTestHook.killIfDue(finished: study.trials.count { $0.isFinished && !$0.interrupted })
             let params = Self.describe(trial.params)
             do {

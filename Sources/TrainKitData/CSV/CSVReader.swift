@@ -99,8 +99,9 @@ struct CSVParse {
                              reason: "expected \(width) fields, found \(found)"))
             }
         }
+        let known = Set(names)
         for name in options.columnTypes.keys.sorted() + options.suffixesToStrip.keys.sorted()
-        where !names.contains(name) && !options.optionalColumns.contains(name) {
+        where !known.contains(name) && !options.optionalColumns.contains(name) {
             throw DataError.missingColumn(file: source, name: name, available: names)
         }
 

@@ -56,8 +56,14 @@ public enum Column: Sendable, Equatable {
 /// print(table.rowCount, table.columnNames.count)   // 1599 12
 /// let quality = table["quality"]?.numbers
 /// ```
+///
+/// Columns are found by name through a dictionary, so a lookup costs the same for 10 columns or a million.
 public struct DataTable: Sendable {
-    public var columnNames: [String]
+    public var columnNames: [String] {
+        didSet { positions = Self.positions(of: columnNames) }
+    }
+    /// Each name's column index (the first, for a repeated name).
+    private var positions: [String: Int]
     public var columns: [Column]
     /// Rows dropped as malformed (with ``BadRowPolicy/skip``).
     public var skippedRowCount: Int
@@ -72,6 +78,7 @@ public struct DataTable: Sendable {
                      "DataTable: \(columnNames.count) names for \(columns.count) columns")
         precondition(Set(columns.map(\.count)).count <= 1, "DataTable: columns differ in length \(columns.map(\.count))")
         self.columnNames = columnNames
+        self.positions = Self.positions(of: columnNames)
         self.columns = columns
         self.source = source
         self.skippedRowCount = skippedRowCount
@@ -81,9 +88,16 @@ public struct DataTable: Sendable {
     public var rowCount: Int { columns.first?.count ?? 0 }
     public var columnCount: Int { columns.count }
 
+    private static func positions(of names: [String]) -> [String: Int] {
+        Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The index of the column named `name` (the first, if the name repeats).
+    public func index(of name: String) -> Int? { positions[name] }
+
     /// The column named `name`, if any.
     public subscript(name: String) -> Column? {
-        columnNames.firstIndex(of: name).map { columns[$0] }
+        positions[name].map { columns[$0] }
     }
 
     /// The column named `name`, or an error listing the columns there are.
@@ -104,7 +118,8 @@ public struct DataTable: Sendable {
         for name in names where self[name] == nil {
             throw DataError.missingColumn(file: source, name: name, available: columnNames)
         }
-        let keep = columnNames.indices.filter { !names.contains(columnNames[$0]) }
+        let dropped = Set(names)
+        let keep = columnNames.indices.filter { !dropped.contains(columnNames[$0]) }
         return DataTable(columnNames: keep.map { columnNames[$0] }, columns: keep.map { columns[$0] }, source: source)
     }
 

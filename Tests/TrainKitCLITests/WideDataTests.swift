@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import TrainKitCLICore
+
+/// CSV files with thousands of columns train in time linear in the columns, and a column the file lacks is
+/// reported with a short list of the columns it has.
+@Suite struct WideDataTests {
+    /// A CSV of `columns` 0/1 columns `c0…`, then a `label` column of x/y when `label` is true.
+    static func wideCSV(columns n: Int, rows: Int = 20, label: Bool = true, in dir: URL) throws -> String {
+        var text = (0..<n).map { "c\($0)" }.joined(separator: ",") + (label ? ",label" : "") + "\n"
+        for r in 0..<rows {
+            text += (0..<n).map { ($0 + r) % 7 == 0 ? "1" : "0" }.joined(separator: ",")
+            text += label ? (r % 2 == 1 ? ",x\n" : ",y\n") : "\n"
+        }
+        return try write(text, to: "wide.csv", in: dir)
+    }
+
+    static func config(data: String, output: URL, extra: String = "") -> String {
+        """
+        data: {train: \(data), target: label\(extra)}
+        model: {kind: mlp, hidden: [8]}
+        training: {task: classification, epochs: 1, batch_size: 16, progress: silent}
+        output: \(output.path)
+        """
+    }
+
+    @Test func d12TargetMessageListsAtMostTwentyColumns() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try Self.wideCSV(columns: 10_000, rows: 2, label: false, in: dir)
+        let config = try write(Self.config(data: data, output: dir.appendingPathComponent("run")), to: "c.yaml", in: dir)
+        let result = trainkit(["train", config])
+        #expect(result.status == 2)
+        #expect(result.diagnostics.contains("data.target: \(data) has no column 'label'"))
+        #expect(result.diagnostics.contains("c18, c19, … and 9,980 more)"))
+        #expect(result.diagnostics.count < 600)
+    }
+
+    @Test func d12WideCSVTrainsInLinearTime() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try Self.wideCSV(columns: 5_000, in: dir)
+        let config = try write(Self.config(data: data, output: dir.appendingPathComponent("run")), to: "c.yaml", in: dir)
+        let start = Date()
+        let result = trainkit(["train", config])
+        #expect(result.status == 0, "\(result.diagnostics)")
+        #expect(Date().timeIntervalSince(start) < 2)
+    }
+
+    @Test func d17LongDropListIsASet() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try Self.wideCSV(columns: 20_000, rows: 20, in: dir)
+        let drop = ", drop: [" + (10..<20_000).map { "c\($0)" }.joined(separator: ", ") + "]"
+        let config = try write(Self.config(data: data, output: dir.appendingPathComponent("run"), extra: drop),
+                               to: "c.yaml", in: dir)
+        let start = Date()
+        let result = trainkit(["train", config, "--json"])
+        #expect(result.status == 0, "\(result.diagnostics)")
+        #expect(result.diagnostics.contains("model mlp: 106 parameters"))  // 10 inputs: (10 + 1)·8 + (8 + 1)·2
+        #expect(Date().timeIntervalSince(start) < 2)
+    }
+}
