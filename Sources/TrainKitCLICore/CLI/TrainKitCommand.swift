@@ -73,8 +73,12 @@ public enum TrainKitCLI {
         }
     }
 
+    /// The error's text; a file-system error names its file (Foundation's own text does not).
     static func describe(_ error: any Error) -> String {
-        if let e = error as? CocoaError { return e.localizedDescription }
+        if let e = error as? CocoaError {
+            let path = e.filePath ?? e.url?.path
+            return path.map { "\($0): \(e.localizedDescription)" } ?? e.localizedDescription
+        }
         return String(describing: error)
     }
 }

@@ -129,7 +129,13 @@ final class RunDirectory {
                 // An unfinished run over a finished one: the unfinished one goes (--overwrite), the finished stays.
                 try deleteOwn()
             } else if !contents.own.isEmpty {
-                try moveAside()
+                do {
+                    try moveAside()
+                } catch {
+                    throw TrainingFailure(
+                        "\(url.path): cannot move the earlier run aside into \(RunContents.previousName)/ "
+                            + "(it is moved back): \(TrainKitCLI.describe(error))")
+                }
                 io.progress("the earlier run in \(url.path) is kept in \(RunContents.previousName)/ until this one completes")
             }
         }
@@ -151,24 +157,25 @@ final class RunDirectory {
     /// The run was interrupted: its checkpoint and the earlier run stay for `--resume`.
     func keepForResume() { lock.release() }
 
-    /// The run failed: a fresh run's files are deleted and the earlier run moved back; a resumed run's stay.
+    /// The run failed: a fresh run's files are deleted and the earlier run moved back (also when it failed
+    /// half way through moving aside); a resumed run's files stay.
     func abandon() {
         defer { lock.release() }
         guard case .fresh = mode else { return }
-        if begun {
-            do {
+        do {
+            if begun {
                 contents = try RunContents.inspect(url)
                 try deleteOwn()
                 removeLitter()
-                if fm.fileExists(atPath: previousURL.path) {
-                    try fm.moveItem(at: previousURL, to: movingURL)
-                    try recover()
-                    io.progress("the earlier run in \(url.path) is restored")
-                }
-            } catch {
-                io.progress("warning: could not restore \(url.path): \(TrainKitCLI.describe(error)); "
-                    + "the earlier run's files are in \(url.path)/\(RunContents.previousName)")
+                if fm.fileExists(atPath: previousURL.path) { try fm.moveItem(at: previousURL, to: movingURL) }
             }
+            if fm.fileExists(atPath: movingURL.path) {
+                try recover()
+                io.progress("the earlier run in \(url.path) is restored")
+            }
+        } catch {
+            io.progress("warning: could not restore \(url.path): \(TrainKitCLI.describe(error)); "
+                + "the earlier run's files are in \(url.path)/\(RunContents.previousName)")
         }
         removeIfCreated()
     }
@@ -217,8 +224,9 @@ final class RunDirectory {
         removeEmptyFolders()
     }
 
-    /// Moves each entry of `source` into `destination`, merging folders; an entry that exists in both stays in
-    /// `source` (nothing is replaced).
+    /// Moves each entry of `source` into `destination`, merging folders; a file that exists in both is dropped
+    /// from `source` when the two are identical (a move across mounts that copied but could not delete) and stays
+    /// in `source` otherwise (nothing is replaced).
     private func moveContents(of source: URL, into destination: URL) throws {
         for name in try fm.contentsOfDirectory(atPath: source.path) {
             let from = source.appendingPathComponent(name), to = destination.appendingPathComponent(name)
@@ -227,6 +235,8 @@ final class RunDirectory {
             } else if RunContents.isFolder(from) && RunContents.isFolder(to) {
                 try moveContents(of: from, into: to)
                 if (try? fm.contentsOfDirectory(atPath: from.path))?.isEmpty == true { try fm.removeItem(at: from) }
+            } else if !RunContents.isFolder(from) && fm.contentsEqual(atPath: from.path, andPath: to.path) {
+                try fm.removeItem(at: from)
             } else {
                 io.progress("warning: \(from.path) was not moved back: \(to.path) exists")
             }
