@@ -13,7 +13,15 @@ int tk_simd_level_id_named(const char *name);
 
 /// TK_VEC on a kernel function builds AVX-512, AVX2 and baseline clones of it, chosen at load time (clang on
 /// x86-64 Linux; elsewhere one baseline build). Helpers it calls are compiled for the clone only when inlined.
-#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
+/// Under ThreadSanitizer it builds the baseline only: the clones' ifunc resolvers run while the dynamic loader
+/// relocates the executable, before the TSan runtime is initialised, and the function-entry hook TSan puts in
+/// them crashes every process at load (SIGSEGV in __tsan_func_entry from im2col_rows_f32's resolver).
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define TK_TSAN 1
+#endif
+#endif
+#if defined(__x86_64__) && defined(__linux__) && defined(__clang__) && !defined(TK_TSAN)
 #define TK_VEC __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define TK_VEC

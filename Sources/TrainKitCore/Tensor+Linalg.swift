@@ -121,8 +121,13 @@ extension Tensor {
 
     /// `x · weightᵀ + bias` over the last dimension (`torch.nn.functional.linear`).
     /// Shapes: x `[..., in]`, weight `[out, in]`, bias `[out]` → `[..., out]`. The bias is added by the
-    /// GEMM itself (beta = 1 over bias rows), and its gradient is one column sum.
+    /// GEMM itself (beta = 1 over bias rows), and its gradient is one column sum. Mixed dtypes are promoted as
+    /// in `mm` (a float64 input with a float32 weight computes in float64; gradients flow back through the casts).
     public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+        let dtype = bias.map { DType.promoted(DType.promoted(x.dtype, weight.dtype), $0.dtype) }
+            ?? DType.promoted(x.dtype, weight.dtype)
+        precondition(dtype.isFloatingPoint, "linear: needs float tensors, got \(x.dtype) and \(weight.dtype)")
+        let (x, weight, bias) = (x.to(dtype), weight.to(dtype), bias?.to(dtype))
         precondition(weight.rank == 2, "linear: weight must be [out, in], got \(weight.shape)")
         precondition(x.rank >= 1 && x.shape[x.rank - 1] == weight.shape[1],
                      "linear: input shape \(x.shape) does not end in weight's in_features \(weight.shape[1]) (weight \(weight.shape))")
@@ -135,7 +140,7 @@ extension Tensor {
         var beta = 0.0
         if let bias {
             precondition(bias.shape == [outF], "linear: bias shape \(bias.shape), expected [\(outF)]")
-            let bc = bias.to(x.dtype).contiguousData()
+            let bc = bias.contiguousData()
             let es = x.dtype.byteSize
             for r in 0..<rows { (out.rawBase + r * outF * es).copyMemory(from: bc.rawBase, byteCount: outF * es) }
             beta = 1

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrainKitCore
+import TrainKitTestSupport
 
 /// Resident set size in bytes (Linux /proc; 0 elsewhere).
 func residentBytes() -> Int {
@@ -12,8 +13,11 @@ func residentBytes() -> Int {
 @Suite struct MemoryTests {
     /// 10,000 training steps of a small MLP: the graph of each step is freed by backward(), buffers come
     /// back from the pool, so resident memory stays flat between step 1,000 and step 10,000. Runs in its own
-    /// process so that tests running beside it do not change the resident size it measures.
-    @Test func trainingLoopKeepsFlatResidentMemory() async {
+    /// process so that tests running beside it do not change the resident size it measures. Not under a
+    /// sanitizer: AddressSanitizer holds freed blocks in its quarantine and both sanitizers grow shadow memory,
+    /// so resident size measures them rather than TrainKit.
+    @Test(.disabled(if: Sanitizers.active, "resident size measures the sanitizer's quarantine and shadow memory"))
+    func trainingLoopKeepsFlatResidentMemory() async {
         await #expect(processExitsWith: .success) {
             let (growth, loss) = MemoryTests.trainAndMeasure()
             if growth >= 2 << 20 || loss >= 0.2 {

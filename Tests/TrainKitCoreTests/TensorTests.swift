@@ -116,4 +116,28 @@ import TrainKitTestSupport
             #expect(text.contains("mm: shapes [2, 3] and [2, 3] cannot be multiplied"))
         }
     }
+
+    /// A float64 input with a float32 weight and bias used to run the float64 GEMM over the float32 buffers,
+    /// reading past the end of the weight (AddressSanitizer: heap-buffer-overflow). Mixed dtypes now promote
+    /// as `mm` does, and each gradient comes back in its own tensor's dtype.
+    @Test func linearMixedDtypeDoesNotOverRead() {
+        var x = Tensor([1, 2, 3, 4, 5, 6] as [Double], shape: [2, 3])
+        var weight = Tensor([1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1] as [Float], shape: [4, 3])
+        var bias = Tensor([0.5, -1, 2, 0] as [Float])
+        x.requiresGrad = true
+        weight.requiresGrad = true
+        bias.requiresGrad = true
+        let y = Tensor.linear(x, weight: weight, bias: bias)
+        #expect(y.dtype == .float64)
+        #expect(y.toArray(as: Double.self) == [1.5, 1, 5, 6, 4.5, 4, 8, 15])
+        y.sum().backward()
+        #expect(x.grad!.dtype == .float64 && x.grad!.toArray(as: Double.self) == [2, 2, 2, 2, 2, 2])  // Σ rows of W
+        #expect(weight.grad!.dtype == .float32 && weight.grad!.toArray() == Array(repeating: [5, 7, 9], count: 4).flatMap { $0 })
+        #expect(bias.grad!.dtype == .float32 && bias.grad!.toArray() == [2, 2, 2, 2])
+
+        // The other way round: a float32 input with a float64 weight also computes in float64.
+        let z = Tensor.linear(Tensor([1, 2, 3] as [Float], shape: [1, 3]), weight: weight.detach().to(.float64))
+        #expect(z.dtype == .float64)
+        #expect(z.toArray(as: Double.self) == [1, 2, 3, 6])
+    }
 }

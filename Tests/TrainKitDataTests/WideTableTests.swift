@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrainKitData
+import TrainKitTestSupport
 
 /// Tables with tens of thousands of columns: lookups by name cost the same for every column, and messages
 /// list at most 20 column names.
@@ -14,7 +15,7 @@ import Testing
         let table = Self.table(columns: 40_000)
         let start = Date()
         for name in table.columnNames { _ = try table.column(name) }
-        #expect(Date().timeIntervalSince(start) < 1)
+        #expect(Date().timeIntervalSince(start) < Sanitizers.timeLimit(1))
         #expect(table.index(of: "c39999") == 39_999)
 
         var renamed = Self.table(columns: 3)
