@@ -17,3 +17,15 @@ import TrainKitCore
     let named = try CSVReader().parse(Array("y\n1\n2\n".utf8))
     #expect(thrownMessage { _ = try CSVDataset(table: named, target: "y", features: []) } != nil)
 }
+
+/// Fuzz/corpus/idx/crash-empty-images-huge-geometry: an images file of 0 images of 4294967295 × 4282908672
+/// pixels passes the header's size check (0 bytes), and flattening multiplied rows × cols past `Int.max`.
+@Test func fuzzIDXEmptyImagesWithOverflowingGeometry() {
+    let images = TestFiles.write([0, 0, 8, 3, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x48, 0, 0], name: "images-idx3-ubyte")
+    let labels = TestFiles.write([0, 0, 8, 1, 0, 0, 0, 0], name: "labels-idx1-ubyte")
+    for flatten in [true, false] {
+        let message = thrownMessage { _ = try IDXDataset.load(images: images, labels: labels, flatten: flatten) }
+        #expect(message?.contains("images of 4294967295 × 4282908672 pixels have more pixels than a tensor can hold") == true,
+                "\(message ?? "no error")")
+    }
+}
