@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "TrainKitCore", targets: ["TrainKitCore"]),
         .executable(name: "trainkit", targets: ["TrainKitCLI"]),
         .executable(name: "trainkit-bench", targets: ["TrainKitBench"]),
+        // Exported only for the fuzz targets in Fuzz/ (a separate package), which feed the CLI's readers.
+        .library(name: "_TrainKitCLICore", targets: ["TrainKitCLICore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

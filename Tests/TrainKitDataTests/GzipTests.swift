@@ -91,3 +91,13 @@ func gzipDecompressesMNISTWithMatchingTrailer() throws {
     let bytes = try FileBytes.readDecompressing(path)
     #expect(bytes.count == 60_008)
 }
+
+/// XLEN 510 (fe 01): the extra field is skipped as one little-endian length, not as `(2 + 0xfe) | 0x100`.
+@Test func gzipSkipsAnExtraFieldWhoseLowLengthByteCarries() throws {
+    let payload = Array("hello\n".utf8)
+    let header: [UInt8] = [0x1F, 0x8B, 8, 0x04, 0, 0, 0, 0, 0, 0xFF, 0xFE, 0x01] + [UInt8](repeating: 0x78, count: 510)
+    let stored: [UInt8] = [0x01, 6, 0, 0xF9, 0xFF] + payload  // one final stored block
+    let crc = CRC32.checksum(payload)
+    let trailer = (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * $0)) } + [6, 0, 0, 0]
+    #expect(try Gzip.decompress(header + stored + trailer) == payload)
+}

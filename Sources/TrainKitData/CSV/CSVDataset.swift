@@ -48,6 +48,10 @@ public struct CSVDataset: GatheringDataset {
                 classes: [String]? = nil, encoder: TabularEncoder? = nil) throws {
         let targetColumn = try table.column(target)
         let featureTable = try features.map { try table.selecting($0) } ?? table.dropping([target])
+        guard featureTable.columnCount > 0 else {
+            throw DataError.invalidFormat(
+                file: table.source, reason: "no feature columns besides the target '\(target)'")
+        }
         let encoded: Tensor
         let names: [String]
         if let encoder {

@@ -42,7 +42,7 @@ public enum Gzip {
         var p = start + 10
         if flags & 0x04 != 0 {  // FEXTRA
             guard p + 2 <= n else { throw fail("truncated: header extra field") }
-            p += 2 + Int(input[p]) | Int(input[p + 1]) << 8
+            p += 2 + (Int(input[p]) | Int(input[p + 1]) << 8)  // XLEN, little-endian
         }
         for flag: UInt8 in [0x08, 0x10] where flags & flag != 0 {  // FNAME, FCOMMENT: zero-terminated
             while p < n && input[p] != 0 { p += 1 }

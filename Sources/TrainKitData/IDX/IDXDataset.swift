@@ -42,7 +42,12 @@ public enum IDXDataset {
                 file: labels, reason: "IDX: \(classes.shape[0]) labels for \(pixels.shape[0]) images in \(images)")
         }
         let n = pixels.shape[0], rows = pixels.shape[1], cols = pixels.shape[2]
-        let shape = flatten ? [n, rows * cols] : [n, 1, rows, cols]
+        // The header's size check covers n · rows · cols only when n > 0; an empty file may declare any geometry.
+        guard let pixelsPerImage = CheckedSize.bytes(shape: [rows, cols]) else {
+            throw DataError.invalidFormat(
+                file: images, reason: "IDX: images of \(rows) × \(cols) pixels have more pixels than a tensor can hold")
+        }
+        let shape = flatten ? [n, pixelsPerImage] : [n, 1, rows, cols]
         return TensorDataset(features: pixels.floatTensor(dividingBy: 255, shape: shape),
                              labels: try IDXLabels.classIndices(classes, file: labels))
     }

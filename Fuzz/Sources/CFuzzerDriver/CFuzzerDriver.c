@@ -1,0 +1,2 @@
+// Declarations only (include/CFuzzerDriver.h); libFuzzer itself comes from -sanitize=fuzzer.
+#include "CFuzzerDriver.h"
