@@ -1,7 +1,7 @@
 import FuzzSupport
 import TrainKitCLICore
 
-/// `ModelArtifact.load` as `predict`, `evaluate` and `serve` use it: model.json, then its weights file,
+/// `ModelArtifact.load` as `predict`, `evaluate` and `info` use it: model.json, then its weights file,
 /// validated against each other and loaded into the model it describes. The input is model.json, optionally
 /// followed by `separator` and the bytes of weights.safetensors (absent: no weights file).
 @_cdecl("LLVMFuzzerTestOneInput")
