@@ -58,6 +58,28 @@ import TrainKit
         #expect(clean.warnings.isEmpty)
     }
 
+    /// The warning reaches the user from `train` and `tune` (once per study), not only from the library.
+    @Test func d15ColumnWarningIsPrintedByTrainAndTune() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try csv(in: dir) { r, c in c == "a" && r == 4 ? "7o" : nil }
+        let yaml = """
+            data: {train: \(file), target: y, test_split: 0, validation_split: 0.2}
+            model: {kind: mlp, hidden: [4]}
+            training: {task: regression, epochs: 1, progress: silent, optimizer: {name: adam, lr: {tune: loguniform, low: 1.0e-3, high: 1.0e-2}}}
+            output: \(dir.appendingPathComponent("run").path)
+            """
+        let config = try write(yaml, to: "tune.yaml", in: dir)
+        let tuned = trainkit(["tune", config, "--trials", "2"])
+        #expect(tuned.status == 0, "\(tuned.diagnostics)")
+        #expect(tuned.diagnostics.components(separatedBy: "warning: ").count == 2, "\(tuned.diagnostics)")
+        #expect(tuned.diagnostics.contains("column 'a'"))
+        let trained = trainkit(["train", config, "--set", "training.optimizer.lr=0.003",
+                                "--set", "output=\(dir.appendingPathComponent("train").path)"])
+        #expect(trained.status == 0, "\(trained.diagnostics)")
+        #expect(trained.diagnostics.contains("warning: ") && trained.diagnostics.contains("column 'a'"))
+    }
+
     @Test func d15HeaderOnlyTestFileIsRefused() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -59,6 +59,7 @@ struct TuneRun {
         let cache = PreparedDataCache()
         io.progress("reading \(base.data.format.rawValue) data from \(base.data.train)")
         let data = try cache.data(for: base)
+        for warning in data.warnings { io.progress("warning: \(warning)") }
         guard let validation = data.validation, validation.count > 0 else {
             throw ConfigError.invalidValue(
                 path: "data.validation_split", reason: "tune ranks trials by validation scores: set it > 0",
