@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Testing
 @testable import TrainKitCLICore
 import TrainKitTestSupport
@@ -59,6 +62,28 @@ import TrainKitTestSupport
         let tree = try ConfigNode.parse(yaml: small, file: "small.yaml")
         #expect(tree["run"] == tree["base"])
         #expect(tree["again"]?.value == .list([ConfigNode(.int(1)), ConfigNode(.int(2))]))
+    }
+
+    /// D11 / D14: a config that is a device, a FIFO, a folder or a file too large to be hand-written is refused
+    /// before it is read (reading /dev/zero or a FIFO would never end).
+    @Test func d11ConfigFileMustBeARegularFileOfBoundedSize() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fifo = dir.appendingPathComponent("fifo.yaml").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        for file in ["/dev/zero", fifo, dir.path] {
+            let result = trainkit(["train", file])
+            #expect(result.status == 2)
+            #expect(result.diagnostics.contains("\(file): cannot read: not a regular file"), "\(result.diagnostics)")
+        }
+        let big = dir.appendingPathComponent("big.yaml")
+        FileManager.default.createFile(atPath: big.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: big)
+        try handle.truncate(atOffset: UInt64(ConfigLimits.maxBytes + 1))  // sparse: nothing is written
+        try handle.close()
+        let result = trainkit(["train", big.path])
+        #expect(result.status == 2)
+        #expect(result.diagnostics.contains("a config may be at most 16 MiB"), "\(result.diagnostics)")
     }
 
     @Test func d11YAMLKeyCountLimit() throws {

@@ -9,4 +9,7 @@ enum ConfigLimits {
     static let maxKeys = 10_000
     /// Values that aliases (`*name`) may add to a config when they expand.
     static let maxAliasValues = 10_000
+    /// Bytes in a config file: a config is written by hand, and the YAML reader's memory grows with the text
+    /// (a 28 MB file of 2,000,000 keys took 758 MB before the key limit could refuse it).
+    static let maxBytes = 16 << 20
 }

@@ -57,8 +57,17 @@ public struct ConfigNode: Equatable, Sendable {
 
     /// Reads a YAML file.
     public static func load(file: String) throws -> ConfigNode {
-        guard FileManager.default.fileExists(atPath: file) else {
+        // `stat` first: a device (/dev/zero) or a FIFO would be read forever, a huge file into memory.
+        var info = stat()
+        guard stat(file, &info) == 0 else {
             throw ConfigError.unreadable(file: file, reason: "no such file")
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw ConfigError.unreadable(file: file, reason: "not a regular file (a folder, a device or a FIFO)")
+        }
+        guard info.st_size <= ConfigLimits.maxBytes else {
+            throw ConfigError.unreadable(
+                file: file, reason: "\(info.st_size) bytes; a config may be at most \(ConfigLimits.maxBytes >> 20) MiB")
         }
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ConfigError.unreadable(file: file, reason: "permission denied or not a file")
