@@ -27,7 +27,7 @@ enum TableRowCheck {
 
     /// The error for a missing value in row `row` of column `column`: `what` is missing (`target 'quality'`).
     static func missing(_ table: DataTable, lines: [Int], row: Int, column: String, what: String) -> DataError {
-        let index = table.columnNames.firstIndex(of: column).map { $0 + 1 } ?? 0
+        let index = table.index(of: column).map { $0 + 1 } ?? 0
         return DataError.malformed(file: table.source, line: lines[row], column: index, reason: "\(what) is missing")
     }
 }

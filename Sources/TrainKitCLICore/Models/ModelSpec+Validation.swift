@@ -3,8 +3,8 @@ import TrainKit
 extension ModelSpec {
     /// The largest width, table size or image side a spec may hold (2^24).
     static let maximumSize = 1 << 24
-    /// The largest layer or head count a spec may hold.
-    static let maximumCount = 1024
+    /// The largest layer or head count a spec may hold: the config's layer limit.
+    static let maximumCount = ModelSizeLimits.maxLayers
 
     /// Checks a spec read from `file` (a model.json) before ``ModelFactory/build(_:)`` allocates anything.
     ///

@@ -56,24 +56,23 @@ private func requestStop(_ number: Int32) {
     _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
 }
 
-/// The run stopped on a signal after writing a checkpoint to continue from.
+/// The run stopped on a signal: after writing a checkpoint to continue from, or before training started
+/// (nothing in the run directory changed).
 struct RunInterrupted: Error, CustomStringConvertible {
     var signal: Int32
-    var epoch: Int
-    var batch: Int
-    var checkpoint: URL?
+    /// Where training stopped (0-based epoch and batch) and the checkpoint written there; nil before training.
+    var stopped: (epoch: Int, batch: Int, checkpoint: URL)?
     var runDirectory: URL
 
     /// The exit status a shell reports for a process ended by `signal`: 128 + its number.
     var exitStatus: Int32 { 128 + signal }
 
     var description: String {
-        guard epoch >= 0 else {
+        guard let stopped else {
             return "interrupted by \(RunInterruption.name(signal)) before training started; \(runDirectory.path) is unchanged"
         }
-        let saved = checkpoint.map { "checkpoint \($0.path) written" } ?? "no checkpoint written"
-        return "interrupted by \(RunInterruption.name(signal)) at epoch \(epoch + 1), batch \(batch + 1): \(saved); "
-            + "continue with: trainkit train CONFIG --resume \(runDirectory.path)"
+        return "interrupted by \(RunInterruption.name(signal)) at epoch \(stopped.epoch + 1), batch \(stopped.batch + 1): "
+            + "checkpoint \(stopped.checkpoint.path) written; continue with: trainkit train CONFIG --resume \(runDirectory.path)"
     }
 }
 
@@ -91,6 +90,6 @@ final class InterruptionCheckpoint: Callback {
     override func batchEnd(_ trainer: Trainer, epoch: Int, batch: Int, logs: [String: Double], stepped: Bool) throws {
         guard stepped, let signal = RunInterruption.pending else { return }
         let url = try store.save(trainer.checkpoint(epoch: epoch, nextBatch: batch + 1))
-        throw RunInterrupted(signal: signal, epoch: epoch, batch: batch, checkpoint: url, runDirectory: runDirectory)
+        throw RunInterrupted(signal: signal, stopped: (epoch, batch, url), runDirectory: runDirectory)
     }
 }

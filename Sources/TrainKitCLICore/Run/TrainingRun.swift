@@ -58,7 +58,7 @@ struct TrainingRun {
         do {
             prepared = try prepare(runDirectory: runDirectory)
             if let signal = RunInterruption.pending {
-                throw RunInterrupted(signal: signal, epoch: -1, batch: -1, checkpoint: nil, runDirectory: runDirectory)
+                throw RunInterrupted(signal: signal, stopped: nil, runDirectory: runDirectory)
             }
         } catch {
             directory?.abandon()
@@ -114,11 +114,8 @@ struct TrainingRun {
         let t = config.training
         // `count / batchSize` rounded up without forming `count + batchSize - 1` (which overflows for huge sizes).
         let stepsPerEpoch = data.train.count / t.batchSize + (data.train.count % t.batchSize == 0 ? 0 : 1)
-        var callbacks = TrainingSetup.callbacks(config, runDirectory: runDirectory, hasValidation: data.validation != nil,
+        let callbacks = TrainingSetup.callbacks(config, runDirectory: runDirectory, hasValidation: data.validation != nil,
                                                 stepsPerEpoch: stepsPerEpoch, persists: persists)
-        if let checkpoints = callbacks.lazy.compactMap({ $0 as? ModelCheckpoint }).first {
-            callbacks.append(InterruptionCheckpoint(store: checkpoints.store, runDirectory: runDirectory))
-        }
         let trainer = Trainer(model: model, loss: TrainingSetup.loss(t, task: task),
                               optimizer: TrainingSetup.optimizer(t.optimizer, parameters: model.trainableParameters),
                               metrics: Evaluation.metricKinds(task, kind: spec.kind),

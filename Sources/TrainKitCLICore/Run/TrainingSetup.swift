@@ -33,8 +33,8 @@ enum TrainingSetup {
         }
     }
 
-    /// The schedule, early stopping and checkpoint callbacks the config asks for, then the run logger
-    /// (checkpoints and logger only when the run `persists` its directory).
+    /// The schedule, early stopping and checkpoint callbacks the config asks for, the stop-on-signal checkpoint,
+    /// then the run logger (the last three only when the run `persists` its directory).
     static func callbacks(_ config: RunConfig, runDirectory: URL, hasValidation: Bool, stepsPerEpoch: Int,
                           persists: Bool = true) -> [Callback] {
         let t = config.training
@@ -61,9 +61,12 @@ enum TrainingSetup {
                                             restoreBestWeights: e.restoreBest))
         }
         guard persists else { return callbacks }
-        callbacks.append(ModelCheckpoint(directory: runDirectory, everyEpochs: t.checkpoint.everyEpochs,
-                                         everySteps: t.checkpoint.everySteps,
-                                         monitor: hasValidation ? "val_loss" : nil, keep: t.checkpoint.keep))
+        let checkpoints = ModelCheckpoint(directory: runDirectory, everyEpochs: t.checkpoint.everyEpochs,
+                                          everySteps: t.checkpoint.everySteps,
+                                          monitor: hasValidation ? "val_loss" : nil, keep: t.checkpoint.keep)
+        callbacks.append(checkpoints)
+        // A SIGINT/SIGTERM stops the run with a checkpoint in the same store (RunInterruption).
+        callbacks.append(InterruptionCheckpoint(store: checkpoints.store, runDirectory: runDirectory))
         callbacks.append(RunLogger(directory: runDirectory))
         return callbacks
     }
