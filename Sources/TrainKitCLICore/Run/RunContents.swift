@@ -41,7 +41,8 @@ struct RunContents {
     var isFinished: Bool { own.contains("model/model.json") && own.contains("model/weights.safetensors") }
     /// Whether the checkpoints hold at least one complete checkpoint (step directories appear only when whole).
     var hasCheckpoint: Bool { own.contains { $0.hasPrefix("checkpoints/step-") } }
-    var isEmpty: Bool { own.isEmpty && foreign.isEmpty && !hasPrevious && !hasMoving }
+    /// Whether a TrainKit run (finished, unfinished, or half moved aside) is here; see the type's notes.
+    var isRun: Bool { !own.isEmpty || hasPrevious || hasMoving }
 
     /// Reads what `directory` holds.
     ///
@@ -79,9 +80,7 @@ struct RunContents {
             default: contents.foreign.append(name)
             }
         }
-        let isRun = contents.hasPrevious || contents.hasMoving || !contents.own.isEmpty
-            || ownTop.contains("metrics.jsonl")
-        if isRun { contents.own += ownTop } else { contents.foreign += ownTop }
+        if contents.isRun || ownTop.contains("metrics.jsonl") { contents.own += ownTop } else { contents.foreign += ownTop }
         contents.foreign.sort()
         return contents
     }
@@ -94,6 +93,11 @@ struct RunContents {
             return (name == "latest" && !isFolder(url)) || (name.hasPrefix("step-") && isFolder(url))
         }
         return folderFiles[folder]?.contains(name) == true && !isFolder(url)
+    }
+
+    /// Whether `url` is a folder with nothing in it.
+    static func isEmptyFolder(_ url: URL) -> Bool {
+        (try? FileManager.default.contentsOfDirectory(atPath: url.path))?.isEmpty == true
     }
 
     static func isFolder(_ url: URL) -> Bool {

@@ -79,7 +79,7 @@ final class RunDirectory {
     private static func check(_ contents: RunContents, at url: URL, mode: Mode, beforeRecovery: Bool = false) throws {
         let path = url.path
         if mode == .resume {
-            guard contents.exists, !contents.own.isEmpty || contents.hasPrevious || contents.hasMoving else {
+            guard contents.exists, contents.isRun else {
                 throw ConfigError.usage(
                     "--resume \(path): not a TrainKit run directory (no checkpoints/, model/ or metrics in it)")
             }
@@ -193,7 +193,7 @@ final class RunDirectory {
         }
         if state.hasMoving {
             try moveContents(of: movingURL, into: url)
-            if (try? fm.contentsOfDirectory(atPath: movingURL.path))?.isEmpty == true { try fm.removeItem(at: movingURL) }
+            if RunContents.isEmptyFolder(movingURL) { try fm.removeItem(at: movingURL) }
             state = try RunContents.inspect(url)
         }
         if state.hasPrevious && state.isFinished { try fm.removeItem(at: previousURL) }
@@ -234,7 +234,7 @@ final class RunDirectory {
                 try fm.moveItem(at: from, to: to)
             } else if RunContents.isFolder(from) && RunContents.isFolder(to) {
                 try moveContents(of: from, into: to)
-                if (try? fm.contentsOfDirectory(atPath: from.path))?.isEmpty == true { try fm.removeItem(at: from) }
+                if RunContents.isEmptyFolder(from) { try fm.removeItem(at: from) }
             } else if !RunContents.isFolder(from) && fm.contentsEqual(atPath: from.path, andPath: to.path) {
                 try fm.removeItem(at: from)
             } else {
@@ -254,7 +254,7 @@ final class RunDirectory {
     private func removeEmptyFolders() {
         for name in ["model", "best", "checkpoints"] {
             let folder = url.appendingPathComponent(name)
-            if (try? fm.contentsOfDirectory(atPath: folder.path))?.isEmpty == true { try? fm.removeItem(at: folder) }
+            if RunContents.isEmptyFolder(folder) { try? fm.removeItem(at: folder) }
         }
     }
 
