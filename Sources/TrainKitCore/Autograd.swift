@@ -1,5 +1,3 @@
-import CTrainKitKernels
-
 /// One entry of the define-by-run tape.
 ///
 /// A leaf node belongs to a tensor that requires a gradient and accumulates it in `grad`. An op node
@@ -51,9 +49,11 @@ final class GradNode: @unchecked Sendable {
         {
             let src = g.contiguousData()
             switch g.dtype {
-            case .float32: tk_accumulate_f32(Int64(g.count), src.basePointer(Float.self), current.basePointer(Float.self))
-            case .float64: tk_accumulate_f64(Int64(g.count), src.basePointer(Double.self), current.basePointer(Double.self))
-            default: current = noGrad { current + g }
+            case .float32, .float64:
+                let backend = Tensor.commonBackend(current, src, op: "gradient accumulation")
+                backend.accumulate(g.dtype, count: g.count, source: src.address, destination: current.address)
+            case .int32, .int64, .bool:
+                current = noGrad { current + g }
             }
             grad = current
         } else {
@@ -102,7 +102,7 @@ extension Tensor {
         _ result: Tensor, op: StaticString, inputs: [Tensor],
         backward: @escaping (_ gradient: Tensor, _ output: Tensor) -> [Tensor?]
     ) -> Tensor {
-        guard tk_grad_enabled() != 0, inputs.contains(where: { $0.node != nil }) else { return result }
+        guard ThreadState.current.pointee.gradEnabled, inputs.contains(where: { $0.node != nil }) else { return result }
         var out = result
         out.node = GradNode(op: op, inputs: inputs, output: result.detach(), backward: backward)
         return out
@@ -125,7 +125,7 @@ extension Tensor {
             seed = gradient.to(dtype)
         } else {
             precondition(count == 1, "backward(): an implicit gradient needs a one-element tensor, got shape \(shape)")
-            seed = Tensor.full(1.0, shape: shape, dtype: dtype)
+            seed = Tensor.full(1.0, shape: shape, dtype: dtype, on: backend)
         }
         if root.isLeaf {
             root.accumulate(seed)
@@ -134,9 +134,10 @@ extension Tensor {
         precondition(root.backward != nil, "backward(): the graph was already freed by an earlier backward()")
         let order = GradNode.topologicalOrder(from: root)
         root.grad = seed
-        let previous = tk_grad_enabled()
-        tk_set_grad_enabled(0)
-        defer { tk_set_grad_enabled(previous) }
+        let state = ThreadState.current
+        let previous = state.pointee.gradEnabled
+        state.pointee.gradEnabled = false
+        defer { state.pointee.gradEnabled = previous }
         for node in order.reversed() {
             guard let g = node.grad, let fn = node.backward, let output = node.output else {
                 node.release()
@@ -175,11 +176,12 @@ extension GradNode {
 /// Runs `body` with autograd recording off on this thread (inference, optimizer updates, metrics).
 @discardableResult
 public func noGrad<R>(_ body: () throws -> R) rethrows -> R {
-    let previous = tk_grad_enabled()
-    tk_set_grad_enabled(0)
-    defer { tk_set_grad_enabled(previous) }
+    let state = ThreadState.current
+    let previous = state.pointee.gradEnabled
+    state.pointee.gradEnabled = false
+    defer { state.pointee.gradEnabled = previous }
     return try body()
 }
 
 /// Whether autograd is recording on this thread.
-public var isGradEnabled: Bool { tk_grad_enabled() != 0 }
+public var isGradEnabled: Bool { ThreadState.current.pointee.gradEnabled }

@@ -48,10 +48,3 @@ public enum DType: Int, Sendable, CaseIterable, CustomStringConvertible {
         return .bool
     }
 }
-
-/// Where a tensor's storage lives. Only the CPU exists today; every op dispatches on this so an
-/// accelerator can be added behind the same API.
-public enum Device: Sendable, Equatable, CustomStringConvertible {
-    case cpu
-    public var description: String { "cpu" }
-}

@@ -47,15 +47,15 @@ public final class Parameter: @unchecked Sendable {
         if !(data.isContiguous && data.offset == 0 && isKnownUniquelyReferenced(&data.storage)) {
             data = data.contiguousData().copied()
         }
-        body(data.basePointer(Float.self), data.count)
+        body(data.address.assumingMemoryBound(to: Float.self), data.count)
     }
 }
 
 extension Tensor {
     /// A copy in a new buffer (contiguous, detached).
     public func copied() -> Tensor {
-        let out = Tensor(uninitialized: shape, dtype: dtype)
-        copyStrided(into: out.rawBase)
+        let out = uninitializedLike(shape)
+        copyStrided(into: out.address)
         return out
     }
 }

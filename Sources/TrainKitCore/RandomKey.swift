@@ -1,5 +1,3 @@
-import CTrainKitKernels
-
 /// A key for TrainKit's counter-based random numbers: Philox-4x32-10 (Salmon et al., "Parallel Random
 /// Numbers: As Easy as 1, 2, 3", SC 2011), the generator of JAX, cuRAND and PyTorch's CUDA backend.
 ///
@@ -87,23 +85,30 @@ public struct KeyedGenerator: RandomNumberGenerator, Sendable {
 /// stay reproducible. Code that moves between threads (async tasks) should pass `RandomKey`s explicitly.
 public enum Random {
     /// Resets this thread's stream to `seed`.
-    public static func seed(_ seed: UInt64) { tk_random_state_set(seed, 0) }
+    public static func seed(_ seed: UInt64) {
+        let state = ThreadState.current
+        state.pointee.randomSeed = seed
+        state.pointee.randomDrawn = 0
+    }
 
     /// The next key of this thread's stream.
     public static func nextKey() -> RandomKey {
-        var seed: UInt64 = 0, drawn: UInt64 = 0
-        tk_random_state_get(&seed, &drawn)
-        tk_random_state_set(seed, drawn &+ 1)
+        let state = ThreadState.current
+        let (seed, drawn) = (state.pointee.randomSeed, state.pointee.randomDrawn)
+        state.pointee.randomDrawn = drawn &+ 1
         return RandomKey(seed: RandomKey.splitMix(seed) ^ (drawn &* 0x9E37_79B9_7F4A_7C15))
     }
 
     /// The stream's position (seed and keys drawn), saved with checkpoints for exact resume.
     public static var position: (seed: UInt64, drawn: UInt64) {
         get {
-            var seed: UInt64 = 0, drawn: UInt64 = 0
-            tk_random_state_get(&seed, &drawn)
-            return (seed, drawn)
+            let state = ThreadState.current
+            return (state.pointee.randomSeed, state.pointee.randomDrawn)
         }
-        set { tk_random_state_set(newValue.seed, newValue.drawn) }
+        set {
+            let state = ThreadState.current
+            state.pointee.randomSeed = newValue.seed
+            state.pointee.randomDrawn = newValue.drawn
+        }
     }
 }

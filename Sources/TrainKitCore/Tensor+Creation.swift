@@ -1,53 +1,68 @@
-import CTrainKitKernels
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 extension Tensor {
     /// A tensor holding `values` (row-major) with `shape` (default: 1-d). The dtype follows `T`
     /// (`Float` → float32, `Double` → float64, `Int32`, `Int64`, `Bool`).
-    public init<T: TensorScalar>(_ values: [T], shape: [Int]? = nil, requiresGrad: Bool = false) {
+    public init<T: TensorScalar>(_ values: [T], shape: [Int]? = nil, requiresGrad: Bool = false, device: Device? = nil) {
         let shape = shape ?? [values.count]
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor(_:shape:): negative dimension in \(shape)")
         precondition(shape.reduce(1, *) == values.count,
                      "Tensor(_:shape:): \(values.count) values do not fill shape \(shape)")
-        self.init(uninitialized: shape, dtype: T.dtype)
+        self.init(uninitialized: shape, dtype: T.dtype, on: device.map(BackendRegistry.require))
+        let target = address, backend = self.backend
         values.withUnsafeBytes { raw in
-            if raw.count > 0 { rawBase.copyMemory(from: raw.baseAddress!, byteCount: raw.count) }
+            if raw.count > 0 { backend.copyFromHost(raw.baseAddress!, target, byteCount: raw.count) }
         }
         if requiresGrad { self.requiresGrad = true }
     }
 
     /// Integer values as int64 (labels, indices).
-    public init(_ values: [Int], shape: [Int]? = nil) {
-        self.init(values.map { Int64($0) }, shape: shape)
+    public init(_ values: [Int], shape: [Int]? = nil, device: Device? = nil) {
+        self.init(values.map { Int64($0) }, shape: shape, device: device)
     }
 
     /// A 0-d tensor.
-    public init(scalar: Double, dtype: DType = .float32) {
-        self = Tensor.full(scalar, shape: [], dtype: dtype)
+    public init(scalar: Double, dtype: DType = .float32, device: Device? = nil) {
+        self = Tensor.full(scalar, shape: [], dtype: dtype, device: device)
     }
 
-    /// A tensor of `shape` with every element `value`.
-    public static func full(_ value: Double, shape: [Int], dtype: DType = .float32) -> Tensor {
-        let out = Tensor(uninitialized: shape, dtype: dtype)
-        let n = Int64(out.count)
+    /// A 0-d tensor on `like`'s device.
+    package init(scalar: Double, dtype: DType, like: Tensor) {
+        self = Tensor.full(scalar, shape: [], dtype: dtype, on: like.backend)
+    }
+
+    /// A tensor of `shape` with every element `value`, on `device` (the default device when nil).
+    public static func full(_ value: Double, shape: [Int], dtype: DType = .float32, device: Device? = nil) -> Tensor {
+        full(value, shape: shape, dtype: dtype, on: device.map(BackendRegistry.require))
+    }
+
+    /// `full` on `backend` (the default device's when nil).
+    package static func full(_ value: Double, shape: [Int], dtype: DType, on backend: (any Backend)?) -> Tensor {
+        let out = Tensor(uninitialized: shape, dtype: dtype, on: backend)
+        let pattern: UInt64
         switch dtype {
-        case .float32: var v = Float(value); tk_fill(4, n, out.rawBase, &v)
-        case .float64: var v = value; tk_fill(8, n, out.rawBase, &v)
-        case .int32: var v = Int32(value); tk_fill(4, n, out.rawBase, &v)
-        case .int64: var v = Int64(value); tk_fill(8, n, out.rawBase, &v)
-        case .bool: var v: UInt8 = value != 0 ? 1 : 0; tk_fill(1, n, out.rawBase, &v)
+        case .float32: pattern = UInt64(Float(value).bitPattern)
+        case .float64: pattern = value.bitPattern
+        case .int32: pattern = UInt64(UInt32(bitPattern: Int32(value)))
+        case .int64: pattern = UInt64(bitPattern: Int64(value))
+        case .bool: pattern = value != 0 ? 1 : 0
         }
+        out.backend.fill(elementSize: dtype.byteSize, count: out.count, destination: out.address, pattern: pattern)
         return out
     }
 
-    public static func zeros(_ shape: [Int], dtype: DType = .float32) -> Tensor { full(0, shape: shape, dtype: dtype) }
-    public static func ones(_ shape: [Int], dtype: DType = .float32) -> Tensor { full(1, shape: shape, dtype: dtype) }
-    public func zerosLike() -> Tensor { .zeros(shape, dtype: dtype) }
-    public func onesLike() -> Tensor { .ones(shape, dtype: dtype) }
+    public static func zeros(_ shape: [Int], dtype: DType = .float32, device: Device? = nil) -> Tensor {
+        full(0, shape: shape, dtype: dtype, device: device)
+    }
+    public static func ones(_ shape: [Int], dtype: DType = .float32, device: Device? = nil) -> Tensor {
+        full(1, shape: shape, dtype: dtype, device: device)
+    }
+    /// Zeros of `shape` on `like`'s device.
+    package static func zeros(_ shape: [Int], dtype: DType, like: Tensor) -> Tensor {
+        full(0, shape: shape, dtype: dtype, on: like.backend)
+    }
+    /// Zeros shaped like this tensor, on its device.
+    public func zerosLike() -> Tensor { .full(0, shape: shape, dtype: dtype, on: backend) }
+    /// Ones shaped like this tensor, on its device.
+    public func onesLike() -> Tensor { .full(1, shape: shape, dtype: dtype, on: backend) }
 
     /// `[start, start + step, ...)` below `end` (int64 by default, like `torch.arange` with integers).
     public static func arange(_ start: Double = 0, _ end: Double, step: Double = 1, dtype: DType = .int64) -> Tensor {
@@ -78,59 +93,36 @@ extension Tensor {
 extension Tensor {
     /// Uniform values in `[low, high)`; element i depends only on `(key, i)`.
     public static func uniform(_ shape: [Int], low: Double = 0, high: Double = 1, key: RandomKey? = nil,
-                               dtype: DType = .float32) -> Tensor {
+                               dtype: DType = .float32, device: Device? = nil) -> Tensor {
         let key = key ?? Random.nextKey()
-        let n = shape.reduce(1, *)
-        let scale = high - low
         switch dtype {
-        case .float64:
-            var values = [Double](repeating: 0, count: n)
-            for i in 0..<n {
-                let b = key.bits(UInt64(i))
-                values[i] = low + scale * RandomKey.unitDouble(b.0, b.1)
-            }
-            return Tensor(values, shape: shape)
-        default:
-            var values = [Float](repeating: 0, count: n)
-            var i = 0
-            while i < n {
-                let b = key.bits(UInt64(i / 4))
-                let words = [b.0, b.1, b.2, b.3]
-                for w in words where i < n {
-                    values[i] = Float(low + scale * Double(RandomKey.unitFloat(w)))
-                    i += 1
-                }
-            }
-            return Tensor(values, shape: shape).to(dtype)
+        case .float32, .float64:
+            let out = Tensor(uninitialized: shape, dtype: dtype, on: device.map(BackendRegistry.require))
+            out.backend.randomUniform(dtype, count: out.count, key: key, low: low, high: high, out: out.address)
+            return out
+        case .int32, .int64, .bool:
+            return uniform(shape, low: low, high: high, key: key, dtype: .float32, device: device).to(dtype)
         }
     }
 
-    /// Normal values with `mean` and `std` (Box–Muller over the key's stream).
+    /// Normal values with `mean` and `std` (Box–Muller over the key's stream, in float64, then rounded).
     public static func normal(_ shape: [Int], mean: Double = 0, std: Double = 1, key: RandomKey? = nil,
-                              dtype: DType = .float32) -> Tensor {
+                              dtype: DType = .float32, device: Device? = nil) -> Tensor {
         let key = key ?? Random.nextKey()
-        let n = shape.reduce(1, *)
-        var values = [Double](repeating: 0, count: n)
-        var i = 0
-        var block: UInt64 = 0
-        while i < n {
-            let b = key.bits(block)
-            block += 1
-            let u1 = 1 - RandomKey.unitDouble(b.0, b.1)  // (0, 1]
-            let u2 = RandomKey.unitDouble(b.2, b.3)
-            let r = (-2 * libmLog(u1)).squareRoot()
-            values[i] = mean + std * r * libmCos(2 * Double.pi * u2)
-            if i + 1 < n { values[i + 1] = mean + std * r * libmSin(2 * Double.pi * u2) }
-            i += 2
+        switch dtype {
+        case .float32, .float64:
+            let out = Tensor(uninitialized: shape, dtype: dtype, on: device.map(BackendRegistry.require))
+            out.backend.randomNormal(dtype, count: out.count, key: key, mean: mean, std: std, out: out.address)
+            return out
+        case .int32, .int64, .bool:
+            return normal(shape, mean: mean, std: std, key: key, dtype: .float64, device: device).to(dtype)
         }
-        return Tensor(values, shape: shape).to(dtype)
     }
 
     /// 1 with probability `p`, else 0 (float unless `dtype` says otherwise).
     public static func bernoulli(_ shape: [Int], p: Double, key: RandomKey? = nil, dtype: DType = .float32) -> Tensor {
         precondition((0...1).contains(p), "bernoulli: p must be in [0, 1], got \(p)")
-        let u = uniform(shape, key: key, dtype: .float64).toArray(as: Double.self)
-        return Tensor(u.map { $0 < p ? 1.0 : 0.0 }, shape: shape).to(dtype)
+        return (uniform(shape, key: key, dtype: .float64) .< p).to(dtype)
     }
 
     /// A random permutation of `0..<n` (int64), seeded.
@@ -151,8 +143,3 @@ extension Tensor {
         return order
     }
 }
-
-// libm at file scope: inside `extension Tensor`, `log`/`cos`/`sin` name the tensor methods.
-private func libmLog(_ x: Double) -> Double { log(x) }
-private func libmCos(_ x: Double) -> Double { cos(x) }
-private func libmSin(_ x: Double) -> Double { sin(x) }

@@ -3,23 +3,21 @@
 extension Tensor {
     /// Entries of `dim` at the positions in `index` (int 1-d); repeated indices repeat rows.
     /// Shape: `shape` with `shape[dim]` replaced by `index.count`. The gradient of repeated indices adds up.
+    /// The index stays on the device: the backend checks its range while it selects.
     public func indexSelect(_ dim: Int, _ index: Tensor) -> Tensor {
         let d = normalizeDim(dim, rank: rank, op: "index_select")
         precondition(index.rank <= 1, "index_select: index must be 1-d, got shape \(index.shape)")
-        let idx = index.toArray(as: Int64.self)
-        let size = shape[d]
-        for i in idx { precondition(i >= 0 && i < size, "index_select: index \(i) out of range for dimension \(dim) of size \(size)") }
+        let idx = index.asIndex(op: "index_select")
+        let backend = Tensor.commonBackend(self, idx, op: "index_select")
         let x = contiguousData()
-        let outer = shape[..<d].reduce(1, *), inner = shape[(d + 1)...].reduce(1, *)
+        let size = shape[d], outer = shape[..<d].reduce(1, *), inner = shape[(d + 1)...].reduce(1, *)
         var outShape = shape
         outShape[d] = idx.count
-        let out = Tensor(uninitialized: outShape, dtype: dtype)
-        let es = dtype.byteSize, rowBytes = inner * es
-        let src = x.rawBase, dst = out.rawBase
-        for o in 0..<outer {
-            for (j, i) in idx.enumerated() {
-                (dst + (o * idx.count + j) * rowBytes).copyMemory(from: src + (o * size + Int(i)) * rowBytes, byteCount: rowBytes)
-            }
+        let out = uninitializedLike(outShape)
+        if let bad = backend.indexSelect(elementSize: dtype.byteSize, outer: outer, extent: size, inner: inner,
+                                         source: x.address, index: idx.address, count: idx.count,
+                                         destination: out.address) {
+            preconditionFailure("index_select: index \(bad) out of range for dimension \(dim) of size \(size)")
         }
         let inputShape = shape
         return Tensor.record(out, op: "index_select", inputs: [self]) { g, _ in
@@ -28,20 +26,13 @@ extension Tensor {
     }
 
     /// `zeros(shape)` with `g`'s slices added at `index` positions of `dim` (index_select's backward).
-    static func indexAdd(_ g: Tensor, into shape: [Int], dim d: Int, index idx: [Int64]) -> Tensor {
-        let out = Tensor.zeros(shape, dtype: g.dtype)
+    /// `index` is a contiguous int64 tensor whose range was checked.
+    package static func indexAdd(_ g: Tensor, into shape: [Int], dim d: Int, index idx: Tensor) -> Tensor {
+        let out = Tensor.zeros(shape, dtype: g.dtype, like: g)
         let gc = g.contiguousData()
-        let outer = shape[..<d].reduce(1, *), inner = shape[(d + 1)...].reduce(1, *), size = shape[d]
-        func run<T: BinaryFloatingPoint>(_: T.Type) {
-            let src = gc.basePointer(T.self), dst = out.basePointer(T.self)
-            for o in 0..<outer {
-                for (j, i) in idx.enumerated() {
-                    let s = src + (o * idx.count + j) * inner, t = dst + (o * size + Int(i)) * inner
-                    for k in 0..<inner { t[k] += s[k] }
-                }
-            }
-        }
-        if g.dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        let outer = shape[..<d].reduce(1, *), inner = shape[(d + 1)...].reduce(1, *)
+        g.backend.indexAdd(g.dtype, outer: outer, extent: shape[d], inner: inner, source: gc.address,
+                           index: idx.address, count: idx.count, destination: out.address)
         return out
     }
 
@@ -53,57 +44,52 @@ extension Tensor {
         for k in 0..<rank where k != d {
             precondition(index.shape[k] <= shape[k], "gather: index shape \(index.shape) exceeds input shape \(shape) in dimension \(k)")
         }
-        let idx = index.toArray(as: Int64.self)
-        let offsets = Tensor.gatherOffsets(indexShape: index.shape, index: idx, inputStrides: strides, dim: d, size: shape[d])
-        let out = Tensor(uninitialized: index.shape, dtype: dtype)
-        let es = dtype.byteSize
-        let src = rawBase, dst = out.rawBase
-        for (k, off) in offsets.enumerated() { (dst + k * es).copyMemory(from: src + off * es, byteCount: es) }
+        let idx = index.asIndex(op: "gather")
+        let backend = Tensor.commonBackend(self, idx, op: "gather")
+        let out = uninitializedLike(index.shape)
+        if let bad = backend.gather(elementSize: dtype.byteSize, indexShape: index.shape, index: idx.address, dim: d,
+                                    extent: shape[d], source: address, sourceStrides: strides, destination: out.address) {
+            preconditionFailure("gather: index \(bad) out of range for dimension \(dim) of size \(shape[d])")
+        }
         let inputShape = shape
         return Tensor.record(out, op: "gather", inputs: [self]) { g, _ in
-            let grad = Tensor.zeros(inputShape, dtype: g.dtype)
-            let contiguousOffsets = Tensor.gatherOffsets(indexShape: g.shape, index: idx, inputStrides: grad.strides,
-                                                         dim: d, size: inputShape[d])
+            let grad = Tensor.zeros(inputShape, dtype: g.dtype, like: g)
             let gc = g.contiguousData()
-            func run<T: BinaryFloatingPoint>(_: T.Type) {
-                let s = gc.basePointer(T.self), t = grad.basePointer(T.self)
-                for (k, off) in contiguousOffsets.enumerated() { t[off] += s[k] }
-            }
-            if g.dtype == .float32 { run(Float.self) } else { run(Double.self) }
+            g.backend.scatterAdd(g.dtype, indexShape: gc.shape, index: idx.address, dim: d, source: gc.address,
+                                 destination: grad.address, destinationStrides: grad.strides)
             return [grad]
         }
     }
 
-    /// Element offsets (relative to the base) read by gather for every index position, row-major.
-    static func gatherOffsets(indexShape: [Int], index: [Int64], inputStrides: [Int], dim: Int, size: Int) -> [Int] {
-        let rank = indexShape.count
-        var offsets = [Int](repeating: 0, count: index.count)
-        var coord = [Int](repeating: 0, count: rank)
-        for k in 0..<index.count {
-            let i = Int(index[k])
-            precondition(i >= 0 && i < size, "gather: index \(i) out of range for dimension \(dim) of size \(size)")
-            var off = 0
-            for r in 0..<rank { off += (r == dim ? i : coord[r]) * inputStrides[r] }
-            offsets[k] = off
-            var r = rank - 1
-            while r >= 0 {
-                coord[r] += 1
-                if coord[r] < indexShape[r] { break }
-                coord[r] = 0
-                r -= 1
-            }
+    /// This tensor as a contiguous int64 index (converted on the device when it is int32).
+    package func asIndex(op: StaticString) -> Tensor {
+        switch dtype {
+        case .int64: return contiguousData()
+        case .int32: return to(.int64)
+        case .float32, .float64, .bool: preconditionFailure("\(op): index must be int32 or int64, got \(dtype)")
         }
-        return offsets
     }
 
-    /// One-hot encoding of int labels: shape `shape + [classes]`, float32.
+    /// One-hot encoding of int labels: shape `shape + [classes]` (float32 by default). A label outside
+    /// `0..<classes` stops with its value.
     public func oneHot(_ classes: Int, dtype: DType = .float32) -> Tensor {
-        let labels = toArray(as: Int64.self)
-        var values = [Float](repeating: 0, count: labels.count * classes)
-        for (i, l) in labels.enumerated() {
-            precondition(l >= 0 && Int(l) < classes, "oneHot: label \(l) out of range for \(classes) classes")
-            values[i * classes + Int(l)] = 1
+        let labels = asIndex(op: "oneHot")
+        let out = Tensor.zeros(shape + [classes], dtype: dtype, like: self)
+        let ones = Tensor.full(1, shape: shape + [1], dtype: dtype, on: backend)
+        // Scatter 1 into position `label` of each row: the adjoint of gathering one column per row.
+        let rows = out.reshape([count, classes]), index = labels.reshape([count, 1])
+        if let bad = backend.gather(elementSize: dtype.byteSize, indexShape: [count, 1], index: index.address, dim: 1,
+                                    extent: classes, source: rows.address, sourceStrides: rows.strides,
+                                    destination: Tensor.zeros([count, 1], dtype: dtype, like: self).address) {
+            preconditionFailure("oneHot: label \(bad) out of range for \(classes) classes")
         }
-        return Tensor(values, shape: shape + [classes]).to(dtype)
+        switch dtype {
+        case .float32, .float64:
+            backend.scatterAdd(dtype, indexShape: [count, 1], index: index.address, dim: 1, source: ones.address,
+                               destination: rows.address, destinationStrides: rows.strides)
+            return out
+        case .int32, .int64, .bool:
+            return oneHot(classes, dtype: .float32).to(dtype)
+        }
     }
 }

@@ -1,56 +1,52 @@
-import CTrainKitKernels
-
 extension Tensor {
     /// How a `[rows, cols]` matrix with these strides is handed to GEMM without copying: row-major (`trans` 0,
     /// `ld` = row stride) or a transposed row-major buffer (`trans` 1, `ld` = column stride); nil for any other
     /// layout.
-    static func gemmLayout(rows: Int, cols: Int, rowStride: Int, colStride: Int) -> (trans: Int32, ld: Int)? {
-        if colStride == 1 && (rowStride >= cols || rows == 1) { return (0, Swift.max(rowStride, cols, 1)) }
-        if rowStride == 1 && (colStride >= rows || cols == 1) { return (1, Swift.max(colStride, rows, 1)) }
+    static func gemmLayout(rows: Int, cols: Int, rowStride: Int, colStride: Int) -> (trans: Bool, ld: Int)? {
+        if colStride == 1 && (rowStride >= cols || rows == 1) { return (false, Swift.max(rowStride, cols, 1)) }
+        if rowStride == 1 && (colStride >= rows || cols == 1) { return (true, Swift.max(colStride, rows, 1)) }
         return nil
     }
 
     /// A 2-d operand for GEMM (`gemmLayout`), copied to a contiguous buffer when its layout is not one of the two.
-    func gemmOperand() -> (tensor: Tensor, trans: Int32, ld: Int) {
+    func gemmOperand() -> (tensor: Tensor, trans: Bool, ld: Int) {
         precondition(rank == 2)
         if let (trans, ld) = Tensor.gemmLayout(rows: shape[0], cols: shape[1],
                                                rowStride: strides[0], colStride: strides[1]) {
             return (self, trans, ld)
         }
-        return (contiguousData(), 0, Swift.max(shape[1], 1))
+        return (contiguousData(), false, Swift.max(shape[1], 1))
     }
 
     /// A 3-d tensor's matrices for a batched GEMM: each `[n, k]` matrix as in `gemmLayout`, the `b`-th starting
     /// `batchStride` elements after the first (0 for a broadcast batch). Other layouts are copied.
-    func batchedGEMMOperand() -> (tensor: Tensor, trans: Int32, ld: Int, batchStride: Int) {
+    func batchedGEMMOperand() -> (tensor: Tensor, trans: Bool, ld: Int, batchStride: Int) {
         precondition(rank == 3)
         if let (trans, ld) = Tensor.gemmLayout(rows: shape[1], cols: shape[2],
                                                rowStride: strides[1], colStride: strides[2]) {
             return (self, trans, ld, strides[0])
         }
-        return (contiguousData(), 0, Swift.max(shape[2], 1), shape[1] * shape[2])
+        return (contiguousData(), false, Swift.max(shape[2], 1), shape[1] * shape[2])
     }
 
     /// `c = alpha · a · op(b) + beta · c` for 2-d float tensors, `op(b)` = `b`, or `bᵀ` when `transposeB` (no
     /// transposed view is built); `c` must be a fresh contiguous buffer.
     static func gemm(_ a: Tensor, _ b: Tensor, into c: Tensor, alpha: Double = 1, beta: Double = 0,
                      transposeB: Bool = false) {
+        let backend = commonBackend(a, b, op: "mm")
+        _ = commonBackend(a, c, op: "mm")
+        precondition(a.dtype == c.dtype && b.dtype == c.dtype, "mm: operands \(a.dtype), \(b.dtype) into \(c.dtype)")
         let (m, k, n) = (a.shape[0], a.shape[1], b.shape[transposeB ? 0 : 1])
         if m == 0 || n == 0 { return }
         if k == 0 {
-            if beta == 0 { tk_fill(Int32(c.dtype.byteSize), Int64(c.count), c.rawBase, [UInt64(0)]) }
+            if beta == 0 { backend.fill(elementSize: c.dtype.byteSize, count: c.count, destination: c.address, pattern: 0) }
             return
         }
         let (ta, tA, lda) = a.gemmOperand()
         let (tb, storedB, ldb) = b.gemmOperand()
-        let tB = transposeB ? 1 - storedB : storedB
-        if c.dtype == .float32 {
-            tk_sgemm(tA, tB, Int64(m), Int64(n), Int64(k), Float(alpha), ta.basePointer(Float.self), Int64(lda),
-                     tb.basePointer(Float.self), Int64(ldb), Float(beta), c.basePointer(Float.self), Int64(n))
-        } else {
-            tk_dgemm(tA, tB, Int64(m), Int64(n), Int64(k), alpha, ta.basePointer(Double.self), Int64(lda),
-                     tb.basePointer(Double.self), Int64(ldb), beta, c.basePointer(Double.self), Int64(n))
-        }
+        let problem = GEMMProblem(transA: tA, transB: transposeB != storedB, m: m, n: n, k: k, alpha: alpha, beta: beta,
+                                  lda: lda, ldb: ldb, ldc: n)
+        backend.gemm(c.dtype, problem, a: ta.address, b: tb.address, c: c.address)
     }
 
     /// Matrix product of 2-d tensors `[m, k] · [k, n] -> [m, n]`.
@@ -59,7 +55,7 @@ extension Tensor {
         precondition(a.rank == 2 && b.rank == 2, "mm: needs 2-d tensors, got shapes \(a.shape) and \(b.shape)")
         precondition(a.shape[1] == b.shape[0], "mm: shapes \(a.shape) and \(b.shape) cannot be multiplied (\(a.shape[1]) != \(b.shape[0]))")
         precondition(a.dtype.isFloatingPoint, "mm: needs float tensors, got \(a.dtype)")
-        let out = Tensor(uninitialized: [a.shape[0], b.shape[1]], dtype: a.dtype)
+        let out = a.uninitializedLike([a.shape[0], b.shape[1]])
         Tensor.gemm(a, b, into: out)
         return Tensor.record(out, op: "mm", inputs: [a, b]) { g, _ in
             [a.requiresGrad ? g.mm(b.T) : nil, b.requiresGrad ? a.T.mm(g) : nil]
@@ -97,21 +93,19 @@ extension Tensor {
         precondition(a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0] && a.shape[2] == b.shape[1],
                      "bmm: shapes \(a.shape) and \(b.shape) are not [b, n, k] and [b, k, m]")
         let (batch, n, m) = (a.shape[0], a.shape[1], b.shape[2])
-        let out = Tensor(uninitialized: [batch, n, m], dtype: a.dtype)
-        if a.dtype == .float32 && n > 0 && m > 0 && a.shape[2] > 0 {
-            // One call for the whole batch: small products are spread over the pool one per worker.
-            let (ta, tA, lda, strideA) = a.batchedGEMMOperand()
-            let (tb, tB, ldb, strideB) = b.batchedGEMMOperand()
-            tk_sgemm_batched(tA, tB, Int64(batch), Int64(n), Int64(m), Int64(a.shape[2]), 1,
-                             ta.basePointer(Float.self), Int64(strideA), Int64(lda),
-                             tb.basePointer(Float.self), Int64(strideB), Int64(ldb), 0,
-                             out.basePointer(Float.self), Int64(n * m), Int64(m))
-        } else {
-            for i in 0..<batch {
-                let ai = a.view(shape: [n, a.shape[2]], strides: [a.strides[1], a.strides[2]], offset: a.offset + i * a.strides[0])
-                let bi = b.view(shape: [b.shape[1], m], strides: [b.strides[1], b.strides[2]], offset: b.offset + i * b.strides[0])
-                let ci = out.view(shape: [n, m], strides: [m, 1], offset: i * n * m)
-                Tensor.gemm(ai, bi, into: ci)
+        precondition(a.dtype.isFloatingPoint, "bmm: needs float tensors, got \(a.dtype)")
+        let backend = Tensor.commonBackend(a, b, op: "bmm")
+        let out = a.uninitializedLike([batch, n, m])
+        if n > 0 && m > 0 {
+            if a.shape[2] == 0 {
+                backend.fill(elementSize: a.dtype.byteSize, count: out.count, destination: out.address, pattern: 0)
+            } else {
+                // One call for the whole batch: small products are spread over the workers one per worker.
+                let (ta, tA, lda, strideA) = a.batchedGEMMOperand()
+                let (tb, tB, ldb, strideB) = b.batchedGEMMOperand()
+                let problem = GEMMProblem(transA: tA, transB: tB, m: n, n: m, k: a.shape[2], lda: lda, ldb: ldb, ldc: m)
+                backend.gemmBatched(a.dtype, problem, batch: batch, a: ta.address, strideA: strideA, b: tb.address,
+                                    strideB: strideB, c: out.address, strideC: n * m)
             }
         }
         return Tensor.record(out, op: "bmm", inputs: [a, b]) { g, _ in
@@ -136,13 +130,14 @@ extension Tensor {
             return linear(x.reshape([-1, weight.shape[1]]), weight: weight, bias: bias).reshape(lead + [weight.shape[0]])
         }
         let (rows, outF) = (x.shape[0], weight.shape[0])
-        let out = Tensor(uninitialized: [rows, outF], dtype: x.dtype)
+        let out = x.uninitializedLike([rows, outF])
         var beta = 0.0
         if let bias {
             precondition(bias.shape == [outF], "linear: bias shape \(bias.shape), expected [\(outF)]")
-            let bc = bias.contiguousData()
-            let es = x.dtype.byteSize
-            for r in 0..<rows { (out.rawBase + r * outF * es).copyMemory(from: bc.rawBase, byteCount: outF * es) }
+            // Every row starts as the bias: a broadcast copy (stride 0 over rows).
+            let backend = commonBackend(x, bias, op: "linear")
+            backend.copyStrided(elementSize: x.dtype.byteSize, shape: [rows, outF], source: bias.address,
+                                strides: [0, bias.strides[0]], destination: out.address)
             beta = 1
         }
         gemm(x, weight, into: out, beta: beta, transposeB: true)

@@ -1,5 +1,3 @@
-import CTrainKitKernels
-
 /// Normalizes a possibly negative dimension index (Python style) for a tensor of `rank`.
 @inlinable func normalizeDim(_ dim: Int, rank: Int, op: StaticString) -> Int {
     let d = dim < 0 ? dim + rank : dim
@@ -75,7 +73,7 @@ extension Tensor {
 
     /// A zero tensor of `inShape` with `g` written at `start` along `dim` (narrow's backward).
     static func embed(_ g: Tensor, inShape: [Int], dim: Int, start: Int) -> Tensor {
-        let out = Tensor.zeros(inShape, dtype: g.dtype)
+        let out = Tensor.zeros(inShape, dtype: g.dtype, like: g)
         let region = out.view(shape: g.shape, strides: out.strides, offset: start * out.strides[dim])
         region.assign(from: g)
         return out
@@ -85,12 +83,9 @@ extension Tensor {
     func assign(from source: Tensor) {
         precondition(source.shape == shape, "assign: shape \(source.shape) into \(shape)")
         let src = source.to(dtype).contiguousData()
-        if isContiguous {
-            rawBase.copyMemory(from: src.rawBase, byteCount: count * dtype.byteSize)
-            return
-        }
-        tk_copy_to_strided(Int32(dtype.byteSize), Int32(rank), shape.map(Int64.init), src.rawBase, rawBase,
-                           strides.map(Int64.init))
+        let backend = Tensor.commonBackend(self, src, op: "assign")
+        backend.copyToStrided(elementSize: dtype.byteSize, shape: shape, source: src.address, destination: address,
+                              strides: strides)
     }
 
     /// Broadcasts to `shape` without copying (-1 keeps a dimension; new leading dims allowed).
@@ -164,7 +159,7 @@ extension Tensor {
             }
             outShape[d] += t.shape[d]
         }
-        let out = Tensor(uninitialized: outShape, dtype: dtype)
+        let out = Tensor(uninitialized: outShape, dtype: dtype, on: first.backend)
         var start = 0
         var starts: [Int] = []
         for t in tensors {
@@ -199,7 +194,7 @@ extension Tensor {
             outShape[d] += pads[2 * p] + pads[2 * p + 1]
             begins[d] = pads[2 * p]
         }
-        let out = Tensor.full(value, shape: outShape, dtype: dtype)
+        let out = Tensor.full(value, shape: outShape, dtype: dtype, on: backend)
         let interiorOffset = zip(begins, out.strides).map(*).reduce(0, +)
         out.view(shape: shape, strides: out.strides, offset: interiorOffset).assign(from: self)
         let inputShape = shape

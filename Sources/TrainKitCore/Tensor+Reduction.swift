@@ -1,5 +1,3 @@
-import CTrainKitKernels
-
 extension Tensor {
     /// Normalized, sorted, unique reduction dims (`nil` = all).
     func reductionDims(_ dims: [Int]?, op: StaticString) -> [Int] {
@@ -15,7 +13,7 @@ extension Tensor {
     }
 
     /// Runs a reduction kernel over `dims` (sorted), returning the keepdim-shaped result (no autograd).
-    func reduceKernel(_ op: tk_reduce_op, dims: [Int], name: StaticString) -> Tensor {
+    func reduceKernel(_ op: ReduceOp, dims: [Int], name: StaticString) -> Tensor {
         precondition(dtype.isFloatingPoint, "\(name): needs a float tensor, got \(dtype)")
         var current = contiguousData()
         var curShape = shape
@@ -31,15 +29,9 @@ extension Tensor {
             let inner = curShape[(end + 1)...].reduce(1, *)
             for d in start...end { curShape[d] = 1 }
             if reduce == 1 { continue }
-            precondition(reduce > 0 || op == TK_RSUM || op == TK_RPROD, "\(name): reducing an empty dimension")
-            let out = Tensor(uninitialized: curShape, dtype: dtype)
-            if dtype == .float32 {
-                tk_reduce_f32(Int32(op.rawValue), Int64(outer), Int64(reduce), Int64(inner),
-                              current.basePointer(Float.self), out.basePointer(Float.self))
-            } else {
-                tk_reduce_f64(Int32(op.rawValue), Int64(outer), Int64(reduce), Int64(inner),
-                              current.basePointer(Double.self), out.basePointer(Double.self))
-            }
+            precondition(reduce > 0 || op == .sum || op == .prod, "\(name): reducing an empty dimension")
+            let out = uninitializedLike(curShape)
+            backend.reduce(op, dtype, outer: outer, extent: reduce, inner: inner, x: current.address, out: out.address)
             current = out
         }
         return current.view(shape: curShape, strides: Tensor.contiguousStrides(curShape), offset: current.offset)
@@ -49,7 +41,7 @@ extension Tensor {
     public func sum(_ dims: [Int]? = nil, keepDim: Bool = false) -> Tensor {
         let dims = reductionDims(dims, op: "sum")
         let x = dtype.isFloatingPoint ? self : to(.float32)
-        let kept = x.reduceKernel(TK_RSUM, dims: dims, name: "sum")
+        let kept = x.reduceKernel(.sum, dims: dims, name: "sum")
         let out = keepDim ? kept : kept.reshape(x.keptShape(dims).enumerated().filter { !dims.contains($0.offset) }.map(\.element))
         let inputShape = shape, keepShape = kept.shape
         return Tensor.record(out, op: "sum", inputs: [x]) { g, _ in [g.reshape(keepShape).expand(inputShape)] }
@@ -65,13 +57,13 @@ extension Tensor {
     public func mean(_ dim: Int, keepDim: Bool = false) -> Tensor { mean([dim], keepDim: keepDim) }
 
     /// Largest value over `dims` (torch `amax`); ties share the gradient equally.
-    public func max(_ dims: [Int]? = nil, keepDim: Bool = false) -> Tensor { extremum(TK_RMAX, dims, keepDim, "max") }
+    public func max(_ dims: [Int]? = nil, keepDim: Bool = false) -> Tensor { extremum(.max, dims, keepDim, "max") }
     public func max(_ dim: Int, keepDim: Bool = false) -> Tensor { max([dim], keepDim: keepDim) }
     /// Smallest value over `dims` (torch `amin`).
-    public func min(_ dims: [Int]? = nil, keepDim: Bool = false) -> Tensor { extremum(TK_RMIN, dims, keepDim, "min") }
+    public func min(_ dims: [Int]? = nil, keepDim: Bool = false) -> Tensor { extremum(.min, dims, keepDim, "min") }
     public func min(_ dim: Int, keepDim: Bool = false) -> Tensor { min([dim], keepDim: keepDim) }
 
-    private func extremum(_ op: tk_reduce_op, _ dims: [Int]?, _ keepDim: Bool, _ name: StaticString) -> Tensor {
+    private func extremum(_ op: ReduceOp, _ dims: [Int]?, _ keepDim: Bool, _ name: StaticString) -> Tensor {
         let d = reductionDims(dims, op: name)
         let kept = reduceKernel(op, dims: d, name: name)
         let out = keepDim ? kept : kept.reshape(shape.enumerated().filter { !d.contains($0.offset) }.map(\.element))
@@ -113,24 +105,17 @@ extension Tensor {
     private func argExtremum(_ dim: Int?, _ keepDim: Bool, isMin: Bool) -> Tensor {
         let x = (dtype.isFloatingPoint ? self : to(.float64)).contiguousData()
         guard let dim else {
-            let out = Tensor(uninitialized: keepDim ? shape.map { _ in 1 } : [], dtype: .int64)
-            if x.dtype == .float32 {
-                tk_argmax_f32(1, Int64(count), 1, x.basePointer(Float.self), out.basePointer(Int64.self), isMin ? 1 : 0)
-            } else {
-                tk_argmax_f64(1, Int64(count), 1, x.basePointer(Double.self), out.basePointer(Int64.self), isMin ? 1 : 0)
-            }
+            let out = uninitializedLike(keepDim ? shape.map { _ in 1 } : [], dtype: .int64)
+            backend.argReduce(isMin: isMin, x.dtype, outer: 1, extent: count, inner: 1, x: x.address, out: out.address)
             return out
         }
         let d = normalizeDim(dim, rank: rank, op: "argmax")
         let outer = shape[..<d].reduce(1, *), inner = shape[(d + 1)...].reduce(1, *)
         var outShape = shape
         if keepDim { outShape[d] = 1 } else { outShape.remove(at: d) }
-        let out = Tensor(uninitialized: outShape, dtype: .int64)
-        if x.dtype == .float32 {
-            tk_argmax_f32(Int64(outer), Int64(shape[d]), Int64(inner), x.basePointer(Float.self), out.basePointer(Int64.self), isMin ? 1 : 0)
-        } else {
-            tk_argmax_f64(Int64(outer), Int64(shape[d]), Int64(inner), x.basePointer(Double.self), out.basePointer(Int64.self), isMin ? 1 : 0)
-        }
+        let out = uninitializedLike(outShape, dtype: .int64)
+        backend.argReduce(isMin: isMin, x.dtype, outer: outer, extent: shape[d], inner: inner, x: x.address,
+                          out: out.address)
         return out
     }
 

@@ -7,7 +7,7 @@ extension Tensor {
         precondition(T.dtype == dtype, "withUnsafeBufferPointer: tensor is \(dtype), asked for \(T.dtype)")
         let c = contiguousData()
         return try withExtendedLifetime(c) {
-            try body(UnsafeBufferPointer(start: c.basePointer(T.self), count: c.count))
+            try body(UnsafeBufferPointer(start: c.address.assumingMemoryBound(to: T.self), count: c.count))
         }
     }
 
@@ -17,7 +17,7 @@ extension Tensor {
         shape: [Int], as _: T.Type, _ fill: (UnsafeMutableBufferPointer<T>) throws -> Void
     ) rethrows -> Tensor {
         let out = Tensor(uninitialized: shape, dtype: T.dtype)
-        try fill(UnsafeMutableBufferPointer(start: out.basePointer(T.self), count: out.count))
+        try fill(UnsafeMutableBufferPointer(start: out.address.assumingMemoryBound(to: T.self), count: out.count))
         return out
     }
 }

@@ -1,5 +1,3 @@
-import CTrainKitKernels
-
 /// An n-dimensional array of one ``DType`` with reverse-mode automatic differentiation.
 ///
 /// A tensor is a value: a shared, immutable ``Storage`` plus a layout (`shape`, `strides`, `offset`, all
@@ -14,7 +12,7 @@ import CTrainKitKernels
 /// ```
 public struct Tensor: @unchecked Sendable {
     /// The buffer (a `var` only so that uniqueness can be checked before an in-place update).
-    public internal(set) var storage: Storage
+    package internal(set) var storage: Storage
     public let shape: [Int]
     public let strides: [Int]
     /// Offset of the first element in the storage, in elements.
@@ -25,7 +23,10 @@ public struct Tensor: @unchecked Sendable {
 
     @inlinable public var rank: Int { shape.count }
     @inlinable public var count: Int { shape.reduce(1, *) }
-    public var device: Device { storage.device }
+    /// Where the elements live; every op runs there.
+    public var device: Device { storage.backend.device }
+    /// The backend that runs ops on this tensor.
+    @inline(__always) package var backend: any Backend { storage.backend }
 
     init(storage: Storage, shape: [Int], strides: [Int], offset: Int, dtype: DType, node: GradNode? = nil) {
         self.storage = storage
@@ -36,11 +37,26 @@ public struct Tensor: @unchecked Sendable {
         self.node = node
     }
 
-    /// A new contiguous tensor with uninitialized storage.
-    init(uninitialized shape: [Int], dtype: DType) {
+    /// A new contiguous tensor with uninitialized storage on `backend` (the default device's when nil).
+    package init(uninitialized shape: [Int], dtype: DType, on backend: (any Backend)? = nil) {
         let n = shape.reduce(1, *)
-        self.init(storage: Storage(byteCount: Swift.max(n, 1) * dtype.byteSize), shape: shape,
-                  strides: Tensor.contiguousStrides(shape), offset: 0, dtype: dtype)
+        self.init(storage: Storage(byteCount: Swift.max(n, 1) * dtype.byteSize,
+                                   backend: backend ?? BackendRegistry.defaultBackend),
+                  shape: shape, strides: Tensor.contiguousStrides(shape), offset: 0, dtype: dtype)
+    }
+
+    /// A new contiguous tensor with uninitialized storage on this tensor's device.
+    @inline(__always) package func uninitializedLike(_ shape: [Int], dtype: DType? = nil) -> Tensor {
+        Tensor(uninitialized: shape, dtype: dtype ?? self.dtype, on: storage.backend)
+    }
+
+    /// The backend shared by `a` and `b`; tensors on two devices stop with an error naming both and the op.
+    @inline(__always) package static func commonBackend(_ a: Tensor, _ b: Tensor, op: StaticString) -> any Backend {
+        let backend = a.storage.backend
+        if backend !== b.storage.backend {
+            preconditionFailure("\(op): tensors on different devices (\(a.device) and \(b.device)); move one with to(device:)")
+        }
+        return backend
     }
 
     /// Row-major strides for `shape`.
@@ -64,29 +80,21 @@ public struct Tensor: @unchecked Sendable {
         return true
     }
 
-    /// Pointer to the first element (shared storage: read only unless this tensor owns it).
-    @inlinable func basePointer<T>(_: T.Type) -> UnsafeMutablePointer<T> {
-        storage.pointer.assumingMemoryBound(to: T.self) + offset
-    }
-    @inlinable var rawBase: UnsafeMutableRawPointer { storage.pointer + offset * dtype.byteSize }
+    /// Device address of the first element (shared storage: written only into buffers an op just created).
+    @inline(__always) package var address: UnsafeMutableRawPointer { storage.pointer + offset * dtype.byteSize }
 
     /// A contiguous tensor with the same values (itself when already contiguous). Differentiable.
     public func contiguous() -> Tensor {
         if isContiguous { return self }
-        var out = Tensor(uninitialized: shape, dtype: dtype)
-        copyStrided(into: out.rawBase)
-        out = Tensor.record(out, op: "contiguous", inputs: [self]) { g, _ in [g] }
-        return out
+        let out = uninitializedLike(shape)
+        copyStrided(into: out.address)
+        return Tensor.record(out, op: "contiguous", inputs: [self]) { g, _ in [g] }
     }
 
-    /// Copies the elements in row-major order into `destination` (count * byteSize bytes).
+    /// Copies the elements in row-major order into `destination` (count * byteSize bytes of this device).
     func copyStrided(into destination: UnsafeMutableRawPointer) {
-        if isContiguous {
-            destination.copyMemory(from: rawBase, byteCount: count * dtype.byteSize)
-            return
-        }
-        let shape64 = shape.map(Int64.init), strides64 = strides.map(Int64.init)
-        tk_copy_strided(Int32(dtype.byteSize), Int32(rank), shape64, rawBase, strides64, destination)
+        backend.copyStrided(elementSize: dtype.byteSize, shape: isContiguous ? [count] : shape, source: address,
+                            strides: isContiguous ? [1] : strides, destination: destination)
     }
 }
 
@@ -98,13 +106,10 @@ extension Tensor {
 
     /// The elements in row-major order converted to `T`.
     public func toArray<T: TensorScalar>(as _: T.Type) -> [T] {
-        let c = contiguousData()
+        let c = (dtype == T.dtype ? self : to(T.dtype)).contiguousData()
         let n = count
-        if c.dtype == T.dtype {
-            return Array(UnsafeBufferPointer(start: c.basePointer(T.self), count: n))
-        }
         return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
-            tk_convert(Int32(c.dtype.rawValue), Int32(T.dtype.rawValue), Int64(n), c.rawBase, buffer.baseAddress!)
+            if n > 0 { c.backend.copyToHost(c.address, buffer.baseAddress!, byteCount: n * MemoryLayout<T>.stride) }
             initialized = n
         }
     }
@@ -118,9 +123,27 @@ extension Tensor {
     /// A contiguous copy of the data without autograd tracking.
     func contiguousData() -> Tensor {
         if isContiguous { return Tensor(storage: storage, shape: shape, strides: strides, offset: offset, dtype: dtype) }
-        let out = Tensor(uninitialized: shape, dtype: dtype)
-        copyStrided(into: out.rawBase)
+        let out = uninitializedLike(shape)
+        copyStrided(into: out.address)
         return out
+    }
+
+    /// The same values on `device` (itself when already there). Differentiable: the gradient moves back.
+    public func to(device: Device) -> Tensor {
+        if device == self.device { return self }
+        let target = BackendRegistry.require(device)
+        let c = contiguousData()
+        let out = Tensor(uninitialized: shape, dtype: dtype, on: target)
+        let bytes = count * dtype.byteSize
+        if bytes > 0 {
+            // Through host memory: every backend can read and write it.
+            let host = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+            defer { host.deallocate() }
+            c.backend.copyToHost(c.address, host, byteCount: bytes)
+            target.copyFromHost(host, out.address, byteCount: bytes)
+        }
+        let source = self.device
+        return Tensor.record(out, op: "to_device", inputs: [self]) { g, _ in [g.to(device: source)] }
     }
 }
 

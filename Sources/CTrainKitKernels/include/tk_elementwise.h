@@ -71,13 +71,6 @@ void tk_accumulate_f64(int64_t n, const double *src, double *dst);
 /// Converts between dtypes: codes 0 f32, 1 f64, 2 i32, 3 i64, 4 bool(u8). Contiguous n elements.
 void tk_convert(int from, int to, int64_t n, const void *src, void *dst);
 
-/// Per-thread autograd switch (1 = recording). Thread-local so `noGrad {}` on one thread never affects another.
-int tk_grad_enabled(void);
-void tk_set_grad_enabled(int enabled);
-/// Per-thread position of the global random stream (seed, keys drawn).
-void tk_random_state_get(uint64_t *seed, uint64_t *drawn);
-void tk_random_state_set(uint64_t seed, uint64_t drawn);
-
 /// Size-bucketed buffer pool (64-byte aligned). Freed buffers are kept for reuse up to a byte cap.
 void *tk_pool_alloc(int64_t bytes);
 void tk_pool_free(void *ptr, int64_t bytes);
