@@ -9,6 +9,7 @@
 // --check-reset training workloads: print to stderr whether reset + 5 steps reproduces the parameters
 // --list        print the workload names and exit
 import CTrainKitKernels
+import TrainKit
 
 #if canImport(Glibc)
 import Glibc
@@ -73,6 +74,10 @@ func parseOptions(_ arguments: [String]) -> Options {
 }
 
 let options = parseOptions(Array(CommandLine.arguments.dropFirst()))
+if case .failure(let error) = Device.environmentDefault {
+    printError("trainkit-bench: \(error)")
+    exit(2)
+}
 let workloads = Workloads.all.filter { workload in
     options.filters.isEmpty || options.filters.contains { workload.name.hasPrefix($0) }
 }

@@ -24,13 +24,17 @@ final class TrainkitProcess {
     let process = Process()
     let stdout: URL, stderr: URL
 
-    init(_ arguments: [String], logs: URL, name: String) throws {
+    /// `environment` entries are added to (or replace those of) this process's environment.
+    init(_ arguments: [String], logs: URL, name: String, environment: [String: String] = [:]) throws {
         stdout = logs.appendingPathComponent("\(name).out")
         stderr = logs.appendingPathComponent("\(name).err")
         FileManager.default.createFile(atPath: stdout.path, contents: nil)
         FileManager.default.createFile(atPath: stderr.path, contents: nil)
         process.executableURL = try trainkitExecutable()
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         process.standardOutput = try FileHandle(forWritingTo: stdout)
         process.standardError = try FileHandle(forWritingTo: stderr)
         try process.run()

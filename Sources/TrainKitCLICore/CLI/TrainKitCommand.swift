@@ -37,6 +37,10 @@ public enum TrainKitCLI {
     /// Runs `trainkit` with `arguments` (without the program name) and returns the exit status
     /// (``ExitStatus``): 0 success, 1 training failure, 2 usage or config error, 3 data error.
     public static func run(arguments: [String], io: CommandIO = .standard) -> Int32 {
+        if case .failure(let error) = Device.environmentDefault {
+            io.diagnostics("trainkit: error: \(error)")
+            return ExitStatus.usage.rawValue
+        }
         let command: ParsableCommand
         do {
             command = try TrainKitCommand.parseAsRoot(arguments)

@@ -19,6 +19,9 @@
 package protocol Backend: AnyObject, Sendable {
     /// The device this backend runs (its kind and ordinal).
     var device: Device { get }
+    /// Whether host code may read and write this backend's memory directly (host pointers), which lets
+    /// loaders and host-side helpers skip a staging copy. Defaults to false.
+    var isHostAccessible: Bool { get }
 
     // MARK: Memory
 
@@ -158,6 +161,7 @@ package protocol Backend: AnyObject, Sendable {
 }
 
 extension Backend {
+    package var isHostAccessible: Bool { false }
     package var fusedConvolution: (any FusedConvolutionKernels)? { nil }
     package var fusedLayerNorm: (any FusedLayerNormKernels)? { nil }
     package var fusedLSTM: (any FusedLSTMKernels)? { nil }

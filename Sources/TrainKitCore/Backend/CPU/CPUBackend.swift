@@ -5,6 +5,7 @@ import CTrainKitKernels
 package final class CPUBackend: Backend, @unchecked Sendable {
     package static let shared = CPUBackend()
     package let device = Device.cpu
+    package let isHostAccessible = true
 
     package func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
         guard let p = tk_pool_alloc(Int64(Swift.max(byteCount, 1))) else {

@@ -5,6 +5,7 @@ import CTrainKitKernels
 package final class ReferenceBackend: Backend, @unchecked Sendable {
     package static let shared = ReferenceBackend()
     package let device = Device.reference
+    package let isHostAccessible = true
 
     package func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
         guard let p = tk_pool_alloc(Int64(Swift.max(byteCount, 1))) else {
