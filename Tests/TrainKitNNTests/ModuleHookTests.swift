@@ -180,3 +180,38 @@ private final class Wrapped: Layer {
         #expect(grads["a"]! == (10, 5))
     }
 }
+
+@Suite struct BuiltInLayerHookTests {
+    @Test func builtInLayersRunHooksInsideSequential() {
+        let model = Sequential {
+            Linear(weight: Tensor([2] as [Float], shape: [1, 1]), bias: Tensor([1] as [Float]))
+            ReLU()
+        }
+        var calls: [String] = []
+        for (name, module) in model.namedModules {
+            guard let layer = module as? any Layer else { continue }
+            layer.registerForwardHook { l, _, y in calls.append("\(name.isEmpty ? "root" : name) \(type(of: l)) \(y.item())"); return nil }
+        }
+        _ = model(Tensor([3] as [Float], shape: [1, 1]))
+        #expect(calls == ["0 Linear 7.0", "1 ReLU 7.0", "root Sequential 7.0"])
+    }
+
+    @Test func convReLUFusionYieldsToHooks() {
+        Random.seed(0)
+        let conv = Conv2d(1, 2, kernelSize: 3, padding: 1)
+        let relu = ReLU()
+        let model = Sequential([conv, relu])
+        let x = Tensor.uniform([1, 1, 4, 4], low: -1, high: 1, key: RandomKey(seed: 1))
+        let fused = model(x).toArray()
+        var seen = 0
+        let handle = relu.registerForwardHook { _, x, y in
+            seen += 1
+            #expect(x.toArray().contains { $0 < 0 })  // the conv output before ReLU
+            return nil
+        }
+        #expect(model(x).toArray() == fused)  // unfused: same values
+        #expect(seen == 1)
+        handle.remove()
+        #expect(!relu.hasHooks)
+    }
+}
