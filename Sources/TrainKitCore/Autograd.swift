@@ -15,6 +15,8 @@ final class GradNode: @unchecked Sendable {
     var output: Tensor?
     /// Leaf: the accumulated gradient. Op node: the gradient gathered so far during `backward()`.
     var grad: Tensor?
+    /// Gradient and post-accumulate hooks (Hooks.swift); nil, and free, when none was registered.
+    var hooks: GradHooks?
 
     init(leaf: Void) {
         op = "leaf"
@@ -35,6 +37,7 @@ final class GradNode: @unchecked Sendable {
         backward = nil
         output = nil
         grad = nil
+        hooks = nil
     }
 
     /// Adds `g` to the gradient, in place when this node holds the only reference to its buffer.
@@ -127,29 +130,41 @@ extension Tensor {
             precondition(count == 1, "backward(): an implicit gradient needs a one-element tensor, got shape \(shape)")
             seed = Tensor.full(1.0, shape: shape, dtype: dtype, on: backend)
         }
-        if root.isLeaf {
-            root.accumulate(seed)
-            return
-        }
-        precondition(root.backward != nil, "backward(): the graph was already freed by an earlier backward()")
-        let order = GradNode.topologicalOrder(from: root)
-        root.grad = seed
         let state = ThreadState.current
         let previous = state.pointee.gradEnabled
         state.pointee.gradEnabled = false
         defer { state.pointee.gradEnabled = previous }
-        for node in order.reversed() {
-            guard let g = node.grad, let fn = node.backward, let output = node.output else {
-                node.release()
-                continue
+        if root.isLeaf {
+            if let hooks = root.hooks {
+                hooks.pendingContributions = 1
+                root.receiveLeafContribution(seed)
+            } else {
+                root.accumulate(seed)
             }
-            let grads = fn(g, output)
+            return
+        }
+        precondition(root.backward != nil, "backward(): the graph was already freed by an earlier backward()")
+        let order = GradNode.topologicalOrder(from: root)
+        let hookedLeaves = GradNode.prepareHookedLeaves(order)
+        root.grad = seed
+        for node in order.reversed() {
+            var grads: [Tensor?] = []
+            if let g = node.grad, let fn = node.backward, let output = node.output {
+                grads = fn(node.hooks == nil ? g : node.runGradientHooks(g), output)
+            }
             for (i, input) in node.inputs.enumerated() {
-                guard let inputNode = input.node, i < grads.count, let gi = grads[i] else { continue }
-                inputNode.accumulate(gi.shape == input.shape ? gi : gi.sumToShape(input.shape))
+                guard let inputNode = input.node else { continue }
+                var gi = i < grads.count ? grads[i] : nil
+                if let g = gi, g.shape != input.shape { gi = g.sumToShape(input.shape) }
+                if inputNode.isLeaf, inputNode.awaitsContributions {
+                    inputNode.receiveLeafContribution(gi)  // counts down even without a gradient
+                } else if let gi {
+                    inputNode.accumulate(gi)
+                }
             }
             node.release()
         }
+        for leaf in hookedLeaves where leaf.awaitsContributions { leaf.finishLeaf() }
     }
 }
 

@@ -7,7 +7,7 @@ import TrainKitCore
 public final class ReLU: Layer {
     public let moduleState = ModuleState()
     public init() {}
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.relu() }
+    public func forward(_ x: Tensor) -> Tensor { x.relu() }
 }
 
 /// `y = x` for `x > 0`, else `negativeSlope · x`.
@@ -15,7 +15,7 @@ public final class LeakyReLU: Layer {
     public let moduleState = ModuleState()
     public let negativeSlope: Double
     public init(negativeSlope: Double = 0.01) { self.negativeSlope = negativeSlope }
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.leakyRelu(negativeSlope: negativeSlope) }
+    public func forward(_ x: Tensor) -> Tensor { x.leakyRelu(negativeSlope: negativeSlope) }
 }
 
 /// `y = x` for `x > 0`, else `α(eˣ - 1)`.
@@ -23,7 +23,7 @@ public final class ELU: Layer {
     public let moduleState = ModuleState()
     public let alpha: Double
     public init(alpha: Double = 1) { self.alpha = alpha }
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.elu(alpha: alpha) }
+    public func forward(_ x: Tensor) -> Tensor { x.elu(alpha: alpha) }
 }
 
 /// `y = x·Φ(x)` (exact), or with `approximate` the tanh form `0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))`.
@@ -31,21 +31,21 @@ public final class GELU: Layer {
     public let moduleState = ModuleState()
     public let approximate: Bool
     public init(approximate: Bool = false) { self.approximate = approximate }
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.gelu(approximate: approximate) }
+    public func forward(_ x: Tensor) -> Tensor { x.gelu(approximate: approximate) }
 }
 
 /// `y = 1 / (1 + e⁻ˣ)`.
 public final class Sigmoid: Layer {
     public let moduleState = ModuleState()
     public init() {}
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.sigmoid() }
+    public func forward(_ x: Tensor) -> Tensor { x.sigmoid() }
 }
 
 /// `y = tanh(x)`.
 public final class Tanh: Layer {
     public let moduleState = ModuleState()
     public init() {}
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.tanh() }
+    public func forward(_ x: Tensor) -> Tensor { x.tanh() }
 }
 
 /// `y = log(1 + e^(βx)) / β`, or `x` where `βx > threshold`.
@@ -57,14 +57,14 @@ public final class Softplus: Layer {
         self.beta = beta
         self.threshold = threshold
     }
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.softplus(beta: beta, threshold: threshold) }
+    public func forward(_ x: Tensor) -> Tensor { x.softplus(beta: beta, threshold: threshold) }
 }
 
 /// `y = x · σ(x)`.
 public final class SiLU: Layer {
     public let moduleState = ModuleState()
     public init() {}
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.silu() }
+    public func forward(_ x: Tensor) -> Tensor { x.silu() }
 }
 
 /// `yᵢ = exp(xᵢ) / Σⱼ exp(xⱼ)` along `dim`.
@@ -72,7 +72,7 @@ public final class Softmax: Layer {
     public let moduleState = ModuleState()
     public let dim: Int
     public init(dim: Int = -1) { self.dim = dim }
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.softmax(dim) }
+    public func forward(_ x: Tensor) -> Tensor { x.softmax(dim) }
 }
 
 /// `yᵢ = xᵢ - log Σⱼ exp(xⱼ)` along `dim`.
@@ -80,5 +80,5 @@ public final class LogSoftmax: Layer {
     public let moduleState = ModuleState()
     public let dim: Int
     public init(dim: Int = -1) { self.dim = dim }
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.logSoftmax(dim) }
+    public func forward(_ x: Tensor) -> Tensor { x.logSoftmax(dim) }
 }

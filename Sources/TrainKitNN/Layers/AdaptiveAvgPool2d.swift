@@ -8,7 +8,7 @@ public final class AdaptiveAvgPool2d: Layer {
 
     public init(_ outputSize: Size2d) { self.outputSize = outputSize }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 3 || x.rank == 4, inputShapeMessage(expected: "[N, C, H, W]", got: x.shape))
         return adaptiveAvgPool2d(x, outputSize: outputSize)
     }

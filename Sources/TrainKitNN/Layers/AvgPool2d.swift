@@ -16,7 +16,7 @@ public final class AvgPool2d: Layer {
         self.countIncludePad = countIncludePad
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 3 || x.rank == 4, inputShapeMessage(expected: "[N, C, H, W]", got: x.shape))
         return avgPool2d(x, kernelSize: kernelSize, stride: stride, padding: padding, countIncludePad: countIncludePad)
     }

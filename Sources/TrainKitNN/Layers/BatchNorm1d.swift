@@ -36,7 +36,7 @@ public final class BatchNorm1d: Layer {
         self.momentum = momentum
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         let c = BatchNormParts.channels(weight: weight, runningMean: runningMean)
         precondition((x.rank == 2 || x.rank == 3) && (c == nil || x.shape[1] == c!),
                      inputShapeMessage(expected: "[N, \(c.map(String.init) ?? "C")] or [N, \(c.map(String.init) ?? "C"), L]", got: x.shape))

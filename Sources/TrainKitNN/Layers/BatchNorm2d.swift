@@ -29,7 +29,7 @@ public final class BatchNorm2d: Layer {
         self.momentum = momentum
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         let c = BatchNormParts.channels(weight: weight, runningMean: runningMean)
         precondition(x.rank == 4 && (c == nil || x.shape[1] == c!),
                      inputShapeMessage(expected: "[N, \(c.map(String.init) ?? "C"), H, W]", got: x.shape))

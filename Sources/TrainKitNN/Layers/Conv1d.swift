@@ -40,7 +40,7 @@ public final class Conv1d: Layer {
 
     public var inChannels: Int { weight.shape[1] * groups }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 3 && x.shape[1] == inChannels, inputShapeMessage(expected: "[N, \(inChannels), L]", got: x.shape))
         return conv1d(x, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation,
                       groups: groups)

@@ -53,7 +53,7 @@ public final class Conv2d: Layer {
     public var inChannels: Int { weight.shape[1] * groups }
     public var outChannels: Int { weight.shape[0] }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { callAsFunction(x, relu: false) }
+    public func forward(_ x: Tensor) -> Tensor { callAsFunction(x, relu: false) }
 
     /// `relu(self(x))` in one op (``Sequential`` uses it for a `Conv2d` followed by `ReLU`).
     func callAsFunction(_ x: Tensor, relu: Bool) -> Tensor {

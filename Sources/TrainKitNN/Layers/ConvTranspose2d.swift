@@ -47,7 +47,7 @@ public final class ConvTranspose2d: Layer {
 
     public var inChannels: Int { weight.shape[0] }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 4 && x.shape[1] == inChannels,
                      inputShapeMessage(expected: "[N, \(inChannels), H, W]", got: x.shape))
         return convTranspose2d(x, weight: weight.value, bias: bias?.value, stride: stride, padding: padding,

@@ -17,7 +17,7 @@ public final class Dropout: Layer {
         self.key = key
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         guard isTraining, p > 0 else { return x }
         var callKey: RandomKey? = nil
         if let key {

@@ -30,7 +30,7 @@ public final class Embedding: Layer {
         self.paddingIndex = paddingIndex
     }
 
-    public func callAsFunction(_ index: Tensor) -> Tensor {
+    public func forward(_ index: Tensor) -> Tensor {
         precondition(!index.dtype.isFloatingPoint && index.dtype != .bool,
                      inputShapeMessage(expected: "int indices (got \(index.dtype))", got: index.shape))
         return embedding(index, weight: weight.value, paddingIndex: paddingIndex)

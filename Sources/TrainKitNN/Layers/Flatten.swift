@@ -13,7 +13,7 @@ public final class Flatten: Layer {
         self.endDim = endDim
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         let s = startDim < 0 ? startDim + x.rank : startDim, e = endDim < 0 ? endDim + x.rank : endDim
         precondition(x.rank == 0 || (s >= 0 && e < x.rank && s <= e),
                      inputShapeMessage(expected: "rank > max(\(startDim), \(endDim))", got: x.shape))

@@ -33,7 +33,7 @@ public final class GroupNorm: Layer {
         self.bias = Parameter(bias)
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 2 && x.shape[1] == numChannels, inputShapeMessage(expected: "[N, \(numChannels), *]", got: x.shape))
         return groupNorm(x, numGroups: numGroups, weight: weight?.value, bias: bias?.value, eps: eps)
     }

@@ -4,5 +4,5 @@ import TrainKitCore
 public final class Identity: Layer {
     public let moduleState = ModuleState()
     public init() {}
-    public func callAsFunction(_ x: Tensor) -> Tensor { x }
+    public func forward(_ x: Tensor) -> Tensor { x }
 }

@@ -39,7 +39,7 @@ public final class LayerNorm: Layer {
         self.bias = bias.map(Parameter.init)
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         let k = normalizedShape.count
         precondition(x.rank >= k && Array(x.shape.suffix(k)) == normalizedShape,
                      inputShapeMessage(expected: "[*, \(normalizedShape.map(String.init).joined(separator: ", "))]", got: x.shape))

@@ -41,7 +41,7 @@ public final class Linear: Layer {
     public var inputDimensions: Int { weight.shape[1] }
     public var outputDimensions: Int { weight.shape[0] }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 1 && x.shape[x.rank - 1] == inputDimensions,
                      inputShapeMessage(expected: "[*, \(inputDimensions)]", got: x.shape))
         return Tensor.linear(x, weight: weight.value, bias: bias?.value)

@@ -18,7 +18,7 @@ public final class MaxPool2d: Layer {
         self.dilation = dilation
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 3 || x.rank == 4, inputShapeMessage(expected: "[N, C, H, W]", got: x.shape))
         return maxPool2d(x, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation)
     }

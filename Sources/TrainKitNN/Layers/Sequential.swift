@@ -5,7 +5,7 @@ import TrainKitCore
 /// Layers are named by position, so parameters read `0.weight`, `2.bias`, and a nested `Sequential`
 /// gives `1.0.weight`, as in PyTorch's `nn.Sequential`. Building one walks the tree, so every layer
 /// inside knows its path for error messages. A `Conv2d` directly followed by `ReLU` runs as one fused op
-/// (same values and gradients, one pass less).
+/// (same values and gradients, one pass less) unless either has hooks.
 ///
 /// ```swift
 /// let model = Sequential {
@@ -37,13 +37,17 @@ public final class Sequential: Layer {
     public var count: Int { layers.count }
     public subscript(index: Int) -> any Layer { layers[index] }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    /// Fusion skips a pair where either layer has hooks, so every layer's hooks run.
+    public func forward(_ x: Tensor) -> Tensor {
         var y = x
-        for (i, layer) in layers.enumerated() where !fusedReLUs.contains(i) {
-            if fusedReLUs.contains(i + 1), let conv = layer as? Conv2d {
+        var i = 0
+        while i < layers.count {
+            if fusedReLUs.contains(i + 1), let conv = layers[i] as? Conv2d, !conv.hasHooks, !layers[i + 1].hasHooks {
                 y = conv(y, relu: true)
+                i += 2
             } else {
-                y = layer(y)
+                y = layers[i](y)
+                i += 1
             }
         }
         return y

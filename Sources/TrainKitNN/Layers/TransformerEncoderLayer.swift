@@ -45,7 +45,7 @@ public final class TransformerEncoderLayer: Layer {
         self.normFirst = normFirst
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { callAsFunction(x, mask: nil) }
+    public func forward(_ x: Tensor) -> Tensor { callAsFunction(x, mask: nil) }
 
     /// Runs the block with an optional attention mask (`[S, S]`, bool true = ignore, or float) and key
     /// padding mask (`[N, S]`).

@@ -18,7 +18,7 @@ import TrainKitCore
 /// final class MLP: Layer {
 ///     let moduleState = ModuleState()
 ///     let fc1 = Linear(784, 128), fc2 = Linear(128, 10)
-///     func callAsFunction(_ x: Tensor) -> Tensor { fc2(fc1(x).relu()) }
+///     func forward(_ x: Tensor) -> Tensor { fc2(fc1(x).relu()) }
 /// }
 /// MLP().namedParameters.map(\.name)   // ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
 /// ```
@@ -31,7 +31,17 @@ public protocol Module: AnyObject {
 }
 
 /// A layer maps one tensor to one tensor, so layers chain in a ``Sequential``.
+///
+/// Write the computation in ``forward(_:)`` and call the layer as `layer(x)`: the default
+/// ``callAsFunction(_:)`` runs the layer's hooks (Module+Hooks.swift) around `forward`, as PyTorch's
+/// `module(x)` does around `module.forward(x)`. A layer that implements `callAsFunction(_:)` itself
+/// still works (`forward` then calls it) but bypasses its hooks. Implement one of the two: a layer
+/// with neither recurses forever.
 public protocol Layer: Module {
+    /// The layer's computation, `y = f(x)`, without hooks.
+    func forward(_ x: Tensor) -> Tensor
+    /// Applies the layer: forward pre-hooks, ``forward(_:)``, forward hooks and the full backward hooks'
+    /// recording. Provided; layers implement ``forward(_:)``.
     func callAsFunction(_ x: Tensor) -> Tensor
 }
 
@@ -61,6 +71,8 @@ public final class ModuleState: @unchecked Sendable {
     weak var parent: (any Module)?
     var nameInParent = ""
     var cachedEntries: [(name: String, entry: ModuleEntry)]?
+    /// Forward and backward hooks (Module+Hooks.swift); nil, and free, when none was registered.
+    var hooks: ModuleHooks?
 
     public init() {}
 }
