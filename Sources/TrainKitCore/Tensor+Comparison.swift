@@ -30,12 +30,35 @@ extension Tensor {
     public static func .<= (a: Tensor, b: Tensor) -> Tensor { compare(.lessEqual, a, b, name: "le") }
     public static func .> (a: Tensor, b: Tensor) -> Tensor { compare(.greater, a, b, name: "gt") }
     public static func .>= (a: Tensor, b: Tensor) -> Tensor { compare(.greaterEqual, a, b, name: "ge") }
-    public static func .== (a: Tensor, s: Double) -> Tensor { a .== Tensor(scalar: s, dtype: a.dtype, like: a) }
-    public static func .!= (a: Tensor, s: Double) -> Tensor { a .!= Tensor(scalar: s, dtype: a.dtype, like: a) }
-    public static func .< (a: Tensor, s: Double) -> Tensor { a .< Tensor(scalar: s, dtype: a.dtype, like: a) }
-    public static func .<= (a: Tensor, s: Double) -> Tensor { a .<= Tensor(scalar: s, dtype: a.dtype, like: a) }
-    public static func .> (a: Tensor, s: Double) -> Tensor { a .> Tensor(scalar: s, dtype: a.dtype, like: a) }
-    public static func .>= (a: Tensor, s: Double) -> Tensor { a .>= Tensor(scalar: s, dtype: a.dtype, like: a) }
+
+    // Scalars promote as in arithmetic, then compare: an integer tensor against a `Double` compares as
+    // float32 (`int64 [2, 3] .< 2.5` is `[true, false]`); against an `Int` it compares as integers.
+    public static func .== (a: Tensor, s: Double) -> Tensor { let (x, y) = a.paired(with: s); return x .== y }
+    public static func .!= (a: Tensor, s: Double) -> Tensor { let (x, y) = a.paired(with: s); return x .!= y }
+    public static func .< (a: Tensor, s: Double) -> Tensor { let (x, y) = a.paired(with: s); return x .< y }
+    public static func .<= (a: Tensor, s: Double) -> Tensor { let (x, y) = a.paired(with: s); return x .<= y }
+    public static func .> (a: Tensor, s: Double) -> Tensor { let (x, y) = a.paired(with: s); return x .> y }
+    public static func .>= (a: Tensor, s: Double) -> Tensor { let (x, y) = a.paired(with: s); return x .>= y }
+    public static func .== (a: Tensor, n: Int) -> Tensor { let (x, y) = a.paired(with: n); return x .== y }
+    public static func .!= (a: Tensor, n: Int) -> Tensor { let (x, y) = a.paired(with: n); return x .!= y }
+    public static func .< (a: Tensor, n: Int) -> Tensor { let (x, y) = a.paired(with: n); return x .< y }
+    public static func .<= (a: Tensor, n: Int) -> Tensor { let (x, y) = a.paired(with: n); return x .<= y }
+    public static func .> (a: Tensor, n: Int) -> Tensor { let (x, y) = a.paired(with: n); return x .> y }
+    public static func .>= (a: Tensor, n: Int) -> Tensor { let (x, y) = a.paired(with: n); return x .>= y }
+
+    /// This tensor and a 0-d tensor holding `s`, both in the dtype of `self op s` for a Swift `Double`
+    /// (``DType/withDouble(_:)``), on this tensor's device.
+    func paired(with s: Double) -> (Tensor, Tensor) {
+        let x = promotedForDouble()
+        return (x, Tensor(scalar: s, dtype: x.dtype, like: x))
+    }
+
+    /// This tensor and a 0-d tensor holding `n`, both in the dtype of `self op n` for a Swift `Int`
+    /// (``DType/withInt(_:)``).
+    func paired(with n: Int) -> (Tensor, Tensor) {
+        let x = promotedForInt()
+        return (x, Tensor(scalar: Double(n), dtype: x.dtype, like: x))
+    }
 
     /// Logical and / or / not of bool masks.
     public static func .& (a: Tensor, b: Tensor) -> Tensor { (a.to(.float32) * b.to(.float32)).to(.bool) }

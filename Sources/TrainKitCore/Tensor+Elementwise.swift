@@ -37,10 +37,11 @@ extension Tensor {
         return out
     }
 
-    /// Brings both operands to one dtype (torch promotion).
+    /// Brings both operands to their result dtype (``DType/resultType(_:zeroDim:_:zeroDim:)``, PyTorch's
+    /// `torch.result_type`). The casts are recorded, so gradients come back in each operand's own dtype.
     static func promote(_ a: Tensor, _ b: Tensor) -> (Tensor, Tensor) {
         if a.dtype == b.dtype { return (a, b) }
-        let t = DType.promoted(a.dtype, b.dtype)
+        let t = DType.resultType(a.dtype, zeroDim: a.rank == 0, b.dtype, zeroDim: b.rank == 0)
         return (a.to(t), b.to(t))
     }
 
@@ -61,9 +62,12 @@ extension Tensor {
         }
     }
 
+    /// True division (PyTorch's `/`): integer and bool operands divide as ``DType/defaultFloat``
+    /// (`int64 [1, 2] / int64 [2, 2] → float32 [0.5, 1]`).
     /// d(a/b)/da = 1/b; d(a/b)/db = -a/b² = -out/b.
     public static func / (a: Tensor, b: Tensor) -> Tensor {
-        let (a, b) = promote(a, b)
+        var (a, b) = promote(a, b)
+        if !a.dtype.isFloatingPoint { (a, b) = (a.to(DType.defaultFloat), b.to(DType.defaultFloat)) }
         return record(binaryKernel(.div, a, b, name: "div"), op: "div", inputs: [a, b]) { g, out in
             [a.requiresGrad ? g / b : nil, b.requiresGrad ? -(g * out / b) : nil]
         }
@@ -98,16 +102,43 @@ extension Tensor {
     }
 
     public static prefix func - (x: Tensor) -> Tensor { x.unary(.neg, name: "neg") }
+}
 
-    // Scalars: applied without materializing a tensor.
-    public static func + (a: Tensor, s: Double) -> Tensor { a.unary(.addScalar, s, name: "add") }
-    public static func + (s: Double, a: Tensor) -> Tensor { a.unary(.addScalar, s, name: "add") }
-    public static func - (a: Tensor, s: Double) -> Tensor { a.unary(.addScalar, -s, name: "sub") }
-    public static func - (s: Double, a: Tensor) -> Tensor { (-a).unary(.addScalar, s, name: "sub") }
-    public static func * (a: Tensor, s: Double) -> Tensor { a.unary(.mulScalar, s, name: "mul") }
-    public static func * (s: Double, a: Tensor) -> Tensor { a.unary(.mulScalar, s, name: "mul") }
-    public static func / (a: Tensor, s: Double) -> Tensor { a.unary(.mulScalar, 1 / s, name: "div") }
-    public static func / (s: Double, a: Tensor) -> Tensor { a.reciprocal() * s }
+// MARK: - Arithmetic with Swift scalars
+
+extension Tensor {
+    /// This tensor in the dtype of `self op x` for a Swift `Double` `x` (``DType/withDouble(_:)``): float
+    /// tensors as they are, integer and bool tensors as ``DType/defaultFloat``.
+    func promotedForDouble() -> Tensor { to(DType.withDouble(dtype)) }
+
+    /// This tensor in the dtype of `self op n` for a Swift `Int` `n` (``DType/withInt(_:)``): bool becomes int64.
+    func promotedForInt() -> Tensor { to(DType.withInt(dtype)) }
+
+    // A Swift `Double` is a wrapped number: it never widens a float tensor (float32 + 2.5 → float32) and
+    // makes integer and bool tensors float32. Applied without materializing a tensor.
+    public static func + (a: Tensor, s: Double) -> Tensor { a.promotedForDouble().unary(.addScalar, s, name: "add") }
+    public static func + (s: Double, a: Tensor) -> Tensor { a + s }
+    public static func - (a: Tensor, s: Double) -> Tensor { a.promotedForDouble().unary(.addScalar, -s, name: "sub") }
+    public static func - (s: Double, a: Tensor) -> Tensor { (-a.promotedForDouble()).unary(.addScalar, s, name: "sub") }
+    public static func * (a: Tensor, s: Double) -> Tensor { a.promotedForDouble().unary(.mulScalar, s, name: "mul") }
+    public static func * (s: Double, a: Tensor) -> Tensor { a * s }
+    public static func / (a: Tensor, s: Double) -> Tensor {
+        a.promotedForDouble().unary(.mulScalar, 1 / s, name: "div")
+    }
+    public static func / (s: Double, a: Tensor) -> Tensor { a.promotedForDouble().reciprocal() * s }
+
+    // A Swift `Int` keeps the tensor's dtype (int32 + 1 → int32, float32 + 1 → float32; bool → int64).
+    // Integer arithmetic runs through float64, exact while |values| < 2^53. Division is true division.
+    public static func + (a: Tensor, s: Int) -> Tensor { a.promotedForInt().unary(.addScalar, Double(s), name: "add") }
+    public static func + (s: Int, a: Tensor) -> Tensor { a + s }
+    public static func - (a: Tensor, s: Int) -> Tensor { a.promotedForInt().unary(.addScalar, -Double(s), name: "sub") }
+    public static func - (s: Int, a: Tensor) -> Tensor {
+        (-a.promotedForInt()).unary(.addScalar, Double(s), name: "sub")
+    }
+    public static func * (a: Tensor, s: Int) -> Tensor { a.promotedForInt().unary(.mulScalar, Double(s), name: "mul") }
+    public static func * (s: Int, a: Tensor) -> Tensor { a * s }
+    public static func / (a: Tensor, s: Int) -> Tensor { a / Double(s) }
+    public static func / (s: Int, a: Tensor) -> Tensor { Double(s) / a }
 
     public static func += (a: inout Tensor, b: Tensor) { a = a + b }
     public static func -= (a: inout Tensor, b: Tensor) { a = a - b }

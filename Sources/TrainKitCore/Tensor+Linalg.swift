@@ -49,12 +49,23 @@ extension Tensor {
         backend.gemm(c.dtype, problem, a: ta.address, b: tb.address, c: c.address)
     }
 
+    /// Stops with a named error unless every operand of a matrix product is a float tensor (PyTorch refuses
+    /// integer products on most devices; TrainKit on all).
+    static func requireFloatOperands(_ op: StaticString, _ a: Tensor, _ b: Tensor, _ c: Tensor? = nil) {
+        if a.dtype.isFloatingPoint && b.dtype.isFloatingPoint && c?.dtype.isFloatingPoint != false { return }
+        let names = ([a, b] + (c.map { [$0] } ?? [])).map(\.dtype.description).joined(separator: " and ")
+        preconditionFailure("\(op): needs float tensors, got \(names); integer products are not supported, use .to(.float32)")
+    }
+
     /// Matrix product of 2-d tensors `[m, k] · [k, n] -> [m, n]`.
+    ///
+    /// Float operands of different dtypes promote (`float32 · float64 → float64`); integer operands stop with a
+    /// named error.
     public func mm(_ other: Tensor) -> Tensor {
+        Tensor.requireFloatOperands("mm", self, other)
         let (a, b) = Tensor.promote(self, other)
         precondition(a.rank == 2 && b.rank == 2, "mm: needs 2-d tensors, got shapes \(a.shape) and \(b.shape)")
         precondition(a.shape[1] == b.shape[0], "mm: shapes \(a.shape) and \(b.shape) cannot be multiplied (\(a.shape[1]) != \(b.shape[0]))")
-        precondition(a.dtype.isFloatingPoint, "mm: needs float tensors, got \(a.dtype)")
         let out = a.uninitializedLike([a.shape[0], b.shape[1]])
         Tensor.gemm(a, b, into: out)
         return Tensor.record(out, op: "mm", inputs: [a, b]) { g, _ in
@@ -63,8 +74,9 @@ extension Tensor {
     }
 
     /// `torch.matmul`: 1-d·1-d is a dot product; a 1-d operand gains (then loses) a dimension; batch
-    /// dimensions broadcast. Shapes: `[..., n, k] · [..., k, m] -> [..., n, m]`.
+    /// dimensions broadcast. Shapes: `[..., n, k] · [..., k, m] -> [..., n, m]`. Dtypes as in ``mm(_:)``.
     public func matmul(_ other: Tensor) -> Tensor {
+        Tensor.requireFloatOperands("matmul", self, other)
         let a = self, b = other
         precondition(a.rank >= 1 && b.rank >= 1, "matmul: 0-d operands (shapes \(a.shape), \(b.shape))")
         if a.rank == 1 && b.rank == 1 {
@@ -87,13 +99,13 @@ extension Tensor {
         return ae.bmm(be).reshape(batch + [a.shape[a.rank - 2], b.shape[b.rank - 1]])
     }
 
-    /// Batched matrix product `[b, n, k] · [b, k, m] -> [b, n, m]`.
+    /// Batched matrix product `[b, n, k] · [b, k, m] -> [b, n, m]`. Dtypes as in ``mm(_:)``.
     public func bmm(_ other: Tensor) -> Tensor {
+        Tensor.requireFloatOperands("bmm", self, other)
         let (a, b) = Tensor.promote(self, other)
         precondition(a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0] && a.shape[2] == b.shape[1],
                      "bmm: shapes \(a.shape) and \(b.shape) are not [b, n, k] and [b, k, m]")
         let (batch, n, m) = (a.shape[0], a.shape[1], b.shape[2])
-        precondition(a.dtype.isFloatingPoint, "bmm: needs float tensors, got \(a.dtype)")
         let backend = Tensor.commonBackend(a, b, op: "bmm")
         let out = a.uninitializedLike([batch, n, m])
         if n > 0 && m > 0 {
@@ -115,12 +127,13 @@ extension Tensor {
 
     /// `x · weightᵀ + bias` over the last dimension (`torch.nn.functional.linear`).
     /// Shapes: x `[..., in]`, weight `[out, in]`, bias `[out]` → `[..., out]`. The bias is added by the
-    /// GEMM itself (beta = 1 over bias rows), and its gradient is one column sum. Mixed dtypes are promoted as
-    /// in `mm` (a float64 input with a float32 weight computes in float64; gradients flow back through the casts).
+    /// GEMM itself (beta = 1 over bias rows), and its gradient is one column sum. Mixed float dtypes are
+    /// promoted as in `mm` (a float64 input with a float32 weight and bias computes in float64; gradients flow
+    /// back through the casts in each operand's own dtype); integer operands stop with a named error.
     public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+        requireFloatOperands("linear", x, weight, bias)
         let dtype = bias.map { DType.promoted(DType.promoted(x.dtype, weight.dtype), $0.dtype) }
             ?? DType.promoted(x.dtype, weight.dtype)
-        precondition(dtype.isFloatingPoint, "linear: needs float tensors, got \(x.dtype) and \(weight.dtype)")
         let (x, weight, bias) = (x.to(dtype), weight.to(dtype), bias?.to(dtype))
         precondition(weight.rank == 2, "linear: weight must be [out, in], got \(weight.shape)")
         precondition(x.rank >= 1 && x.shape[x.rank - 1] == weight.shape[1],

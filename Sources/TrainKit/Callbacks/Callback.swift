@@ -23,8 +23,10 @@ open class Callback {
     /// After the epoch's training and validation; `logs` holds the epoch's metrics (already in the history).
     open func epochEnd(_ trainer: Trainer, epoch: Int, logs: [String: Double]) throws {}
     open func batchStart(_ trainer: Trainer, epoch: Int, batch: Int) throws {}
-    /// After batch `batch`; `logs` has the running `loss` of the epoch; `stepped` is true when the optimizer
-    /// stepped after this batch (with gradient accumulation it steps every few batches).
+    /// After batch `batch`; `stepped` is true when the optimizer stepped after this batch (with gradient
+    /// accumulation it steps every few batches). `logs` has the running `loss` of the epoch on the batches where
+    /// the trainer reads it from the device (every ``Trainer/logInterval`` batches and the epoch's last batch)
+    /// and is empty on the others; ``Trainer/runningLoss()`` reads it at any other batch.
     open func batchEnd(_ trainer: Trainer, epoch: Int, batch: Int, logs: [String: Double], stepped: Bool) throws {}
 
     /// State to save with a checkpoint.

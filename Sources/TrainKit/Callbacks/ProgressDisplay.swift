@@ -17,6 +17,9 @@ public enum ProgressMode: Sendable, Equatable {
 
 /// Progress on standard error: on a terminal a live bar with the step, ETA, throughput and running loss;
 /// when standard error is not a terminal (a log file, CI), one plain line per epoch (or every N steps).
+///
+/// The running loss is read from the device only when a line is written or the bar redrawn (at most ten
+/// times a second), not after every batch.
 final class ProgressDisplay: Callback {
     let mode: ProgressMode
     let isTerminal: Bool
@@ -49,13 +52,15 @@ final class ProgressDisplay: Callback {
         case .silent: return
         case .lines(let every):
             if every > 0 && stepped && trainer.globalStep % every == 0 {
-                write(String(format: "epoch %d step %d loss %.4f\n", epoch + 1, trainer.globalStep, logs["loss"] ?? .nan))
+                let loss = try logs["loss"] ?? trainer.runningLoss()
+                write(String(format: "epoch %d step %d loss %.4f\n", epoch + 1, trainer.globalStep, loss))
             }
         case .automatic:
             guard isTerminal else { return }
             let now = Date()
             guard now.timeIntervalSince(lastDraw) > 0.1 || batch + 1 == totalBatches else { return }
             lastDraw = now
+            let loss = try logs["loss"] ?? trainer.runningLoss()
             let elapsed = now.timeIntervalSince(epochStart)
             let done = batch + 1
             let eta = elapsed / Double(done) * Double(Swift.max(totalBatches - done, 0))
@@ -64,7 +69,7 @@ final class ProgressDisplay: Callback {
             let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
             write(String(format: "\r\u{1B}[2Kepoch %d/%d [%@] %d/%d  ETA %.0fs  %.0f samples/s  loss %.4f",
                          epoch + 1, epochs, bar, done, totalBatches, eta,
-                         Double(samplesThisEpoch) / Swift.max(elapsed, 1e-9), logs["loss"] ?? .nan))
+                         Double(samplesThisEpoch) / Swift.max(elapsed, 1e-9), loss))
         }
     }
 

@@ -14,6 +14,10 @@ import TrainKitOptim
 /// batch. Callbacks see every event and can stop the run; checkpoints capture everything needed to continue
 /// a run exactly, even from the middle of an epoch.
 ///
+/// The step stays on the device: the loss of each batch is kept as a tensor and read back every
+/// ``logInterval`` batches, at the end of each epoch, before each checkpoint, or when a callback asks
+/// (``runningLoss()``); labels are checked once per dataset before training starts.
+///
 /// ```swift
 /// let trainer = Trainer(model: model, loss: .crossEntropy, optimizer: Adam(lr: 1e-3), metrics: [.accuracy],
 ///                       callbacks: [.earlyStopping(patience: 3), .checkpoint(to: "runs/mnist")])
@@ -37,7 +41,16 @@ public final class Trainer {
     /// Clip every gradient element to `[-v, v]` before each step.
     public var gradientClipValue: Double?
     /// Stop with ``TrainingError/nonFinite(epoch:batch:what:value:)`` on a NaN/infinite loss or gradient.
+    ///
+    /// The error names the epoch and batch where the value first appeared, but it is noticed only when the
+    /// trainer reads the loss from the device (see ``logInterval``): up to `logInterval - 1` further batches
+    /// may run, and step the optimizer, before training stops. A checkpoint is never written past it.
     public var stopsOnNonFinite = true
+    /// Batches between reads of the running loss from the device (PyTorch Lightning's `log_every_n_steps`):
+    /// the `loss` in ``Callback/batchEnd(_:epoch:batch:logs:stepped:)``'s logs, and the non-finite check.
+    /// The last batch of every epoch is read too. Smaller values stop sooner on a NaN; larger ones wait less
+    /// on the device.
+    public var logInterval = 50
     /// Background batches prepared while the model trains (0: none).
     public var prefetch = 2
     /// Replaces "loss of model(features) vs labels" for models whose step is different (autoencoders,
@@ -52,8 +65,9 @@ public final class Trainer {
     public private(set) var plannedEpochs = 0
     public private(set) var lastBatchSize = 0
 
-    private var runningLossSum = 0.0
-    private var runningLossCount = 0
+    private var running = RunningLoss()
+    /// The optimizer's parameters and their names, for the gradient check (set when `fit` starts).
+    private var checkedParameters: (names: [String], parameters: [Parameter]) = ([], [])
 
     /// - Parameters:
     ///   - optimizer: an optimizer over the model's parameters (``Optimizer``), for full control of groups.
@@ -98,6 +112,9 @@ public final class Trainer {
         guard accumulationSteps >= 1 else {
             throw TrainingError.invalidArgument("fit: accumulationSteps must be >= 1, got \(accumulationSteps)")
         }
+        guard logInterval >= 1 else {
+            throw TrainingError.invalidArgument("fit: logInterval must be >= 1, got \(logInterval)")
+        }
         var trainSet: any Dataset<Sample> = train
         var validationSet = validation
         if validationSet == nil, let fraction = validationSplit {
@@ -125,27 +142,29 @@ public final class Trainer {
             Random.seed(seed)
             history = History()
             globalStep = 0
-            runningLossSum = 0
-            runningLossCount = 0
+            running.reset()
         }
-        try checkLabels(trainSet.batch(at: [Int](0..<Swift.min(trainSet.count, batchSize))))
+        try validateLabels(of: trainSet, batchSize: batchSize)
+        if let validationSet, validationSet.count > 0 {
+            try validateLabels(of: validationSet, batchSize: batchSize, role: "validation data")
+        }
+        let named = namedParameters(optimizer.allParameters)
+        checkedParameters = (named.map(\.0), named.map(\.1))
 
         for callback in callbacks { try callback.fitStart(self) }
         var epoch = startEpoch
         while epoch < epochs && !stopTraining {
             model.isTraining = true
             for callback in callbacks { try callback.epochStart(self, epoch: epoch) }
-            if startBatch == 0 {
-                runningLossSum = 0
-                runningLossCount = 0
-            }
+            if startBatch == 0 { running.reset() }
             var batchIndex = startBatch
             for batch in loader.batches(epoch: epoch, startingAt: startBatch) {
                 for callback in callbacks { try callback.batchStart(self, epoch: epoch, batch: batchIndex) }
                 let isLast = batchIndex + 1 == batchesPerEpoch
                 let stepped = try trainBatch(batch, epoch: epoch, batch: batchIndex,
                                              step: (batchIndex + 1) % accumulationSteps == 0 || isLast)
-                let logs = ["loss": runningLossSum / Double(Swift.max(runningLossCount, 1))]
+                var logs: [String: Double] = [:]
+                if (batchIndex + 1) % logInterval == 0 || isLast { logs["loss"] = try runningLoss() }
                 for callback in callbacks {
                     try callback.batchEnd(self, epoch: epoch, batch: batchIndex, logs: logs, stepped: stepped)
                 }
@@ -153,7 +172,7 @@ public final class Trainer {
                 if stopTraining { break }
             }
             startBatch = 0
-            var logs = ["loss": runningLossSum / Double(Swift.max(runningLossCount, 1))]
+            var logs = ["loss": try runningLoss()]
             if let lr = optimizer.learningRates.first { logs["lr"] = lr }
             if let validationSet, validationSet.count > 0 {
                 for (k, v) in evaluate(validationSet, batchSize: batchSize) { logs["val_" + k] = v }
@@ -176,23 +195,15 @@ public final class Trainer {
         } else {
             lossValue = loss(model(batch.features), batch.labels, classWeights: classWeights)
         }
-        let value = lossValue.item()
-        if stopsOnNonFinite && !value.isFinite {
-            throw TrainingError.nonFinite(epoch: epoch, batch: index, what: "loss", value: value)
-        }
-        runningLossSum += value * Double(batch.count)
-        runningLossCount += batch.count
+        running.append(loss: lossValue, samples: batch.count, epoch: epoch, batch: index)
         (accumulationSteps == 1 ? lossValue : lossValue * (1.0 / Double(accumulationSteps))).backward()
         guard step else { return false }
         let parameters = optimizer.allParameters
         if stopsOnNonFinite {
-            for (name, p) in namedParameters(parameters) {
-                guard let g = p.grad else { continue }
-                let sum = g.withUnsafeBufferPointer(as: Float.self) { buf in buf.reduce(Float(0)) { $0 + $1 * 0 } }
-                if !sum.isFinite {
-                    throw TrainingError.nonFinite(epoch: epoch, batch: index, what: "gradient of \(name)", value: Double(sum))
-                }
-            }
+            let (names, checked) = checkedParameters
+            let withGradients = checked.indices.filter { checked[$0].grad != nil }
+            running.appendCheck(of: withGradients.map { checked[$0].grad! }, names: withGradients.map { names[$0] },
+                                epoch: epoch, batch: index)
         }
         if let gradientClipValue { clipGradValue(parameters, clipValue: gradientClipValue) }
         if let gradientClipNorm { _ = try clipGradNorm(parameters, maxNorm: gradientClipNorm, errorIfNonfinite: false) }
@@ -209,16 +220,15 @@ public final class Trainer {
         return parameters.enumerated().map { (names[ObjectIdentifier($0.element)] ?? "parameter \($0.offset)", $0.element) }
     }
 
-    private func checkLabels(_ sample: Batch) throws {
-        if case .custom = loss { return }
-        if trainingStep != nil { return }
-        let outputs = noGrad { () -> Tensor in
-            let wasTraining = model.isTraining
-            model.isTraining = false
-            defer { model.isTraining = wasTraining }
-            return model(sample.features)
-        }
-        try loss.validate(outputs: outputs, labels: sample.labels)
+    /// The running mean loss of the epoch so far, read from the device (with the non-finite check).
+    ///
+    /// Callbacks call it where they need the value between the trainer's own reads (a progress bar at its
+    /// refresh interval); each call waits for the device to finish the batches queued so far.
+    /// - Throws: ``TrainingError/nonFinite(epoch:batch:what:value:)`` when a loss or gradient since the last
+    ///   read was NaN or infinite (and ``stopsOnNonFinite`` is set).
+    public func runningLoss() throws -> Double {
+        try running.settle(stopsOnNonFinite: stopsOnNonFinite)
+        return running.mean
     }
 
     // MARK: - evaluate / predict
@@ -228,24 +238,22 @@ public final class Trainer {
         let wasTraining = model.isTraining
         model.isTraining = false
         defer { model.isTraining = wasTraining }
-        var running = metrics.map { $0.makeMetric() }
-        var lossSum = 0.0
-        var seen = 0
+        var metricStates = metrics.map { $0.makeMetric() }
+        var losses = RunningLoss()
         let loader = DataLoader(data, batchSize: batchSize, shuffle: false, seed: 0)
         noGrad {
-            for batch in loader.batches(epoch: 0) {
+            for (index, batch) in loader.batches(epoch: 0).enumerated() {
                 let outputs = model(batch.features)
-                if trainingStep == nil {
-                    lossSum += loss(outputs, batch.labels, classWeights: classWeights).item() * Double(batch.count)
-                } else {
-                    lossSum += trainingStep!(self, batch).item() * Double(batch.count)
-                }
-                seen += batch.count
-                for i in running.indices { running[i].update(predictions: outputs, targets: batch.labels) }
+                let batchLoss = trainingStep.map { $0(self, batch) }
+                    ?? loss(outputs, batch.labels, classWeights: classWeights)
+                losses.append(loss: batchLoss, samples: batch.count, epoch: 0, batch: index)
+                // Metrics fold host values in batch by batch (TrainKitMetrics' streaming state).
+                for i in metricStates.indices { metricStates[i].update(predictions: outputs, targets: batch.labels) }
             }
         }
-        var results = ["loss": lossSum / Double(Swift.max(seen, 1))]
-        for m in running {
+        try? losses.settle(stopsOnNonFinite: false)  // one read for the whole pass; never throws
+        var results = ["loss": losses.mean]
+        for m in metricStates {
             if case .scalar(let v) = m.compute() { results[m.name] = v }
         }
         return results
@@ -271,14 +279,19 @@ public final class Trainer {
     // MARK: - checkpoints
 
     /// A checkpoint of the run as it stands, to continue at `(epoch, nextBatch)`.
-    public func checkpoint(epoch: Int, nextBatch: Int) -> Checkpoint {
+    ///
+    /// Reads the running loss from the device first (``runningLoss()``), so a checkpoint never holds a run
+    /// past a non-finite loss or gradient.
+    /// - Throws: ``TrainingError/nonFinite(epoch:batch:what:value:)`` from that read.
+    public func checkpoint(epoch: Int, nextBatch: Int) throws -> Checkpoint {
+        try running.settle(stopsOnNonFinite: stopsOnNonFinite)
         let random = Random.position
         var callbackStates: [String: CallbackState] = [:]
         for c in callbacks { if let key = c.stateKey, let s = c.checkpointState() { callbackStates[key] = s } }
         let optimizerState = optimizer.stateDict()
         let state = TrainingState(epoch: epoch, nextBatch: nextBatch, globalStep: globalStep, randomSeed: random.seed,
-                                  randomDrawn: random.drawn, history: history, runningLossSum: runningLossSum,
-                                  runningLossCount: runningLossCount, optimizer: optimizerState.metadata,
+                                  randomDrawn: random.drawn, history: history, runningLossSum: running.sum,
+                                  runningLossCount: running.count, optimizer: optimizerState.metadata,
                                   callbacks: callbackStates)
         return Checkpoint(model: model.stateDict(), optimizer: optimizerState.tensors, state: state)
     }
@@ -309,8 +322,7 @@ public final class Trainer {
         Random.position = (s.randomSeed, s.randomDrawn)
         history = s.history
         globalStep = s.globalStep
-        runningLossSum = s.runningLossSum
-        runningLossCount = s.runningLossCount
+        running.reset(sum: s.runningLossSum, count: s.runningLossCount)
         if s.nextBatch >= batchesPerEpoch { return (s.epoch + 1, 0) }
         return (s.epoch, s.nextBatch)
     }

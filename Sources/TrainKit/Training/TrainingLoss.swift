@@ -47,25 +47,24 @@ public enum TrainingLoss: Sendable {
     /// Checks that `labels` (a sample batch) fit this loss given the model's `outputs` for it; the error says
     /// which loss or label form to use instead.
     public func validate(outputs: Tensor, labels: Tensor) throws {
+        // Non-integer float labels are named before their shape: they are most often regression targets.
+        if case .crossEntropy = self, outputs.rank >= 2, labels.dtype.isFloatingPoint, labels.shape != outputs.shape {
+            try Self.requireWholeNumbers(labels, classes: outputs.shape[1])
+        }
+        try validateForm(outputs: outputs, labels: labels)
+        try validateValues(labels, outputs: outputs)
+    }
+
+    /// The shape and dtype checks of ``validate(outputs:labels:)`` (no element is read).
+    func validateForm(outputs: Tensor, labels: Tensor) throws {
         switch self {
         case .crossEntropy:
             guard outputs.rank >= 2 else {
                 throw TrainingError.labelMismatch("cross-entropy needs outputs [N, C] (one logit per class), the model gives \(outputs.shape); use .mse or .binaryCrossEntropyWithLogits for one output")
             }
-            let classes = outputs.shape[1]
-            if labels.dtype.isFloatingPoint {
-                if labels.shape == outputs.shape { return }  // probability targets
-                let values = labels.toArray(as: Double.self)
-                if values.contains(where: { $0 != $0.rounded() }) {
-                    throw TrainingError.labelMismatch("cross-entropy got non-integer float labels of shape \(labels.shape) (regression targets?); use .mse for regression, or int class indices [N] / probabilities [N, \(classes)]")
-                }
-            }
+            if labels.dtype.isFloatingPoint && labels.shape == outputs.shape { return }  // probability targets
             guard labels.rank == outputs.rank - 1 else {
                 throw TrainingError.labelMismatch("cross-entropy needs class indices [N] (or probabilities shaped like the outputs \(outputs.shape)), got labels \(labels.shape); for one-hot labels pass them as float probabilities")
-            }
-            let values = labels.toArray(as: Int64.self)
-            if let bad = values.first(where: { $0 < 0 || $0 >= Int64(classes) }) {
-                throw TrainingError.labelMismatch("label \(bad) is out of range for \(classes) classes (the model's output has \(classes) columns); labels must be 0..<\(classes)")
             }
         case .mse, .l1, .huber:
             guard labels.count == outputs.count else {
@@ -75,10 +74,50 @@ public enum TrainingLoss: Sendable {
             guard labels.count == outputs.count else {
                 throw TrainingError.labelMismatch("binary cross-entropy needs one 0/1 target per output: outputs \(outputs.shape), labels \(labels.shape); for more than two classes use .crossEntropy")
             }
-            if labels.toArray(as: Double.self).contains(where: { $0 < 0 || $0 > 1 }) {
+        case .custom: return
+        }
+    }
+
+    /// The value checks of ``validate(outputs:labels:)`` over `labels`, which may hold a whole dataset's labels
+    /// (`[count, ...]`); `outputs` is the model's output for a sample batch. Cross-entropy class indices must
+    /// be whole numbers in `0..<C`, binary cross-entropy targets in `[0, 1]`.
+    ///
+    /// The test runs on the device; one count is read back, and the labels only when one is wrong (to name the
+    /// first).
+    func validateValues(_ labels: Tensor, outputs: Tensor) throws {
+        func firstWrong(_ isWrong: Tensor) -> Double? { Self.firstWrong(labels, isWrong) }
+        switch self {
+        case .crossEntropy:
+            guard outputs.rank >= 2 else { return }
+            let classes = outputs.shape[1]
+            if labels.dtype.isFloatingPoint {
+                if Array(labels.shape.dropFirst()) == Array(outputs.shape.dropFirst()) { return }  // probabilities
+                try Self.requireWholeNumbers(labels, classes: classes)
+            }
+            if let bad = firstWrong((labels .< 0) .| (labels .>= classes)) {
+                throw TrainingError.labelMismatch("label \(Int64(bad)) is out of range for \(classes) classes (the model's output has \(classes) columns); labels must be 0..<\(classes)")
+            }
+        case .binaryCrossEntropyWithLogits:
+            if firstWrong((labels .< 0) .| (labels .> 1)) != nil {
                 throw TrainingError.labelMismatch("binary cross-entropy targets must lie in [0, 1]")
             }
-        case .custom: return
+        case .mse, .l1, .huber, .custom: return
+        }
+    }
+
+    /// The first element of `labels` where `isWrong` (bool, same shape) is true, or nil: one count is read
+    /// back, and the labels only when one is wrong.
+    static func firstWrong(_ labels: Tensor, _ isWrong: Tensor) -> Double? {
+        guard isWrong.to(.float64).sum().item() > 0 else { return nil }
+        let flags = isWrong.toArray(as: Float.self)
+        return flags.firstIndex(of: 1).map { labels.reshape([-1]).toArray(as: Double.self)[$0] }
+    }
+
+    /// Stops unless every float label is a whole number (a class index).
+    static func requireWholeNumbers(_ labels: Tensor, classes: Int) throws {
+        // A whole number survives the round trip through int64 (NaN and ±∞ do not).
+        guard firstWrong(labels, labels.to(.int64).to(labels.dtype) .!= labels) == nil else {
+            throw TrainingError.labelMismatch("cross-entropy got non-integer float labels of shape \(labels.shape) (regression targets?); use .mse for regression, or int class indices [N] / probabilities [N, \(classes)]")
         }
     }
 }

@@ -28,11 +28,16 @@ func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: Size2d, padd
     let ow = ConvGeometry.outputSize(w, kernel: kw, stride: stride.width, padding: padding.width, dilation: dilation.width)
     precondition(oh > 0 && ow > 0, "conv2d: input \(input.shape) is too small for kernel \(kh)x\(kw) (dilation \(dilation), padding \(padding))")
     if let bias { precondition(bias.shape == [cout], "conv2d: bias shape \(bias.shape), expected [\(cout)]") }
-    let (x, wt) = (input.dtype == weight.dtype) ? (input, weight) : (input.to(.float64), weight.to(.float64))
+    // Float dtypes promote (float32 input, float64 weight → float64), as in `linear`; integers stop.
+    let dtypes = [input.dtype, weight.dtype] + (bias.map { [$0.dtype] } ?? [])
+    precondition(dtypes.allSatisfy(\.isFloatingPoint),
+                 "conv2d: needs float tensors, got \(dtypes.map(\.description).joined(separator: " and ")); use .to(.float32)")
+    let dtype = dtypes.reduce(dtypes[0], DType.promoted)
+    let (x, wt, bias) = (input.to(dtype), weight.to(dtype), bias?.to(dtype))
     let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelH: kh, kernelW: kw,
                          strideH: stride.height, strideW: stride.width, padH: padding.height, padW: padding.width,
                          dilationH: dilation.height, dilationW: dilation.width, outHeight: oh, outWidth: ow)
-    if groups == 1 && (bias == nil || bias!.dtype == x.dtype) {
+    if groups == 1 {
         return fusedConv2d(x, weight: wt, bias: bias, geometry: g, relu: relu)
     }
     let cols = im2col(x, g)  // [C·K, N·L]

@@ -62,39 +62,37 @@ func classWeights(_ weight: Tensor, classes: Int, dtype: DType) -> Tensor {
     return weight.detach().to(dtype).reshape([1, classes])
 }
 
-/// Shared body of cross-entropy with class indices and NLL: `logp` is `[M, C]`.
+/// Shared body of cross-entropy with class indices and NLL: `logp` is `[M, C]`, `targets` int `[M]`-shaped.
+///
+/// Everything stays on the device: the target column is picked with `gather` (which stops with a named error
+/// on a target outside `0..<C`), ignored elements pick column 0 and are zeroed by the `kept` mask, and class
+/// weights are looked up with `indexSelect`. Datasets are checked once, before training (the trainer's label
+/// validation), not here.
 func classIndexLoss(logp: Tensor, rowShape: [Int], targets: Tensor, weight: Tensor?, ignoreIndex: Int,
                     smoothing: Double, reduction: Reduction, op: StaticString) -> Tensor {
     precondition(!targets.dtype.isFloatingPoint && targets.dtype != .bool,
                  "\(op): class targets must be int32/int64, got \(targets.dtype)")
     precondition(targets.shape == rowShape, "\(op): targets shape \(targets.shape), expected \(rowShape) for this input")
-    let classes = logp.shape[1]
-    let labels = targets.toArray(as: Int64.self)
-    let w = weight.map { w -> [Double] in
-        precondition(w.shape == [classes], "\(op): class weight shape \(w.shape), expected [\(classes)]")
-        return w.toArray(as: Double.self)
+    let (rows, classes, dtype) = (logp.shape[0], logp.shape[1], logp.dtype)
+    if let weight {
+        precondition(weight.shape == [classes], "\(op): class weight shape \(weight.shape), expected [\(classes)]")
     }
-    var picks = [Int64](repeating: 0, count: labels.count)
-    var targetWeight = [Double](repeating: 0, count: labels.count)
-    var valid = [Double](repeating: 0, count: labels.count)
-    for (i, label) in labels.enumerated() where label != Int64(ignoreIndex) {
-        precondition(label >= 0 && label < Int64(classes), "\(op): target \(label) out of range for \(classes) classes")
-        picks[i] = label
-        targetWeight[i] = w?[Int(label)] ?? 1
-        valid[i] = 1
-    }
-    let dtype = logp.dtype
-    let tw = Tensor(targetWeight, shape: [labels.count]).to(dtype)
-    let picked = logp.gather(1, Tensor(picks, shape: [labels.count, 1])).reshape([labels.count])
-    var loss = -(picked * tw)
+    let labels = targets.reshape([rows])
+    let kept = labels .!= ignoreIndex  // bool [M]
+    let picks = labels * kept  // ignored elements pick class 0; their terms are zeroed below
+    let keptMask = kept.to(dtype)
+    // w[t] (1 without weights), 0 where ignored: [M].
+    let targetWeight = weight.map { $0.detach().to(dtype).indexSelect(0, picks) * keptMask } ?? keptMask
+    let picked = logp.gather(1, picks.reshape([rows, 1])).reshape([rows])
+    var loss = -(picked * targetWeight)
     if smoothing > 0 {
         let weighted = weight.map { logp * classWeights($0, classes: classes, dtype: dtype) } ?? logp
-        let smooth = -weighted.sum(1) * Tensor(valid, shape: [labels.count]).to(dtype)
+        let smooth = -weighted.sum(1) * keptMask
         loss = loss * (1 - smoothing) + smooth * (smoothing / Double(classes))
     }
     switch reduction {
     case .none: return loss.reshape(rowShape)
     case .sum: return loss.sum()
-    case .mean: return loss.sum() / targetWeight.reduce(0, +)
+    case .mean: return loss.sum() / targetWeight.sum()
     }
 }
