@@ -132,7 +132,8 @@ for workload in workloads {
         if let cap = m.maxTraj { fields.append(("max_traj", .int(cap))) }
         fields += [
             ("quick", .bool(options.quick)), ("rep", .int(options.rep)), ("version", .string(version)),
-            ("blas", .string(blas)), ("sgemm", .string(sgemmPath)), ("simd", .string(simd)),
+            ("device", .string(Device.default.description)), ("blas", .string(blas)), ("sgemm", .string(sgemmPath)),
+            ("simd", .string(simd)),
             ("peak_rss_mb", peakResidentMiB().map { .number($0) } ?? .null),
         ]
         fields += instance.extra
