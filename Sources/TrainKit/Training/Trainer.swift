@@ -185,14 +185,9 @@ public final class Trainer {
         (accumulationSteps == 1 ? lossValue : lossValue * (1.0 / Double(accumulationSteps))).backward()
         guard step else { return false }
         let parameters = optimizer.allParameters
-        if stopsOnNonFinite {
-            for (name, p) in namedParameters(parameters) {
-                guard let g = p.grad else { continue }
-                let sum = g.withUnsafeBufferPointer(as: Float.self) { buf in buf.reduce(Float(0)) { $0 + $1 * 0 } }
-                if !sum.isFinite {
-                    throw TrainingError.nonFinite(epoch: epoch, batch: index, what: "gradient of \(name)", value: Double(sum))
-                }
-            }
+        if stopsOnNonFinite, let bad = firstNonfiniteGradient(parameters) {
+            let name = namedParameters(parameters)[bad].0
+            throw TrainingError.nonFinite(epoch: epoch, batch: index, what: "gradient of \(name)", value: .nan)
         }
         if let gradientClipValue { clipGradValue(parameters, clipValue: gradientClipValue) }
         if let gradientClipNorm { _ = try clipGradNorm(parameters, maxNorm: gradientClipNorm, errorIfNonfinite: false) }
