@@ -44,10 +44,16 @@ public final class Parameter: @unchecked Sendable {
     /// copied first when anything else (a view, a saved tensor) still references it.
     public func updateInPlace(_ body: (UnsafeMutablePointer<Float>, Int) -> Void) {
         precondition(data.dtype == .float32, "updateInPlace: parameter is \(data.dtype)")
-        if !(data.isContiguous && data.offset == 0 && isKnownUniquelyReferenced(&data.storage)) {
-            data = data.contiguousData().copied()
-        }
-        body(data.address.assumingMemoryBound(to: Float.self), data.count)
+        withWritableValue { value in body(value.address.assumingMemoryBound(to: Float.self), value.count) }
+    }
+
+    /// Calls `body` with the value, whose buffer `body` may then write in place (through `value.address`, on
+    /// the value's device, any dtype): the buffer is made contiguous, at offset 0 and referenced by this
+    /// parameter alone first, copied when anything else (a view, a saved tensor, a state dict) still holds it,
+    /// so those keep the old values. The optimizer's fused steps write parameters this way.
+    package func withWritableValue<R>(_ body: (_ value: Tensor) throws -> R) rethrows -> R {
+        data.makeWritableInPlace()
+        return try body(data)
     }
 }
 
@@ -57,5 +63,15 @@ extension Tensor {
         let out = uninitializedLike(shape)
         copyStrided(into: out.address)
         return out
+    }
+
+    /// Makes this tensor's buffer safe to write in place: contiguous, at offset 0 and referenced by this
+    /// value alone (`isKnownUniquelyReferenced`), copied into a new buffer when it is not; detached either
+    /// way. Optimizer state tensors go through this before a fused step writes them.
+    package mutating func makeWritableInPlace() {
+        node = nil
+        if !(isContiguous && offset == 0 && isKnownUniquelyReferenced(&storage)) {
+            self = contiguousData().copied()
+        }
     }
 }

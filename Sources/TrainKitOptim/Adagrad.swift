@@ -9,7 +9,7 @@ import TrainKitCore
 /// s ← s + g²                                        (s starts at initialAccumulatorValue)
 /// θ ← θ − γ̃·g / (sqrt(s) + ε)
 /// ```
-/// State: `sum` (s).
+/// State (`ParameterState`): `sum` (s, `sum`).
 ///
 /// - Parameters:
 ///   - lr: learning rate γ (default 1e-2).
@@ -54,35 +54,41 @@ public struct Adagrad: UpdateRule {
         self.eps = eps
     }
 
-    public func update(
-        _ value: UnsafeBufferPointer<Float>, into newValue: UnsafeMutableBufferPointer<Float>,
-        gradient: UnsafeBufferPointer<Float>,
-        state: inout ParameterState
-    ) {
-        let n = value.count
+    /// The learning rate of step t: γ / (1 + (t − 1)·η).
+    func stepLR(_ t: Int) -> Double { lr / (1 + (Double(t) - 1) * lrDecay) }
+
+    public func composedUpdate(_ value: Tensor, gradient: Tensor, state: inout ParameterState) -> Tensor {
         state.step += 1
-        var sum = state.take("sum", count: n, initial: Float(initialAccumulatorValue))
-        let clr = lr / (1 + (Double(state.step) - 1) * lrDecay)
-        let negCLR = Float(-clr)
+        var g = gradient
+        if weightDecay != 0 { g = g + value * weightDecay }
+        let start = state.sum ?? Tensor.full(
+            initialAccumulatorValue, shape: value.shape, dtype: value.dtype, device: value.device)
+        let sum = start + g * g
+        state.sum = sum
+        return value + g * -stepLR(state.step) / (sum.sqrt() + eps)
+    }
+}
+
+extension Adagrad: FusedUpdateRule {
+    func fusedUpdate(_ step: FusedOperands, state: inout ParameterState) {
+        let n = step.count
+        state.step += 1
+        let sum = state.takeWritable(\.sum, shape: step.shape, initial: initialAccumulatorValue)
+        let negCLR = Float(-stepLR(state.step))
         let decay = weightDecay != 0
         let wd = Float(weightDecay)
         let epsilon = Float(eps)
-        let p = value.baseAddress!
-        let out = newValue.baseAddress!
-        let g = gradient.baseAddress!
-        sum.withUnsafeMutableBufferPointer { sumBuffer in
-            let s = sumBuffer.baseAddress!
-            FusedLoop.forEachChunk(n) { range in
-                FusedLoop.vectors(range) { i, limit in
-                    let pi = load(p, i, limit)
-                    var gi = load(g, i, limit)
-                    if decay { gi = gi + wd * pi }
-                    let si = load(s, i, limit) + gi * gi
-                    store(si, s, i, limit)
-                    store(pi + negCLR * gi / (squareRoot(si) + epsilon), out, i, limit)
-                }
+        let (p, out, g, s) = (step.value, step.out, step.gradient, sum.mutableFloats)
+        FusedLoop.forEachChunk(n) { range in
+            FusedLoop.vectors(range) { i, limit in
+                let pi = load(p, i, limit)
+                var gi = load(g, i, limit)
+                if decay { gi = gi + wd * pi }
+                let si = load(s, i, limit) + gi * gi
+                store(si, s, i, limit)
+                store(pi + negCLR * gi / (squareRoot(si) + epsilon), out, i, limit)
             }
         }
-        state.buffers["sum"] = sum
+        state.sum = sum
     }
 }

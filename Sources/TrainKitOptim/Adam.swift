@@ -11,7 +11,8 @@ import TrainKitCore
 /// θ ← θ − (γ / (1 − β1ᵗ)) · m / (sqrt(v̂) / sqrt(1 − β2ᵗ) + ε)
 /// ```
 /// ε is added after bias-correcting sqrt(v), in this order (the order changes the last bits).
-/// State: `exp_avg` (m), `exp_avg_sq` (v), `max_exp_avg_sq` (AMSGrad).
+/// State (`ParameterState`): `expAvg` (m, `exp_avg`), `expAvgSq` (v, `exp_avg_sq`), `maxExpAvgSq` (AMSGrad,
+/// `max_exp_avg_sq`).
 ///
 /// - Parameters:
 ///   - lr: learning rate γ.

@@ -1,3 +1,5 @@
+import TrainKitCore
+
 /// What `Adam`, `AdamW`, `NAdam`, `RAdam` and `Adamax` share: their hyperparameters (β1 is the cycled momentum)
 /// and, through `AdamMoments`, the start of every step.
 protocol AdamFamilyRule: MomentumCyclingRule {
@@ -15,7 +17,8 @@ extension AdamFamilyRule {
 /// The start of an Adam-family step, in PyTorch's `_single_tensor_*` order: t ← t + 1; θ ← θ·(1 − γλ) when the
 /// decay is decoupled, else g ← g + λθ; m ← lerp(m, g, 1 − β1); then the second moment.
 ///
-/// A rule's `update` calls `step`, which takes the buffers from the state and hands `body` a `Kernel` over them.
+/// The composed form is `composedMoments`, which returns θ, g and m as tensors for the rule to finish. The fused
+/// form: a rule's `fusedUpdate` calls `step`, which takes the state tensors and hands `body` a `Kernel` over them.
 /// `body` computes the rule's scalars and runs its fused loop: an `@inline(__always)` local `vector(i, limit)`
 /// that starts with `kernel.moments(i, limit)`, passed to `FusedLoop.vectors` inside `FusedLoop.forEachChunk`.
 /// Each rule writes that loop itself, in non-generic code: a closure specialized from a generic context does not
@@ -38,43 +41,63 @@ struct AdamMoments {
         decoupled = rule.decoupledWeightDecay
     }
 
-    /// Advances `state` one step and calls `body` once with the kernel and t (after the increment); `body` may
-    /// keep scalars in `state`. The buffers are `exp_avg` (m), `secondMoment` (v) and, when named, `extraBuffer`
-    /// (the kernel's `extra`, e.g. AMSGrad's `max_exp_avg_sq`).
-    func step(
-        _ value: UnsafeBufferPointer<Float>, into newValue: UnsafeMutableBufferPointer<Float>,
-        gradient: UnsafeBufferPointer<Float>, state: inout ParameterState,
-        secondMoment: String = "exp_avg_sq", extraBuffer: String? = nil,
-        _ body: (_ kernel: Kernel, _ t: Double, _ state: inout ParameterState) -> Void
-    ) {
-        let n = value.count
+    /// The composed start of a step: advances `state.step`, applies the weight decay, and updates m
+    /// (`expAvg`). Returns θ (shrunk when decoupled), g (plus λθ when coupled), m and t.
+    func composedMoments(_ value: Tensor, gradient: Tensor, state: inout ParameterState)
+        -> (p: Tensor, g: Tensor, m: Tensor, t: Double)
+    {
         state.step += 1
-        var m = state.take("exp_avg", count: n)
-        var v = state.take(secondMoment, count: n)
-        var extra = extraBuffer.map { state.take($0, count: n) } ?? []
-        m.withUnsafeMutableBufferPointer { mBuffer in
-            v.withUnsafeMutableBufferPointer { vBuffer in
-                extra.withUnsafeMutableBufferPointer { extraBuffer in
-                    let kernel = Kernel(
-                        self, count: n, p: value.baseAddress!, g: gradient.baseAddress!, out: newValue.baseAddress!,
-                        m: mBuffer.baseAddress!, v: vBuffer.baseAddress!, extra: extraBuffer.baseAddress)
-                    body(kernel, Double(state.step), &state)
-                }
-            }
-        }
-        state.buffers["exp_avg"] = m
-        state.buffers[secondMoment] = v
-        if let extraBuffer { state.buffers[extraBuffer] = extra }
+        var (p, g) = (value, gradient)
+        if weightDecay != 0 && decoupled { p = p * (1 - lr * weightDecay) }
+        if weightDecay != 0 && !decoupled { g = g + p * weightDecay }
+        let m = (state.expAvg ?? p.zerosLike()).lerp(to: g, weight: 1 - beta1)
+        state.expAvg = m
+        return (p, g, m, Double(state.step))
     }
 
-    /// The buffers of one step and its shared float32 scalars (computed in Double as PyTorch's Python code does,
+    /// v ← β2·v + (1 − β2)·g², kept in `expAvgSq`.
+    func composedSecondMoment(_ g: Tensor, state: inout ParameterState) -> Tensor {
+        let v = (state.expAvgSq ?? g.zerosLike()) * beta2 + g * (1 - beta2) * g
+        state.expAvgSq = v
+        return v
+    }
+
+    /// Adamax's u ← max(β2·u, |g| + ε), kept in `expInf`.
+    func composedInfinityNorm(_ g: Tensor, state: inout ParameterState) -> Tensor {
+        let u = ((state.expInf ?? g.zerosLike()) * beta2).nanMaximum(g.abs() + eps)
+        state.expInf = u
+        return u
+    }
+
+    /// Advances `state` one step and calls `body` once with the kernel and t (after the increment); `body` may
+    /// keep scalars in `state`. The state tensors are `expAvg` (m), `secondMoment` (v) and, when given, `extra`
+    /// (the kernel's `extra`, e.g. AMSGrad's `maxExpAvgSq`).
+    func step(
+        _ operands: FusedOperands, state: inout ParameterState,
+        secondMoment: WritableKeyPath<ParameterState, Tensor?> = \.expAvgSq,
+        extra: WritableKeyPath<ParameterState, Tensor?>? = nil,
+        _ body: (_ kernel: Kernel, _ t: Double, _ state: inout ParameterState) -> Void
+    ) {
+        state.step += 1
+        let m = state.takeWritable(\.expAvg, shape: operands.shape)
+        let v = state.takeWritable(secondMoment, shape: operands.shape)
+        let extraTensor = extra.map { state.takeWritable($0, shape: operands.shape) }
+        let kernel = Kernel(
+            self, operands, m: m.mutableFloats, v: v.mutableFloats, extra: extraTensor?.mutableFloats)
+        body(kernel, Double(state.step), &state)
+        state.expAvg = m
+        state[keyPath: secondMoment] = v
+        if let extra { state[keyPath: extra] = extraTensor }
+    }
+
+    /// The state of one fused step and its shared float32 scalars (computed in Double as PyTorch's Python code does,
     /// then rounded).
     struct Kernel {
         /// Elements in the parameter.
         let count: Int
         /// Where the new parameter goes.
         let out: UnsafeMutablePointer<Float>
-        /// The rule's own buffer (nil unless `extraBuffer` was named).
+        /// The rule's own state tensor (nil unless `extra` was given).
         let extra: UnsafeMutablePointer<Float>?
         /// ε in float32.
         let epsilon: Float
@@ -84,11 +107,11 @@ struct AdamMoments {
         private let wd: Float, shrink: Float, w1: Float, b2: Float, w2: Float
 
         init(
-            _ moments: AdamMoments, count: Int, p: UnsafePointer<Float>, g: UnsafePointer<Float>,
-            out: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
-            extra: UnsafeMutablePointer<Float>?
+            _ moments: AdamMoments, _ operands: FusedOperands, m: UnsafeMutablePointer<Float>,
+            v: UnsafeMutablePointer<Float>, extra: UnsafeMutablePointer<Float>?
         ) {
-            (self.count, self.p, self.g, self.out, self.m, self.v, self.extra) = (count, p, g, out, m, v, extra)
+            (count, p, g, out) = (operands.count, operands.value, operands.gradient, operands.out)
+            (self.m, self.v, self.extra) = (m, v, extra)
             coupled = moments.weightDecay != 0 && !moments.decoupled
             decays = moments.weightDecay != 0 && moments.decoupled
             wd = Float(moments.weightDecay)

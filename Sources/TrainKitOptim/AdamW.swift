@@ -11,7 +11,8 @@ import TrainKitCore
 /// v̂ ← max(v̂, v) with AMSGrad, else v̂ = v
 /// θ ← θ − (γ / (1 − β1ᵗ)) · m / (sqrt(v̂) / sqrt(1 − β2ᵗ) + ε)
 /// ```
-/// State: `exp_avg`, `exp_avg_sq`, `max_exp_avg_sq` (AMSGrad). The default λ is 0.01 (Adam's is 0).
+/// State (`ParameterState`): `expAvg`, `expAvgSq`, `maxExpAvgSq` (AMSGrad), as Adam. The default λ is 0.01
+/// (Adam's is 0).
 ///
 /// - Parameters:
 ///   - lr: learning rate γ.

@@ -10,7 +10,7 @@ import TrainKitCore
 /// u ← max(β2·u, |g| + ε)
 /// θ ← θ − (γ / (1 − β1ᵗ)) · m / u
 /// ```
-/// State: `exp_avg` (m), `exp_inf` (u).
+/// State (`ParameterState`): `expAvg` (m, `exp_avg`), `expInf` (u, `exp_inf`).
 ///
 /// - Parameters:
 ///   - lr: learning rate γ (default 2e-3).
@@ -57,13 +57,17 @@ public struct Adamax: AdamFamilyRule {
     /// Coupled (L2) decay.
     var decoupledWeightDecay: Bool { false }
 
-    public func update(
-        _ value: UnsafeBufferPointer<Float>, into newValue: UnsafeMutableBufferPointer<Float>,
-        gradient: UnsafeBufferPointer<Float>,
-        state: inout ParameterState
-    ) {
-        AdamMoments(self).step(value, into: newValue, gradient: gradient, state: &state, secondMoment: "exp_inf") {
-            k, t, _ in
+    public func composedUpdate(_ value: Tensor, gradient: Tensor, state: inout ParameterState) -> Tensor {
+        let moments = AdamMoments(self)
+        let (p, g, m, t) = moments.composedMoments(value, gradient: gradient, state: &state)
+        let u = moments.composedInfinityNorm(g, state: &state)
+        return p + m * -(lr / (1 - pow(beta1, t))) / u
+    }
+}
+
+extension Adamax: FusedUpdateRule {
+    func fusedUpdate(_ step: FusedOperands, state: inout ParameterState) {
+        AdamMoments(self).step(step, state: &state, secondMoment: \.expInf) { k, t, _ in
             let negCLR = Float(-(lr / (1 - pow(beta1, t))))
             let out = k.out
             @inline(__always) func vector(_ i: Int, _ limit: Int) {

@@ -20,9 +20,10 @@ public enum GradientClippingError: Error, CustomStringConvertible, Equatable {
 /// The total norm is the `normType`-norm of all gradient elements of all parameters taken as one vector
 /// (`.infinity`: the largest |g|); with `coef = maxNorm / (total + 1e-6)`, every gradient is multiplied by `coef`
 /// when `coef < 1` and left alone otherwise (never scaled up). Parameters without a gradient are skipped.
+/// The norms are tensor reductions in float64 on the gradients' device; only the total is read to the host.
 ///
 /// - Parameters:
-///   - parameters: the parameters whose `grad` is clipped (float32 gradients).
+///   - parameters: the parameters whose `grad` is clipped (float32 or float64 gradients, on one device).
 ///   - maxNorm: the largest allowed total norm.
 ///   - normType: p of the p-norm (> 0), or `.infinity`.
 ///   - errorIfNonfinite: throw `GradientClippingError.nonfiniteNorm` when the total norm is NaN or infinite
@@ -44,74 +45,52 @@ public func clipGradNorm(
         parameter.grad.map { (parameter, $0) }
     }
     guard !gradients.isEmpty else { return 0 }
-    // Per-tensor norms, then the norm of the norms (PyTorch's order), accumulated in Double.
-    var norms: [Double] = []
-    for (_, gradient) in gradients {
-        precondition(gradient.dtype == .float32, "clipGradNorm: gradient is \(gradient.dtype), not float32")
-        norms.append(gradient.withUnsafeBufferPointer(as: Float.self) { vectorNorm($0, normType) })
+    // Per-tensor norms, then the norm of the norms (PyTorch's order), in float64 on the gradients' device; the
+    // total is the one value read to the host.
+    let total = noGrad {
+        let norms = gradients.map { _, gradient in
+            precondition(gradient.dtype.isFloatingPoint, "clipGradNorm: gradient is \(gradient.dtype)")
+            return vectorNorm(gradient.to(.float64), normType)
+        }
+        return vectorNorm(Tensor.stack(norms), normType).item()
     }
-    let total = norms.withUnsafeBufferPointer { vectorNorm($0, normType) }
     if errorIfNonfinite && !total.isFinite {
         throw GradientClippingError.nonfiniteNorm(totalNorm: total, normType: normType)
     }
     let coefficient = maxNorm / (total + 1e-6)
     if !(coefficient >= 1) {  // NaN also scales, as PyTorch's clamp(max: 1) passes NaN through
-        let scale = Float(coefficient)
         for (parameter, gradient) in gradients {
-            parameter.grad = gradient.withUnsafeBufferPointer(as: Float.self) { g in
-                Tensor.make(shape: gradient.shape, as: Float.self) { out in
-                    for i in 0..<g.count { out[i] = g[i] * scale }
-                }
-            }
+            parameter.grad = noGrad { gradient.detach() * coefficient }
         }
     }
     return total
 }
 
-/// Clamps every gradient element to `[-clipValue, clipValue]` (PyTorch `clip_grad_value_`). Parameters without a
-/// gradient are skipped.
+/// Clamps every gradient element to `[-clipValue, clipValue]` (PyTorch `clip_grad_value_`); NaN stays NaN.
+/// Parameters without a gradient are skipped.
 ///
 /// ```swift
 /// clipGradValue(parameters, clipValue: 0.5)
 /// ```
 public func clipGradValue(_ parameters: [Parameter], clipValue: Double) {
     precondition(clipValue >= 0, "clipGradValue: clipValue must be >= 0, got \(clipValue)")
-    let high = Float(clipValue)
-    let low = -high
     for parameter in parameters {
         guard let gradient = parameter.grad else { continue }
-        precondition(gradient.dtype == .float32, "clipGradValue: gradient is \(gradient.dtype), not float32")
-        parameter.grad = gradient.withUnsafeBufferPointer(as: Float.self) { g in
-            Tensor.make(shape: gradient.shape, as: Float.self) { out in
-                for i in 0..<g.count {
-                    let x = g[i]
-                    out[i] = x.isNaN ? x : Swift.min(Swift.max(x, low), high)
-                }
-            }
-        }
+        precondition(gradient.dtype.isFloatingPoint, "clipGradValue: gradient is \(gradient.dtype)")
+        parameter.grad = noGrad { gradient.detach().clamp(min: -clipValue, max: clipValue) }
     }
 }
 
-/// The `p`-norm of `values` in Double (p = .infinity: max |x|; NaN propagates).
-private func vectorNorm<T: BinaryFloatingPoint>(_ values: UnsafeBufferPointer<T>, _ p: Double) -> Double {
+/// The `p`-norm of all elements of `x` as a 0-d tensor on its device (p = .infinity: max |x|; NaN propagates;
+/// 0 for no elements): `(Σ |x|ᵖ)^(1/p)`, with `sqrt(Σ x²)` for p = 2 and `Σ |x|` for p = 1.
+func vectorNorm(_ x: Tensor, _ p: Double) -> Tensor {
+    guard x.count > 0 else { return Tensor.zeros([], dtype: x.dtype, device: x.device) }
     if p == .infinity {
-        var largest = 0.0
-        for x in values {
-            let a = Swift.abs(Double(x))
-            if a.isNaN { return .nan }
-            largest = Swift.max(largest, a)
-        }
-        return largest
+        // The max reduction skips NaN; a NaN anywhere makes the norm NaN, as in PyTorch.
+        let hasNaN = (x .!= x).to(x.dtype).max()
+        return Tensor.where(hasNaN .> 0, hasNaN * .nan, x.abs().max())
     }
-    var sum = 0.0
-    if p == 2 {
-        for x in values { sum += Double(x) * Double(x) }
-        return sum.squareRoot()
-    }
-    if p == 1 {
-        for x in values { sum += Swift.abs(Double(x)) }
-        return sum
-    }
-    for x in values { sum += pow(Swift.abs(Double(x)), p) }
-    return pow(sum, 1 / p)
+    if p == 2 { return x.square().sum().sqrt() }
+    if p == 1 { return x.abs().sum() }
+    return x.abs().pow(p).sum().pow(1 / p)
 }

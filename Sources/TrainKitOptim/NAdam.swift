@@ -12,7 +12,8 @@ import TrainKitCore
 /// d = sqrt(v / (1 − β2ᵗ)) + ε
 /// θ ← θ − γ(1 − μₜ)/(1 − Πₜ) · g/d − γμₜ₊₁/(1 − Πₜμₜ₊₁) · m/d
 /// ```
-/// State: `exp_avg` (m), `exp_avg_sq` (v), scalar `mu_product` (Π).
+/// State (`ParameterState`): `expAvg` (m, `exp_avg`), `expAvgSq` (v, `exp_avg_sq`), the scalar `muProduct`
+/// (Π, `mu_product`; rounded to float32 for float32 parameters, as PyTorch keeps it, Double for float64 ones).
 ///
 /// - Parameters:
 ///   - lr: learning rate γ (default 2e-3).
@@ -65,22 +66,37 @@ public struct NAdam: AdamFamilyRule {
         set { (beta1, beta2) = newValue }
     }
 
-    public func update(
-        _ value: UnsafeBufferPointer<Float>, into newValue: UnsafeMutableBufferPointer<Float>,
-        gradient: UnsafeBufferPointer<Float>,
-        state: inout ParameterState
-    ) {
-        AdamMoments(self).step(value, into: newValue, gradient: gradient, state: &state) { k, t, state in
-            let biasCorrection2 = 1 - pow(beta2, t)
-            let mu = beta1 * (1.0 - 0.5 * pow(0.96, t * momentumDecay))
-            let muNext = beta1 * (1.0 - 0.5 * pow(0.96, (t + 1) * momentumDecay))
-            // PyTorch keeps mu_product as a float32 tensor: each product is rounded to float32.
-            let muProduct = Double(Float(state.scalars["mu_product"] ?? 1) * Float(mu))
-            state.scalars["mu_product"] = muProduct
-            let muProductNext = muProduct * muNext
-            let c1 = Float(-lr * (1.0 - mu) / (1.0 - muProduct))
-            let c2 = Float((-lr * muNext) / (1.0 - muProductNext))
-            let correction2 = Float(biasCorrection2)
+    /// The scalars of step t: the coefficients of g/d and m/d, and Πₜ, which PyTorch keeps as a tensor of the
+    /// default scalar dtype: rounded to float32 for float32 parameters, kept in Double for float64 ones.
+    func coefficients(_ t: Double, muProduct previous: Double?, dtype: DType)
+        -> (c1: Double, c2: Double, product: Double)
+    {
+        let mu = beta1 * (1.0 - 0.5 * pow(0.96, t * momentumDecay))
+        let muNext = beta1 * (1.0 - 0.5 * pow(0.96, (t + 1) * momentumDecay))
+        let muProduct = rounded((previous ?? 1) * rounded(mu, to: dtype), to: dtype)
+        let muProductNext = muProduct * muNext
+        return (-lr * (1.0 - mu) / (1.0 - muProduct), (-lr * muNext) / (1.0 - muProductNext), muProduct)
+    }
+
+    public func composedUpdate(_ value: Tensor, gradient: Tensor, state: inout ParameterState) -> Tensor {
+        let moments = AdamMoments(self)
+        let (p, g, m, t) = moments.composedMoments(value, gradient: gradient, state: &state)
+        let v = moments.composedSecondMoment(g, state: &state)
+        let (c1, c2, product) = coefficients(t, muProduct: state.muProduct, dtype: value.dtype)
+        state.muProduct = product
+        let denom = v.divided(by: 1 - pow(beta2, t)).sqrt() + eps
+        return p + g * c1 / denom + m * c2 / denom
+    }
+}
+
+extension NAdam: FusedUpdateRule {
+    func fusedUpdate(_ step: FusedOperands, state: inout ParameterState) {
+        AdamMoments(self).step(step, state: &state) { k, t, state in
+            let (first, second, product) = coefficients(t, muProduct: state.muProduct, dtype: .float32)
+            state.muProduct = product
+            let c1 = Float(first)
+            let c2 = Float(second)
+            let correction2 = Float(1 - pow(beta2, t))
             let (out, epsilon) = (k.out, k.epsilon)
             @inline(__always) func vector(_ i: Int, _ limit: Int) {
                 var (pi, gi, mi, vi) = k.moments(i, limit)

@@ -3,9 +3,10 @@ import TrainKitCore
 /// Drives an `UpdateRule` over parameter groups: the training loop's `optimizer.step()`.
 ///
 /// Each group has its own hyperparameters (a copy of the rule) and each parameter its own `ParameterState`.
-/// `step()` updates, for every parameter that is trainable and has a gradient, the value in place in one fused
-/// pass (`Parameter.updateInPlace`: copy-on-write, so tensors that still hold the old value keep it), off the
-/// autograd tape.
+/// Parameters are float32 or float64, on any device. `step()` updates, off the autograd tape, every parameter
+/// that is trainable and has a gradient: a float32 parameter on the CPU in place in one fused pass
+/// (`Parameter.withWritableValue`: copy-on-write, so tensors that still hold the old value keep it), any other
+/// by the rule's `composedUpdate`, whose result replaces the value.
 ///
 /// ```swift
 /// let optimizer = Optimizer(Adam(lr: 1e-3), parameters: parameters)
@@ -49,8 +50,8 @@ public final class Optimizer<Rule: UpdateRule>: OptimizerProtocol {
             let id = ObjectIdentifier(parameter)
             precondition(!known.contains(id), "Optimizer(\(Rule.name)): a parameter appears in more than one group")
             precondition(
-                parameter.detachedValue.dtype == .float32,
-                "Optimizer(\(Rule.name)): parameters must be float32, got \(parameter.detachedValue.dtype)")
+                parameter.detachedValue.dtype.isFloatingPoint,
+                "Optimizer(\(Rule.name)): parameters must be float32 or float64, got \(parameter.detachedValue.dtype)")
             known.insert(id)
         }
         groups.append(Group(parameters: group.parameters, rule: group.resolve(defaults), initialLR: nil))
@@ -67,24 +68,36 @@ public final class Optimizer<Rule: UpdateRule>: OptimizerProtocol {
     public func state(group: Int, index: Int) -> ParameterState? { states[group][index] }
 
     public func step() {
-        for g in groups.indices {
-            let rule = groups[g].rule
-            for (k, parameter) in groups[g].parameters.enumerated() {
-                guard parameter.isTrainable, let gradient = parameter.grad else { continue }
-                precondition(
-                    gradient.shape == parameter.shape,
-                    "\(Rule.name).step: gradient shape \(gradient.shape) != parameter shape \(parameter.shape)")
-                precondition(
-                    gradient.dtype == .float32, "\(Rule.name).step: gradient is \(gradient.dtype), not float32")
-                var state = states[g][k] ?? ParameterState()
-                states[g][k] = nil  // the buffers are now uniquely owned by `state`
-                gradient.withUnsafeBufferPointer(as: Float.self) { grad in
-                    parameter.updateInPlace { value, count in
-                        let buffer = UnsafeMutableBufferPointer(start: value, count: count)
-                        rule.update(UnsafeBufferPointer(buffer), into: buffer, gradient: grad, state: &state)
-                    }
+        noGrad {
+            for g in groups.indices {
+                let rule = groups[g].rule
+                for (k, parameter) in groups[g].parameters.enumerated() {
+                    guard parameter.isTrainable, let gradient = parameter.grad else { continue }
+                    var state = states[g][k] ?? ParameterState()
+                    states[g][k] = nil  // the state tensors are now referenced by `state` alone
+                    Self.update(parameter, gradient: gradient, rule: rule, state: &state)
+                    states[g][k] = state
                 }
-                states[g][k] = state
+            }
+        }
+    }
+
+    /// One parameter's step: the rule's fused loop in place when it has one for the value, else composed.
+    private static func update(_ parameter: Parameter, gradient: Tensor, rule: Rule, state: inout ParameterState) {
+        let value = parameter.detachedValue
+        rule.checkOperands(value, gradient)
+        guard let fused = rule.fusedRule(for: value) else {
+            parameter.value = rule.composedUpdate(value, gradient: gradient, state: &state)
+            return
+        }
+        let shape = value.shape
+        _ = consume value  // so that the value's buffer is the parameter's alone again
+        gradient.withUnsafeBufferPointer(as: Float.self) { g in
+            parameter.withWritableValue { value in
+                let p = value.mutableFloats
+                fused.fusedUpdate(
+                    FusedOperands(shape: shape, count: value.count, value: p, out: p, gradient: g.baseAddress!),
+                    state: &state)
             }
         }
     }

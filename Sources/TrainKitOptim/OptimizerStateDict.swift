@@ -5,7 +5,12 @@ import TrainKitCore
 /// JSON-encodable metadata, so a checkpoint can put the tensors in safetensors and the metadata beside them.
 ///
 /// Parameters are numbered across groups in order (group 0's first parameter is 0), as in PyTorch. Tensor keys
-/// are `state.<index>.<buffer>` (`state.3.exp_avg`); float32, shaped like the parameter.
+/// are `state.<index>.<slot>` with PyTorch's slot names (`state.3.exp_avg`, see `ParameterState.Slot`); each is
+/// shaped like its parameter and of its dtype.
+///
+/// The layout is versioned by `OptimizerMetadata.format`: format 1 (before float64 parameters, no `format` key
+/// in the metadata) had float32 tensors only and loads as it is; format 2 (`OptimizerMetadata.currentFormat`)
+/// allows float64. A format newer than this code reads is refused with `OptimizerStateError.unsupportedFormat`.
 public struct OptimizerStateDict: Sendable {
     public var tensors: [String: Tensor]
     public var metadata: OptimizerMetadata
@@ -18,6 +23,12 @@ public struct OptimizerStateDict: Sendable {
 
 /// The non-tensor part of an `OptimizerStateDict`.
 public struct OptimizerMetadata: Codable, Sendable, Equatable {
+    /// The format this code writes: 2 (state tensors in the parameter's dtype, float32 or float64).
+    public static let currentFormat = 2
+    /// The oldest format this code reads: 1 (float32 state tensors; its metadata has no `format` key).
+    public static let oldestFormat = 1
+    /// The layout version of the state dict this metadata belongs to (1 when the key is absent).
+    public var format: Int = OptimizerMetadata.currentFormat
     /// `UpdateRule.name` of the optimizer that saved it.
     public var rule: String
     public var groups: [Group]
@@ -33,9 +44,25 @@ public struct OptimizerMetadata: Codable, Sendable, Equatable {
 
     public struct ParameterEntry: Codable, Sendable, Equatable {
         public var step: Int
-        /// Names of the buffers saved as `state.<index>.<name>`.
+        /// The `ParameterState.Slot` names of the tensors saved as `state.<index>.<name>`.
         public var buffers: [String]
+        /// Scalars by PyTorch name (`mu_product`).
         public var scalars: [String: Double]
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, rule, groups, parameters
+    }
+}
+
+extension OptimizerMetadata {
+    /// Decodes metadata of any format; one without a `format` key is format 1.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        format = try container.decodeIfPresent(Int.self, forKey: .format) ?? 1
+        rule = try container.decode(String.self, forKey: .rule)
+        groups = try container.decode([Group].self, forKey: .groups)
+        parameters = try container.decode([ParameterEntry?].self, forKey: .parameters)
     }
 }
 
@@ -64,15 +91,23 @@ public enum HyperparameterValue: Codable, Sendable, Equatable {
 
 /// Why `load(stateDict:)` refused a state; nothing is changed when it throws.
 public enum OptimizerStateError: Error, CustomStringConvertible, Equatable {
+    /// The state was saved in a format this code does not read (a newer TrainKit's).
+    case unsupportedFormat(found: Int, oldest: Int, newest: Int)
     case ruleMismatch(expected: String, found: String)
     case groupCountMismatch(expected: Int, found: Int)
     case parameterCountMismatch(group: Int, expected: Int, found: Int)
     case missingTensor(key: String)
-    case tensorMismatch(key: String, expectedShape: [Int], foundShape: [Int], foundDType: String)
+    /// A state tensor or scalar that no rule keeps (`state.0.foo`, or `state.0.<scalar name>`).
+    case unknownStateEntry(key: String)
+    case tensorMismatch(
+        key: String, expectedShape: [Int], expectedDType: String, foundShape: [Int], foundDType: String)
     case invalidHyperparameters(group: Int, reason: String)
 
     public var description: String {
         switch self {
+        case .unsupportedFormat(let found, let oldest, let newest):
+            "optimizer state has format \(found); this TrainKit reads formats \(oldest) through \(newest) "
+                + "(it was saved by a newer TrainKit)"
         case .ruleMismatch(let expected, let found):
             "optimizer state is for '\(found)', this optimizer is '\(expected)'"
         case .groupCountMismatch(let expected, let found):
@@ -81,8 +116,10 @@ public enum OptimizerStateError: Error, CustomStringConvertible, Equatable {
             "optimizer state group \(group) has \(found) parameters, this optimizer's \(expected)"
         case .missingTensor(let key):
             "optimizer state lacks tensor '\(key)'"
-        case .tensorMismatch(let key, let expectedShape, let foundShape, let foundDType):
-            "optimizer state tensor '\(key)' is \(foundDType) \(foundShape), expected float32 \(expectedShape)"
+        case .unknownStateEntry(let key):
+            "optimizer state has '\(key)', which no optimizer keeps"
+        case .tensorMismatch(let key, let expectedShape, let expectedDType, let foundShape, let foundDType):
+            "optimizer state tensor '\(key)' is \(foundDType) \(foundShape), expected \(expectedDType) \(expectedShape)"
         case .invalidHyperparameters(let group, let reason):
             "optimizer state group \(group) has unreadable hyperparameters: \(reason)"
         }
@@ -102,17 +139,15 @@ extension Optimizer {
                 .init(
                     parameterCount: groups[g].parameters.count, hyperparameters: hyperparameters,
                     initialLR: groups[g].initialLR))
-            for (k, parameter) in groups[g].parameters.enumerated() {
+            for k in groups[g].parameters.indices {
                 defer { index += 1 }
                 guard let state = states[g][k] else {
                     entries.append(nil)
                     continue
                 }
-                let names = state.buffers.keys.sorted()
-                for name in names {
-                    tensors["state.\(index).\(name)"] = Tensor(state.buffers[name]!, shape: parameter.shape)
-                }
-                entries.append(.init(step: state.step, buffers: names, scalars: state.scalars))
+                let filled = state.tensors
+                for (slot, tensor) in filled { tensors["state.\(index).\(slot.rawValue)"] = tensor }
+                entries.append(.init(step: state.step, buffers: filled.map(\.slot.rawValue), scalars: state.scalars))
             }
         }
         return OptimizerStateDict(
@@ -122,6 +157,11 @@ extension Optimizer {
 
     public func load(stateDict: OptimizerStateDict) throws {
         let metadata = stateDict.metadata
+        guard (OptimizerMetadata.oldestFormat...OptimizerMetadata.currentFormat).contains(metadata.format) else {
+            throw OptimizerStateError.unsupportedFormat(
+                found: metadata.format, oldest: OptimizerMetadata.oldestFormat,
+                newest: OptimizerMetadata.currentFormat)
+        }
         guard metadata.rule == Rule.name else {
             throw OptimizerStateError.ruleMismatch(expected: Rule.name, found: metadata.rule)
         }
@@ -154,18 +194,7 @@ extension Optimizer {
                 restored.append(nil)
                 continue
             }
-            var state = ParameterState(step: entry.step, scalars: entry.scalars)
-            for name in entry.buffers {
-                let key = "state.\(index).\(name)"
-                guard let tensor = stateDict.tensors[key] else { throw OptimizerStateError.missingTensor(key: key) }
-                guard tensor.dtype == .float32, tensor.shape == parameters[index].shape else {
-                    throw OptimizerStateError.tensorMismatch(
-                        key: key, expectedShape: parameters[index].shape,
-                        foundShape: tensor.shape, foundDType: "\(tensor.dtype)")
-                }
-                state.buffers[name] = tensor.toArray()
-            }
-            restored.append(state)
+            restored.append(try Self.restore(entry, index: index, of: stateDict, for: parameters[index]))
         }
         var index = 0
         for g in groups.indices {
@@ -176,6 +205,38 @@ extension Optimizer {
                 index += 1
             }
         }
+    }
+}
+
+extension Optimizer {
+    /// The state of parameter `index` from its metadata entry and tensors: each tensor shaped like `parameter`
+    /// and of its dtype (format 1 saved float32 only, for float32 parameters), moved to its device.
+    static func restore(
+        _ entry: OptimizerMetadata.ParameterEntry, index: Int, of stateDict: OptimizerStateDict,
+        for parameter: Parameter
+    ) throws -> ParameterState {
+        var state = ParameterState(step: entry.step)
+        for (name, value) in entry.scalars {
+            guard name == "mu_product" else {
+                throw OptimizerStateError.unknownStateEntry(key: "state.\(index).\(name)")
+            }
+            state.muProduct = value
+        }
+        let expected = parameter.detachedValue
+        for name in entry.buffers {
+            let key = "state.\(index).\(name)"
+            guard let slot = ParameterState.Slot(rawValue: name) else {
+                throw OptimizerStateError.unknownStateEntry(key: key)
+            }
+            guard let tensor = stateDict.tensors[key] else { throw OptimizerStateError.missingTensor(key: key) }
+            guard tensor.dtype == expected.dtype, tensor.shape == expected.shape else {
+                throw OptimizerStateError.tensorMismatch(
+                    key: key, expectedShape: expected.shape, expectedDType: "\(expected.dtype)",
+                    foundShape: tensor.shape, foundDType: "\(tensor.dtype)")
+            }
+            state[slot] = tensor.detach().to(device: expected.device)
+        }
+        return state
     }
 }
 

@@ -12,7 +12,7 @@ import TrainKitCore
 /// ρₜ > 5:  r = sqrt((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ));  θ ← θ − m̂·γ·(sqrt(1 − β2ᵗ)/(sqrt(v) + ε))·r
 /// else:    θ ← θ − m̂·γ
 /// ```
-/// State: `exp_avg` (m), `exp_avg_sq` (v).
+/// State (`ParameterState`): `expAvg` (m, `exp_avg`), `expAvgSq` (v, `exp_avg_sq`).
 ///
 /// - Parameters:
 ///   - lr: learning rate γ (default 1e-3).
@@ -60,30 +60,46 @@ public struct RAdam: AdamFamilyRule {
         set { (beta1, beta2) = newValue }
     }
 
-    public func update(
-        _ value: UnsafeBufferPointer<Float>, into newValue: UnsafeMutableBufferPointer<Float>,
-        gradient: UnsafeBufferPointer<Float>,
-        state: inout ParameterState
-    ) {
-        AdamMoments(self).step(value, into: newValue, gradient: gradient, state: &state) { k, t, _ in
-            let biasCorrection1 = 1 - pow(beta1, t)
-            let biasCorrection2 = 1 - pow(beta2, t)
-            let rhoInfinity = 2 / (1 - beta2) - 1
-            let rho = rhoInfinity - 2 * t * pow(beta2, t) / biasCorrection2
-            let rectified = rho > 5.0
-            let rect =
-                rectified
-                ? pow((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho), 0.5) : 1
-            let correction1 = Float(biasCorrection1)
-            let correction2Sqrt = Float(pow(biasCorrection2, 0.5))
+    /// The scalars of step t: 1 − β1ᵗ, sqrt(1 − β2ᵗ), and the rectification r (nil while ρₜ ≤ 5).
+    func scalars(_ t: Double) -> (correction1: Double, correction2Sqrt: Double, rectification: Double?) {
+        let biasCorrection2 = 1 - pow(beta2, t)
+        let rhoInfinity = 2 / (1 - beta2) - 1
+        let rho = rhoInfinity - 2 * t * pow(beta2, t) / biasCorrection2
+        let rect =
+            rho > 5.0
+            ? pow((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho), 0.5) : nil
+        return (1 - pow(beta1, t), pow(biasCorrection2, 0.5), rect)
+    }
+
+    public func composedUpdate(_ value: Tensor, gradient: Tensor, state: inout ParameterState) -> Tensor {
+        let moments = AdamMoments(self)
+        let (p, g, m, t) = moments.composedMoments(value, gradient: gradient, state: &state)
+        let v = moments.composedSecondMoment(g, state: &state)
+        let (correction1, correction2Sqrt, rectification) = scalars(t)
+        var update = m.divided(by: correction1) * lr
+        if let rectification {
+            // PyTorch: scalar / tensor is reciprocal(tensor) * scalar.
+            let adaptive = (v.sqrt() + eps).reciprocal() * correction2Sqrt
+            update = update * adaptive * rectification
+        }
+        return p - update
+    }
+}
+
+extension RAdam: FusedUpdateRule {
+    func fusedUpdate(_ step: FusedOperands, state: inout ParameterState) {
+        AdamMoments(self).step(step, state: &state) { k, t, _ in
+            let (c1, c2, rect) = scalars(t)
+            let rectified = rect != nil
+            let correction1 = Float(c1)
+            let correction2Sqrt = Float(c2)
             let learningRate = Float(lr)
-            let rectification = Float(rect)
+            let rectification = Float(rect ?? 1)
             let (out, epsilon) = (k.out, k.epsilon)
             @inline(__always) func vector(_ i: Int, _ limit: Int) {
                 let (pi, _, mi, vi) = k.moments(i, limit)
                 var update = mi / correction1 * learningRate
                 if rectified {
-                    // PyTorch: scalar / tensor is reciprocal(tensor) * scalar.
                     let adaptive = 1 / (squareRoot(vi) + epsilon) * correction2Sqrt
                     update = update * adaptive * rectification
                 }

@@ -11,7 +11,8 @@ import TrainKitCore
 /// μ > 0:     b ← μ·b + g / (sqrt(ṽ) + ε);  θ ← θ − γ·b
 /// else:      θ ← θ − γ·g / (sqrt(ṽ) + ε)
 /// ```
-/// State: `square_avg` (v), `grad_avg` (ḡ, centered), `momentum_buffer` (b, μ > 0).
+/// State (`ParameterState`): `squareAvg` (v, `square_avg`), `gradAvg` (ḡ, `grad_avg`, centered),
+/// `momentumBuffer` (b, `momentum_buffer`, μ > 0).
 ///
 /// - Parameters:
 ///   - lr: learning rate γ (default 1e-2).
@@ -61,16 +62,35 @@ public struct RMSprop: MomentumCyclingRule {
 
     static var cycledMomentum: WritableKeyPath<RMSprop, Double> { \.momentum }
 
-    public func update(
-        _ value: UnsafeBufferPointer<Float>, into newValue: UnsafeMutableBufferPointer<Float>,
-        gradient: UnsafeBufferPointer<Float>,
-        state: inout ParameterState
-    ) {
-        let n = value.count
+    public func composedUpdate(_ value: Tensor, gradient: Tensor, state: inout ParameterState) -> Tensor {
         state.step += 1
-        var squareAverage = state.take("square_avg", count: n)
-        var gradAverage = centered ? state.take("grad_avg", count: n) : []
-        var buffer = momentum > 0 ? state.take("momentum_buffer", count: n) : []
+        var g = gradient
+        if weightDecay != 0 { g = g + value * weightDecay }
+        let squareAverage = (state.squareAvg ?? g.zerosLike()) * alpha + g * (1 - alpha) * g
+        state.squareAvg = squareAverage
+        var average: Tensor
+        if centered {
+            let gradAverage = (state.gradAvg ?? g.zerosLike()).lerp(to: g, weight: 1 - alpha)
+            state.gradAvg = gradAverage
+            average = (squareAverage - gradAverage * gradAverage).sqrt()
+        } else {
+            average = squareAverage.sqrt()
+        }
+        average = average + eps
+        guard momentum > 0 else { return value + g * -lr / average }
+        let buffer = (state.momentumBuffer ?? g.zerosLike()) * momentum + g / average
+        state.momentumBuffer = buffer
+        return value + buffer * -lr
+    }
+}
+
+extension RMSprop: FusedUpdateRule {
+    func fusedUpdate(_ step: FusedOperands, state: inout ParameterState) {
+        let n = step.count
+        state.step += 1
+        let squareAverage = state.takeWritable(\.squareAvg, shape: step.shape)
+        let gradAverage = centered ? state.takeWritable(\.gradAvg, shape: step.shape) : nil
+        let buffer = momentum > 0 ? state.takeWritable(\.momentumBuffer, shape: step.shape) : nil
 
         let decay = weightDecay != 0
         let centered = centered
@@ -82,46 +102,38 @@ public struct RMSprop: MomentumCyclingRule {
         let small = isSmallLerpWeight(w)
         let mu = Float(momentum)
         let negLR = Float(-lr)
-        let p = value.baseAddress!
-        let out = newValue.baseAddress!
-        let g = gradient.baseAddress!
-        squareAverage.withUnsafeMutableBufferPointer { sBuffer in
-            gradAverage.withUnsafeMutableBufferPointer { gaBuffer in
-                buffer.withUnsafeMutableBufferPointer { bBuffer in
-                    let s = sBuffer.baseAddress!
-                    let ga = gaBuffer.baseAddress
-                    let b = bBuffer.baseAddress
-                    FusedLoop.forEachChunk(n) { range in
-                        FusedLoop.vectors(range) { i, limit in
-                            let pi = load(p, i, limit)
-                            var gi = load(g, i, limit)
-                            if decay { gi = gi + wd * pi }
-                            var si = load(s, i, limit) * a
-                            si = si + w * gi * gi
-                            store(si, s, i, limit)
-                            var average: Float4
-                            if centered {
-                                let gai = lerp(load(ga!, i, limit), gi, w, small: small)
-                                store(gai, ga!, i, limit)
-                                average = squareRoot(si + (-1) * gai * gai)
-                            } else {
-                                average = squareRoot(si)
-                            }
-                            average = average + epsilon
-                            if useMomentum {
-                                let bi = load(b!, i, limit) * mu + gi / average
-                                store(bi, b!, i, limit)
-                                store(pi + negLR * bi, out, i, limit)
-                            } else {
-                                store(pi + negLR * gi / average, out, i, limit)
-                            }
-                        }
-                    }
+        let (p, out, g) = (step.value, step.out, step.gradient)
+        let s = squareAverage.mutableFloats
+        let ga = gradAverage?.mutableFloats
+        let b = buffer?.mutableFloats
+        FusedLoop.forEachChunk(n) { range in
+            FusedLoop.vectors(range) { i, limit in
+                let pi = load(p, i, limit)
+                var gi = load(g, i, limit)
+                if decay { gi = gi + wd * pi }
+                var si = load(s, i, limit) * a
+                si = si + w * gi * gi
+                store(si, s, i, limit)
+                var average: Float4
+                if centered {
+                    let gai = lerp(load(ga!, i, limit), gi, w, small: small)
+                    store(gai, ga!, i, limit)
+                    average = squareRoot(si + (-1) * gai * gai)
+                } else {
+                    average = squareRoot(si)
+                }
+                average = average + epsilon
+                if useMomentum {
+                    let bi = load(b!, i, limit) * mu + gi / average
+                    store(bi, b!, i, limit)
+                    store(pi + negLR * bi, out, i, limit)
+                } else {
+                    store(pi + negLR * gi / average, out, i, limit)
                 }
             }
         }
-        state.buffers["square_avg"] = squareAverage
-        if centered { state.buffers["grad_avg"] = gradAverage }
-        if useMomentum { state.buffers["momentum_buffer"] = buffer }
+        state.squareAvg = squareAverage
+        if centered { state.gradAvg = gradAverage }
+        if useMomentum { state.momentumBuffer = buffer }
     }
 }

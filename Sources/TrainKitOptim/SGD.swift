@@ -10,7 +10,8 @@ import TrainKitCore
 /// g ← g + μb  (nesterov)   or   g ← b
 /// θ ← θ − γg
 /// ```
-/// The learning rate scales the buffer (PyTorch's form, not Sutskever's). State: `momentum_buffer`.
+/// The learning rate scales the buffer (PyTorch's form, not Sutskever's). State (`ParameterState`):
+/// `momentumBuffer` (b, `momentum_buffer`).
 ///
 /// - Parameters:
 ///   - lr: learning rate γ (default 1e-3).
@@ -57,16 +58,24 @@ public struct SGD: MomentumCyclingRule {
 
     static var cycledMomentum: WritableKeyPath<SGD, Double> { \.momentum }
 
-    public func update(
-        _ value: UnsafeBufferPointer<Float>, into newValue: UnsafeMutableBufferPointer<Float>,
-        gradient: UnsafeBufferPointer<Float>,
-        state: inout ParameterState
-    ) {
-        let n = value.count
+    public func composedUpdate(_ value: Tensor, gradient: Tensor, state: inout ParameterState) -> Tensor {
         state.step += 1
-        let p = value.baseAddress!
-        let out = newValue.baseAddress!
-        let g = gradient.baseAddress!
+        var g = gradient
+        if weightDecay != 0 { g = g + value * weightDecay }
+        if momentum != 0 {
+            let b = state.momentumBuffer.map { $0 * momentum + g * (1 - dampening) } ?? g
+            state.momentumBuffer = b
+            g = nesterov ? g + b * momentum : b
+        }
+        return value + g * -lr
+    }
+}
+
+extension SGD: FusedUpdateRule {
+    func fusedUpdate(_ step: FusedOperands, state: inout ParameterState) {
+        let n = step.count
+        state.step += 1
+        let (p, out, g) = (step.value, step.out, step.gradient)
         let wd = Float(weightDecay)
         let negLR = Float(-lr)
         let mu = Float(momentum)
@@ -84,22 +93,20 @@ public struct SGD: MomentumCyclingRule {
             }
             return
         }
-        let first = state.buffers["momentum_buffer"] == nil
-        var buffer = state.take("momentum_buffer", count: n)
-        buffer.withUnsafeMutableBufferPointer { bufferPointer in
-            let b = bufferPointer.baseAddress!
-            FusedLoop.forEachChunk(n) { range in
-                FusedLoop.vectors(range) { i, limit in
-                    let pi = load(p, i, limit)
-                    var gi = load(g, i, limit)
-                    if decay { gi = gi + wd * pi }
-                    let bi = first ? gi : load(b, i, limit) * mu + keep * gi
-                    store(bi, b, i, limit)
-                    let step = nesterov ? gi + mu * bi : bi
-                    store(pi + negLR * step, out, i, limit)
-                }
+        let first = state.momentumBuffer == nil
+        let buffer = state.takeWritable(\.momentumBuffer, shape: step.shape)
+        let b = buffer.mutableFloats
+        FusedLoop.forEachChunk(n) { range in
+            FusedLoop.vectors(range) { i, limit in
+                let pi = load(p, i, limit)
+                var gi = load(g, i, limit)
+                if decay { gi = gi + wd * pi }
+                let bi = first ? gi : load(b, i, limit) * mu + keep * gi
+                store(bi, b, i, limit)
+                let step = nesterov ? gi + mu * bi : bi
+                store(pi + negLR * step, out, i, limit)
             }
         }
-        state.buffers["momentum_buffer"] = buffer
+        state.momentumBuffer = buffer
     }
 }

@@ -50,3 +50,27 @@ func parameters(withGradients grads: [[Float]]) -> [Parameter] {
     clipGradValue(ps, clipValue: 0.5)
     #expect(ps[0].grad!.toArray() == [-0.5, 0.25, 0.5] && ps[1].grad!.toArray() == [0.5])
 }
+
+@Test func clipGradNormReductionsPropagateNaNAndTakeFloat64Gradients() throws {
+    let withNaN = parameters(withGradients: [[1, 2], [.nan, -5]])
+    #expect(try clipGradNorm(withNaN, maxNorm: 1, normType: .infinity, errorIfNonfinite: false).isNaN)
+    let infinite = parameters(withGradients: [[-7, 2], [.infinity]])
+    #expect(try clipGradNorm(infinite, maxNorm: 100, normType: .infinity, errorIfNonfinite: false) == .infinity)
+    let p = Parameter(Tensor([0.5, 1] as [Double], shape: [2]))
+    p.grad = Tensor([3, 4] as [Double], shape: [2])
+    #expect(try clipGradNorm([p], maxNorm: 1) == 5)
+    let coefficient = 1 / (5 + 1e-6)
+    #expect(p.grad!.dtype == .float64 && p.grad!.toArray(as: Double.self) == [3 * coefficient, 4 * coefficient])
+    clipGradValue([p], clipValue: 0.5)
+    #expect(p.grad!.toArray(as: Double.self) == [0.5, 0.5])
+}
+
+@Test func firstNonfiniteGradientNamesTheFirstBadParameter() {
+    var ps = parameters(withGradients: [[1, 2], [3, .infinity], [.nan]])
+    #expect(firstNonfiniteGradient(ps) == 1)
+    ps[1].grad = nil
+    #expect(firstNonfiniteGradient(ps) == 2)
+    ps[2].grad = Tensor([-1e38, 1e38] as [Float], shape: [2])  // large but finite: no overflow in the check
+    #expect(firstNonfiniteGradient(ps) == nil)
+    #expect(firstNonfiniteGradient([]) == nil)
+}

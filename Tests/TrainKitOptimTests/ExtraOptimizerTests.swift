@@ -146,12 +146,7 @@ func extraOptimizerMatchesDocumentedFormulaInFloat64(_ index: Int) {
     let (name, rule) = extraRules[index]
     let params = TorchExtraReference.params.map(Double.init)
     let steps = 12  // RAdam (β2 = 0.999) switches to the rectified update at step 6
-    let expected: [[Double]]
-    switch rule {
-    case let r as Adamax: expected = DocumentedReference.adamax(r, params: params, steps: steps)
-    case let r as NAdam: expected = DocumentedReference.nadam(r, params: params, steps: steps)
-    case let r as RAdam: expected = DocumentedReference.radam(r, params: params, steps: steps)
-    default:
+    guard let expected = DocumentedReference.trajectory(rule, params: params, steps: steps) else {
         Issue.record("\(name): no reference")
         return
     }

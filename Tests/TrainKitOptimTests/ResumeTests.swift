@@ -191,7 +191,7 @@ func resumedRunMatchesUninterruptedRunBitForBit(_ c: ResumeCase) throws {
     wrongShape.tensors["state.1.exp_avg"] = Tensor.zeros([4])
     #expect(
         throws: OptimizerStateError.tensorMismatch(
-            key: "state.1.exp_avg", expectedShape: [5], foundShape: [4],
+            key: "state.1.exp_avg", expectedShape: [5], expectedDType: "float32", foundShape: [4],
             foundDType: "float32")
     ) {
         try Optimizer(Adam(), parameters: parameters).load(stateDict: wrongShape)
