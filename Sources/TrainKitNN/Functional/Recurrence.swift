@@ -129,11 +129,12 @@ private func fusedLSTMDirection(_ kernels: any FusedLSTMKernels, _ seq: Tensor, 
     if let bhh { bias = bias.map { $0 + bhh } ?? bhh }
     var xw = Tensor.linear(seq.reshape([steps * batch, seq.shape[2]]), weight: wih, bias: bias)
         .reshape([steps, batch, wih.shape[0]])
-    let reversed = Tensor((0..<steps).reversed().map { Int64($0) }, shape: [steps], device: seq.device)
-    if reverse { xw = xw.indexSelect(0, reversed) }
+    // The reverse direction runs the fused op over the steps in reverse order.
+    let reversed = reverse ? Tensor(Array((0..<steps).reversed()), shape: [steps], device: seq.device) : nil
+    if let reversed { xw = xw.indexSelect(0, reversed) }
     let packed = fusedLSTM(kernels, xw: xw, h0: h, c0: c, whh: whh)
     var output = packed.narrow(0, start: 0, length: steps)
-    if reverse { output = output.indexSelect(0, reversed) }
+    if let reversed { output = output.indexSelect(0, reversed) }
     return (output, packed.select(0, steps - 1), packed.select(0, steps))
 }
 
