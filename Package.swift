@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "TrainKitCore", dependencies: ["CTrainKitKernels"]),
 
         // MARK: - Neural networks and optimizers
-        .target(name: "TrainKitNN", dependencies: ["TrainKitCore", "CTrainKitKernels"]),
+        .target(name: "TrainKitNN", dependencies: ["TrainKitCore"]),
         .target(name: "TrainKitOptim", dependencies: ["TrainKitCore"]),
 
         // MARK: - Data

@@ -6,7 +6,7 @@ import TrainKitTestSupport
 
 /// Runs a one-layer float32 LSTM over `[T, N, in]` = `[7, 20, 5]`, hidden 20 (edge tiles in both the
 /// gate and the batch direction), and returns the outputs, final states and every gradient.
-private func lstmRun(reference: Bool) -> [Tensor] {
+private func lstmRun(fused: Bool) -> [Tensor] {
     let config = RecurrentConfig(inputSize: 5, hiddenSize: 20, numLayers: 1, bidirectional: false, batchFirst: false,
                                  dropout: 0)
     let params = config.initialWeights(cell: .lstm, bias: true, key: RandomKey(seed: 60), dtype: .float32)
@@ -16,8 +16,9 @@ private func lstmRun(reference: Bool) -> [Tensor] {
         return t
     }
     let weights = recurrentWeights(params[0], params[1], params[2], params[3])
-    let r = runRecurrence(.lstm, config, weights, x: leaves[0], h0: leaves[1], c0: leaves[2], training: true,
-                          reference: reference)
+    let r = FusedPath.$isEnabled.withValue(fused) {
+        runRecurrence(.lstm, config, weights, x: leaves[0], h0: leaves[1], c0: leaves[2], training: true)
+    }
     var loss = Tensor(scalar: 0)
     for (k, v) in [r.output, r.h, r.c!].enumerated() {
         loss = loss + (v * Tensor.uniform(v.shape, low: 0.5, high: 1.5, key: RandomKey(seed: UInt64(70 + k)))).sum()
@@ -29,7 +30,7 @@ private func lstmRun(reference: Bool) -> [Tensor] {
 
 /// The float32 C recurrence (packed microkernel products, vector exp/tanh) matches the step-by-step composite.
 @Test func lstmKernelMatchesReferenceInFloat32() {
-    let fused = lstmRun(reference: false), reference = lstmRun(reference: true)
+    let fused = lstmRun(fused: true), reference = lstmRun(fused: false)
     #expect(fused.count == reference.count)
     for (k, (a, b)) in zip(fused, reference).enumerated() {
         let failure = closenessFailure(a, b, rtol: 1e-4, atol: 1e-5)
@@ -43,8 +44,8 @@ private func lstmRun(reference: Bool) -> [Tensor] {
     let threads = tk_get_num_threads()
     defer { tk_set_num_threads(threads) }
     tk_set_num_threads(1)
-    let one = lstmRun(reference: false)
+    let one = lstmRun(fused: true)
     tk_set_num_threads(3)
-    let three = lstmRun(reference: false)
+    let three = lstmRun(fused: true)
     for (a, b) in zip(one, three) { #expect(a.toArray(as: Float.self) == b.toArray(as: Float.self)) }
 }

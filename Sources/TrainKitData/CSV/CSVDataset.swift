@@ -104,11 +104,11 @@ public struct CSVDataset: GatheringDataset {
             columns.append(numbers)
         }
         let rows = table.rowCount, width = columns.count
-        return Tensor.make(shape: [rows, width], as: Float.self) { out in
-            for (j, column) in columns.enumerated() {
-                for i in 0..<rows { out[i * width + j] = Float(column[i]) }
-            }
+        var out = [Float](repeating: 0, count: rows * width)
+        for (j, column) in columns.enumerated() {
+            for i in 0..<rows { out[i * width + j] = Float(column[i]) }
         }
+        return Tensor(out, shape: [rows, width])
     }
 
     /// Class indices of a target column, by the given or the sorted distinct class names.

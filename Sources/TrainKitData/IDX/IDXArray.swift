@@ -80,19 +80,18 @@ public struct IDXArray: Sendable {
                      "IDXArray.floatTensor: shape \(target) does not hold the file's \(count) elements \(shape)")
         if elementType == .uint8 {
             let table = (0..<256).map { Float($0) / divisor }
-            return bytes.withUnsafeBufferPointer { p in
+            let pixels = bytes.withUnsafeBufferPointer { p in
                 table.withUnsafeBufferPointer { t in
-                    Tensor.make(shape: target, as: Float.self) { out in
+                    [Float](unsafeUninitializedCapacity: count) { out, initialized in
                         let source = p.baseAddress! + dataOffset
-                        for i in 0..<out.count { out[i] = t[Int(source[i])] }
+                        for i in 0..<count { out[i] = t[Int(source[i])] }
+                        initialized = count
                     }
                 }
             }
+            return Tensor(pixels, shape: target)
         }
-        let values = decodedDoubles()
-        return Tensor.make(shape: target, as: Float.self) { out in
-            for i in 0..<values.count { out[i] = Float(values[i]) / divisor }
-        }
+        return Tensor(decodedDoubles().map { Float($0) / divisor }, shape: target)
     }
 
     /// The number of elements.
@@ -100,10 +99,7 @@ public struct IDXArray: Sendable {
 
     /// The elements as int64 (labels). Floating types are truncated toward zero.
     public func int64Tensor() -> Tensor {
-        let values = decodedDoubles()
-        return Tensor.make(shape: shape, as: Int64.self) { out in
-            for i in 0..<values.count { out[i] = Int64(values[i]) }
-        }
+        Tensor(decodedDoubles().map { Int64($0) }, shape: shape)
     }
 
     /// The elements decoded from big-endian storage (uint8 takes a direct path).

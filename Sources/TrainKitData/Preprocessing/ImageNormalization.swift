@@ -21,46 +21,33 @@ public struct ImageNormalization: Codable, Sendable, Equatable, ImageTransform {
         self.std = std
     }
 
-    /// Channel means and population standard deviations over `[N, C, H, W]` images.
+    /// Channel means and population standard deviations over `[N, C, H, W]` images: `E[x]` and
+    /// `√(E[x²] - E[x]²)` per channel in float64 on the images' device (a constant channel keeps std 1); the
+    /// `C` numbers come to the host once.
     public static func fit(_ images: Tensor) -> ImageNormalization {
-        let (n, c, h, w) = imageDimensions(images, caller: "ImageNormalization.fit")
-        var sums = [Double](repeating: 0, count: c), squares = [Double](repeating: 0, count: c)
-        images.withUnsafeBufferPointer(as: Float.self) { x in
-            for b in 0..<n {
-                for ch in 0..<c {
-                    var s = 0.0, q = 0.0
-                    let base = (b * c + ch) * h * w
-                    for k in 0..<(h * w) {
-                        let v = Double(x[base + k])
-                        s += v
-                        q += v * v
-                    }
-                    sums[ch] += s
-                    squares[ch] += q
-                }
-            }
+        let (n, _, h, w) = imageDimensions(images, caller: "ImageNormalization.fit")
+        let x = images.detach().to(.float64)
+        let dims = [0, 2, 3]
+        guard n * h * w > 0 else {
+            return ImageNormalization(mean: .init(repeating: 0, count: images.shape[1]),
+                                      std: .init(repeating: 1, count: images.shape[1]))
         }
-        let count = Double(max(n * h * w, 1))
-        let mean = sums.map { $0 / count }
-        let std = zip(squares, mean).map { q, m in
-            let variance = q / count - m * m
+        let mean = x.mean(dims).toArray(as: Double.self)
+        let meanSquare = x.square().mean(dims).toArray(as: Double.self)
+        let std = zip(meanSquare, mean).map { q, m in
+            let variance = q - m * m
             return variance > 1e-24 ? variance.squareRoot() : 1
         }
         return ImageNormalization(mean: mean, std: std)
     }
 
+    /// `(x - mean[c]) · (1/std[c])` in float32, with the per-channel numbers broadcast over `[B, C, H, W]`.
     public func callAsFunction(_ images: Tensor) -> Tensor {
-        let (b, c, h, w) = imageDimensions(images, caller: "ImageNormalization")
+        let (_, c, _, _) = imageDimensions(images, caller: "ImageNormalization")
         precondition(c == mean.count, "ImageNormalization: fitted on \(mean.count) channels, got images \(images.shape)")
-        let scale = std.map { Float(1 / $0) }, shift = mean.map { Float($0) }
-        return images.withUnsafeBufferPointer(as: Float.self) { x in
-            Tensor.make(shape: images.shape, as: Float.self) { out in
-                for plane in 0..<(b * c) {
-                    let ch = plane % c, base = plane * h * w
-                    for k in 0..<(h * w) { out[base + k] = (x[base + k] - shift[ch]) * scale[ch] }
-                }
-            }
-        }
+        let shift = Tensor(mean.map { Float($0) }, shape: [1, c, 1, 1], device: images.device)
+        let scale = Tensor(std.map { Float(1 / $0) }, shape: [1, c, 1, 1], device: images.device)
+        return (images - shift) * scale
     }
 
     /// Normalization is deterministic; the key is ignored.

@@ -20,27 +20,34 @@ public struct MinMaxScaler: Codable, Sendable, Equatable {
         self.upper = upper
     }
 
+    /// Per-feature minimum and maximum of `x` (`[N, F]` or `[N]`, NaNs ignored; an all-NaN feature gets 0),
+    /// in tensor ops on `x`'s device; the `2F` numbers come to the host once.
     public static func fit(_ x: Tensor, range: ClosedRange<Double> = 0...1) -> MinMaxScaler {
         let columns = FeatureColumns(x, caller: "MinMaxScaler.fit")
-        var minimum = [Double](), maximum = [Double]()
-        for j in 0..<columns.width {
-            let values = columns.column(j).filter { !$0.isNaN }
-            minimum.append(values.min() ?? 0)
-            maximum.append(values.max() ?? 0)
-        }
-        return MinMaxScaler(minimum: minimum, maximum: maximum, lower: range.lowerBound, upper: range.upperBound)
+        let missing = columns.present .== 0
+        let empty = columns.counts .== 0  // all-NaN features: 0 for both
+        let minimum = columns.values.maskedFill(missing, with: .infinity).min(0).maskedFill(empty, with: 0)
+        let maximum = columns.values.maskedFill(missing, with: -.infinity).max(0).maskedFill(empty, with: 0)
+        return MinMaxScaler(minimum: minimum.toArray(as: Double.self), maximum: maximum.toArray(as: Double.self),
+                            lower: range.lowerBound, upper: range.upperBound)
     }
 
+    /// `lower + (x - min)·(upper - lower)/(max - min)` per feature (`lower` where `max = min`), float32.
     public func transform(_ x: Tensor) -> Tensor {
-        FeatureColumns.apply(x, width: minimum.count, caller: "MinMaxScaler.transform") { j, v in
-            let span = maximum[j] - minimum[j]
-            return span > 0 ? lower + (v - minimum[j]) * (upper - lower) / span : lower
-        }
+        let v = FeatureColumns.checked(x, width: minimum.count, caller: "MinMaxScaler.transform")
+        let spans = zip(maximum, minimum).map { $0 - $1 }
+        let scaled = (v - FeatureColumns.row(minimum, like: v)) * (upper - lower)
+            / FeatureColumns.row(spans.map { $0 > 0 ? $0 : 1 }, like: v) + lower
+        let constant = Tensor(spans.map { $0 <= 0 }, shape: [spans.count], device: v.device)
+        return scaled.maskedFill(constant, with: lower).to(.float32)
     }
 
+    /// `min + (y - lower)·(max - min)/(upper - lower)` per feature, float32.
     public func inverseTransform(_ y: Tensor) -> Tensor {
-        FeatureColumns.apply(y, width: minimum.count, caller: "MinMaxScaler.inverseTransform") { j, v in
-            minimum[j] + (v - lower) * (maximum[j] - minimum[j]) / (upper - lower)
-        }
+        let v = FeatureColumns.checked(y, width: minimum.count, caller: "MinMaxScaler.inverseTransform")
+        let spans = zip(maximum, minimum).map { $0 - $1 }
+        let range = Tensor(scalar: upper - lower, dtype: .float64, like: v)
+        return ((v - lower) * FeatureColumns.row(spans, like: v) / range + FeatureColumns.row(minimum, like: v))
+            .to(.float32)
     }
 }

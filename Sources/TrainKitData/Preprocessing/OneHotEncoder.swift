@@ -24,12 +24,11 @@ public struct OneHotEncoder: Codable, Sendable, Equatable {
     public func transform(_ values: [String?]) -> Tensor {
         let index = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
         let width = categories.count
-        return Tensor.make(shape: [values.count, width], as: Float.self) { out in
-            out.update(repeating: 0)
-            for (i, value) in values.enumerated() {
-                if let value, let k = index[value] { out[i * width + k] = 1 }
-            }
+        var out = [Float](repeating: 0, count: values.count * width)  // built on the host from host strings
+        for (i, value) in values.enumerated() {
+            if let value, let k = index[value] { out[i * width + k] = 1 }
         }
+        return Tensor(out, shape: [values.count, width])
     }
 }
 

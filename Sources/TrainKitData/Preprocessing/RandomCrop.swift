@@ -5,6 +5,7 @@ import TrainKitCore
 ///
 /// Shapes: `[B, C, H, W] -> [B, C, size.height, size.width]`. Offsets are uniform over
 /// `0...(H + 2·padding - height)` and `0...(W + 2·padding - width)`, drawn from the key in image order.
+/// Tensor ops on the images' device: one `pad`, then each image's window (a view) joined by `cat`.
 public struct RandomCrop: ImageTransform {
     public let height: Int
     public let width: Int
@@ -26,7 +27,7 @@ public struct RandomCrop: ImageTransform {
     }
 
     public func callAsFunction(_ images: Tensor, key: RandomKey) -> Tensor {
-        let (b, c, h, w) = imageDimensions(images, caller: "RandomCrop")
+        let (b, _, h, w) = imageDimensions(images, caller: "RandomCrop")
         let p = padding
         precondition(h + 2 * p >= height && w + 2 * p >= width,
                      "RandomCrop: crop \(height)x\(width) is larger than padded images \(h + 2 * p)x\(w + 2 * p)")
@@ -35,24 +36,12 @@ public struct RandomCrop: ImageTransform {
             (Int(generator.next(upperBound: UInt64(h + 2 * p - height + 1))),
              Int(generator.next(upperBound: UInt64(w + 2 * p - width + 1))))
         }
-        let (outH, outW, fill) = (height, width, self.fill)
-        return images.withUnsafeBufferPointer(as: Float.self) { x in
-            Tensor.make(shape: [b, c, outH, outW], as: Float.self) { out in
-                for n in 0..<b {
-                    let (top, left) = offsets[n]
-                    for ch in 0..<c {
-                        let source = (n * c + ch) * h * w, target = (n * c + ch) * outH * outW
-                        for i in 0..<outH {
-                            let row = top + i - p
-                            for j in 0..<outW {
-                                let col = left + j - p
-                                out[target + i * outW + j] = row >= 0 && row < h && col >= 0 && col < w
-                                    ? x[source + row * w + col] : fill
-                            }
-                        }
-                    }
-                }
-            }
+        guard b > 0 else { return Tensor.zeros([0, images.shape[1], height, width], device: images.device) }
+        let padded = p > 0 ? images.pad([p, p, p, p], value: Double(fill)) : images
+        let windows = offsets.enumerated().map { n, offset in
+            padded.narrow(0, start: n, length: 1).narrow(2, start: offset.0, length: height)
+                .narrow(3, start: offset.1, length: width)
         }
+        return Tensor.cat(windows, dim: 0)
     }
 }

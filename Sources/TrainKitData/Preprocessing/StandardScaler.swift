@@ -21,53 +21,57 @@ public struct StandardScaler: Codable, Sendable, Equatable {
         self.std = std
     }
 
-    /// Per-feature mean and standard deviation of `x` (`[N, F]`, or `[N]` for one feature).
+    /// Per-feature mean and standard deviation of `x` (`[N, F]`, or `[N]` for one feature), in float64 tensor
+    /// ops on `x`'s device; the `F` numbers come to the host once.
     public static func fit(_ x: Tensor) -> StandardScaler {
         let columns = FeatureColumns(x, caller: "StandardScaler.fit")
-        var mean = [Double](), std = [Double]()
-        for j in 0..<columns.width {
-            let values = columns.column(j).filter { !$0.isNaN }
-            let m = values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
-            let variance = values.isEmpty ? 0 : values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count)
-            mean.append(m)
-            std.append(variance > 0 ? variance.squareRoot() : 1)
-        }
-        return StandardScaler(mean: mean, std: std)
+        let count = columns.counts.clamp(min: 1)  // an all-NaN feature: mean 0, std 1
+        let mean = columns.values.sum(0) / count
+        let variance = ((columns.values - mean) * columns.present).square().sum(0) / count
+        return StandardScaler(mean: mean.toArray(as: Double.self),
+                              std: variance.toArray(as: Double.self).map { $0 > 0 ? $0.squareRoot() : 1 })
     }
 
-    /// `(x - mean) / std`, float32, shaped like `x`.
+    /// `(x - mean) / std`, float32, shaped like `x` (computed in float64).
     public func transform(_ x: Tensor) -> Tensor {
-        FeatureColumns.apply(x, width: mean.count, caller: "StandardScaler.transform") { j, v in (v - mean[j]) / std[j] }
+        let v = FeatureColumns.checked(x, width: mean.count, caller: "StandardScaler.transform")
+        return ((v - FeatureColumns.row(mean, like: v)) / FeatureColumns.row(std, like: v)).to(.float32)
     }
 
-    /// `y · std + mean` (back to the original units).
+    /// `y · std + mean` (back to the original units), float32.
     public func inverseTransform(_ y: Tensor) -> Tensor {
-        FeatureColumns.apply(y, width: mean.count, caller: "StandardScaler.inverseTransform") { j, v in v * std[j] + mean[j] }
+        let v = FeatureColumns.checked(y, width: mean.count, caller: "StandardScaler.inverseTransform")
+        return (v * FeatureColumns.row(std, like: v) + FeatureColumns.row(mean, like: v)).to(.float32)
     }
 }
 
-/// The columns of a `[N, F]` (or `[N]`) tensor as float64 arrays, and per-feature element maps.
+/// A `[N, F]` (or `[N]`) tensor prepared for per-feature statistics, and the per-feature maps of the scalers,
+/// as float64 tensor ops on the tensor's device.
 struct FeatureColumns {
-    let values: [Double]
-    let rows: Int
-    let width: Int
+    /// The values as float64 `[N, F]`, NaNs replaced by 0.
+    let values: Tensor
+    /// 1 where a value is present (not NaN), else 0: `[N, F]` float64.
+    let present: Tensor
+    /// Present values per feature: `[F]` float64.
+    var counts: Tensor { present.sum(0) }
 
     init(_ x: Tensor, caller: String) {
         precondition(x.rank == 1 || x.rank == 2, "\(caller): expects [N, F] or [N], got \(x.shape)")
-        values = x.toArray(as: Double.self)
-        rows = x.shape[0]
-        width = x.rank == 2 ? x.shape[1] : 1
+        let v = x.detach().to(.float64).reshape([x.shape[0], x.rank == 2 ? x.shape[1] : 1])
+        let missing = v .!= v  // NaN
+        values = v.maskedFill(missing, with: 0)
+        present = missing.logicalNot().to(.float64)
     }
 
-    func column(_ j: Int) -> [Double] { (0..<rows).map { values[$0 * width + j] } }
-
-    /// `f(feature, value)` for every element, as float32 with `x`'s shape.
-    static func apply(_ x: Tensor, width: Int, caller: String, _ f: (Int, Double) -> Double) -> Tensor {
+    /// `x` as float64 after checking it has `width` features.
+    static func checked(_ x: Tensor, width: Int, caller: String) -> Tensor {
         precondition((x.rank == 2 && x.shape[1] == width) || (x.rank == 1 && width == 1),
                      "\(caller): fitted on \(width) features, got shape \(x.shape)")
-        let values = x.toArray(as: Double.self)
-        return Tensor.make(shape: x.shape, as: Float.self) { out in
-            for i in 0..<values.count { out[i] = Float(f(i % width, values[i])) }
-        }
+        return x.detach().to(.float64)
+    }
+
+    /// Per-feature numbers as a float64 tensor on `x`'s device that broadcasts over `x` (`[F]`, or `[1]`).
+    static func row(_ numbers: [Double], like x: Tensor) -> Tensor {
+        Tensor(numbers, shape: [numbers.count], device: x.device)
     }
 }

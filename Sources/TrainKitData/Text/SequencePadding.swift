@@ -17,16 +17,14 @@ public enum SequenceEnd: String, Codable, Sendable {
 public func padSequences(_ sequences: [[Int]], length: Int, padID: Int = 0, truncating: SequenceEnd = .end,
                          padding: SequenceEnd = .end) -> Tensor {
     precondition(length >= 0, "padSequences: length must be >= 0, got \(length)")
-    return Tensor.make(shape: [sequences.count, length], as: Int64.self) { out in
-        for (i, sequence) in sequences.enumerated() {
-            let kept = sequence.count <= length ? sequence[...]
-                : (truncating == .end ? sequence.prefix(length) : sequence.suffix(length))
-            let pad = length - kept.count
-            let offset = padding == .end ? 0 : pad
-            for j in 0..<length { out[i * length + j] = Int64(padID) }
-            for (j, id) in kept.enumerated() { out[i * length + offset + j] = Int64(id) }
-        }
+    var out = [Int64](repeating: Int64(padID), count: sequences.count * length)
+    for (i, sequence) in sequences.enumerated() {
+        let kept = sequence.count <= length ? sequence[...]
+            : (truncating == .end ? sequence.prefix(length) : sequence.suffix(length))
+        let offset = padding == .end ? 0 : length - kept.count
+        for (j, id) in kept.enumerated() { out[i * length + offset + j] = Int64(id) }
     }
+    return Tensor(out, shape: [sequences.count, length])
 }
 
 extension TextClassificationDataset {

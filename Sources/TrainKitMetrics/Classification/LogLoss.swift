@@ -1,4 +1,3 @@
-import Foundation
 import TrainKitCore
 
 /// Log loss (cross-entropy of predicted probabilities), natural log.
@@ -52,32 +51,32 @@ public struct LogLoss: Metric {
         precondition(
             truth.count == n,
             "LogLoss: predictions \(predictions.shape) and targets \(targets.shape) hold different sample counts")
-        let values = predictions.toArray(as: Double.self)
-        let eps = predictions.dtype == .float32 ? Double(Float.ulpOfOne) : Double.ulpOfOne
-        func clipped(_ p: Double) -> Double { Swift.min(Swift.max(p, eps), 1 - eps) }
-        var batch = 0.0
-        for i in 0..<n {
-            let label = truth[i]
+        for label in truth {
             if c == 1 {
                 precondition(label == 0 || label == 1, "LogLoss: binary scores need labels 0 or 1, got \(label)")
-                let z = values[i]
-                if fromLogits {
-                    batch += Self.softplus(label == 1 ? -z : z)
-                } else {
-                    batch -= log(label == 1 ? clipped(z) : clipped(1 - z))
-                }
             } else {
                 precondition(label >= 0 && label < c, "LogLoss: label \(label) out of range for \(c) classes")
-                let row = values[(i * c)..<(i * c + c)]
-                if fromLogits {
-                    let top = row.max()!
-                    let logSum = top + log(row.reduce(0) { $0 + exp($1 - top) })
-                    batch += logSum - row[i * c + label]
-                } else {
-                    batch -= log(clipped(row[i * c + label]))
-                }
             }
         }
+        guard n > 0 else { return }
+        // Per-sample losses as tensor ops on the predictions' device; only the batch sum comes to the host.
+        let eps = predictions.dtype == .float32 ? Double(Float.ulpOfOne) : Double.ulpOfOne
+        let scores = predictions.detach().to(.float64)
+        let losses: Tensor
+        if c == 1 {
+            let z = scores.reshape([n])
+            let positive = Tensor(truth.map { $0 == 1 }, shape: [n], device: z.device)
+            if fromLogits {
+                losses = Self.softplus(Tensor.where(positive, -z, z))
+            } else {
+                losses = -Tensor.where(positive, z, 1 - z).clamp(min: eps, max: 1 - eps).log()
+            }
+        } else {
+            let labels = Tensor(truth, shape: [n, 1], device: scores.device)
+            let picked = scores.gather(1, labels).reshape([n])
+            losses = fromLogits ? scores.logsumexp([1]) - picked : -picked.clamp(min: eps, max: 1 - eps).log()
+        }
+        let batch = losses.sum().item()
         sum += batch
         total += n
     }
@@ -96,6 +95,6 @@ public struct LogLoss: Metric {
         total += other.total
     }
 
-    /// `log(1 + eˣ)` without overflow.
-    static func softplus(_ x: Double) -> Double { x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)) }
+    /// `log(1 + eˣ)` without overflow: `max(x, 0) + log1p(e^-|x|)`, element-wise.
+    static func softplus(_ x: Tensor) -> Tensor { x.relu() + (-x.abs()).softplus(threshold: .infinity) }
 }

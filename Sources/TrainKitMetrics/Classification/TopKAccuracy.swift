@@ -49,15 +49,19 @@ public struct TopKAccuracy: Metric {
         precondition(
             truth.count == n,
             "TopKAccuracy: predictions \(predictions.shape) and targets \(targets.shape) hold different sample counts")
-        let scores = predictions.toArray(as: Double.self)
-        for i in 0..<n {
-            let label = truth[i]
+        for label in truth {
             precondition(label >= 0 && label < c, "TopKAccuracy: label \(label) out of range for \(c) classes")
-            let row = i * c
-            let own = scores[row + label]
-            var rank = 0
-            for j in 0..<c where scores[row + j] > own || (scores[row + j] == own && j > label) { rank += 1 }
-            if rank < k { hits += 1 }
+        }
+        // The rank of the true class's score in its row, as tensor ops: rank = #{j : s_j > s_y, or s_j = s_y
+        // and j > y}; a hit when rank < k. Only the hit count comes to the host.
+        if n > 0 {
+            let scores = predictions.detach().to(.float64)
+            let labels = Tensor(truth, shape: [n, 1], device: scores.device)
+            let own = scores.gather(1, labels)  // [N, 1]
+            let classes = Tensor(Array(0..<c), shape: [1, c], device: scores.device)
+            let ahead = (scores .> own) .| ((scores .== own) .& (classes .> labels))
+            let rank = ahead.to(.float64).sum(1)
+            hits += Int((rank .< Double(k)).to(.float64).sum().item())
         }
         total += n
     }

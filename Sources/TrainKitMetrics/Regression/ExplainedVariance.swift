@@ -35,8 +35,8 @@ public struct ExplainedVariance: Metric {
 
     public mutating func update(predictions: Tensor, targets: Tensor) {
         let batch = RegressionBatch(predictions: predictions, targets: targets, metric: "ExplainedVariance")
-        residual.add(batch.map { $1 - $0 }, rows: batch.rows, columns: batch.columns, metric: "ExplainedVariance")
-        target.add(batch.truth, rows: batch.rows, columns: batch.columns, metric: "ExplainedVariance")
+        residual.add(batch.errors, metric: "ExplainedVariance")
+        target.add(batch.truth, metric: "ExplainedVariance")
     }
 
     public func compute() -> MetricValue {

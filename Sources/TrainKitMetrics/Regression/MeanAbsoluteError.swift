@@ -30,9 +30,7 @@ public struct MeanAbsoluteError: Metric {
 
     public mutating func update(predictions: Tensor, targets: Tensor) {
         let batch = RegressionBatch(predictions: predictions, targets: targets, metric: "MeanAbsoluteError")
-        absolute.add(
-            batch.map { Swift.abs($1 - $0) }, rows: batch.rows, columns: batch.columns,
-            metric: "MeanAbsoluteError")
+        absolute.add(batch.errors.abs(), metric: "MeanAbsoluteError")
     }
 
     public func compute() -> MetricValue { multioutput.combine(absolute.means) }

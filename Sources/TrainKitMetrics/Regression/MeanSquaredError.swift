@@ -31,9 +31,7 @@ public struct MeanSquaredError: Metric {
 
     public mutating func update(predictions: Tensor, targets: Tensor) {
         let batch = RegressionBatch(predictions: predictions, targets: targets, metric: "MeanSquaredError")
-        squared.add(
-            batch.map { ($1 - $0) * ($1 - $0) }, rows: batch.rows, columns: batch.columns,
-            metric: "MeanSquaredError")
+        squared.add(batch.errors.square(), metric: "MeanSquaredError")
     }
 
     public func compute() -> MetricValue { multioutput.combine(squared.means) }

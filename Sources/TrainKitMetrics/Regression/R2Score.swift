@@ -35,8 +35,8 @@ public struct R2Score: Metric {
 
     public mutating func update(predictions: Tensor, targets: Tensor) {
         let batch = RegressionBatch(predictions: predictions, targets: targets, metric: "R2Score")
-        residual.add(batch.map { ($1 - $0) * ($1 - $0) }, rows: batch.rows, columns: batch.columns, metric: "R2Score")
-        target.add(batch.truth, rows: batch.rows, columns: batch.columns, metric: "R2Score")
+        residual.add(batch.errors.square(), metric: "R2Score")
+        target.add(batch.truth, metric: "R2Score")
     }
 
     public func compute() -> MetricValue {

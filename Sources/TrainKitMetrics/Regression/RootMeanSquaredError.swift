@@ -33,9 +33,7 @@ public struct RootMeanSquaredError: Metric {
 
     public mutating func update(predictions: Tensor, targets: Tensor) {
         let batch = RegressionBatch(predictions: predictions, targets: targets, metric: "RootMeanSquaredError")
-        squared.add(
-            batch.map { ($1 - $0) * ($1 - $0) }, rows: batch.rows, columns: batch.columns,
-            metric: "RootMeanSquaredError")
+        squared.add(batch.errors.square(), metric: "RootMeanSquaredError")
     }
 
     public func compute() -> MetricValue { multioutput.combine(squared.means.map { $0.squareRoot() }) }

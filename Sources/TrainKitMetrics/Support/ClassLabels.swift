@@ -16,7 +16,7 @@ enum ClassLabels {
         precondition(predictions.rank <= 2, "\(metric): predictions must be [N] or [N, C], got \(predictions.shape)")
         if predictions.rank == 2 && predictions.shape[1] >= 2 { return rowArgmax(predictions) }
         if predictions.dtype.isFloatingPoint {
-            return predictions.toArray(as: Double.self).map { $0 > threshold ? 1 : 0 }
+            return (predictions.detach() .> threshold).toArray(as: Int64.self).map { Int($0) }
         }
         return predictions.toArray(as: Int64.self).map { Int($0) }
     }
@@ -53,19 +53,10 @@ enum ClassLabels {
     /// The number of samples (rows) of a `[N]` or `[N, ...]` tensor.
     static func rows(_ tensor: Tensor) -> Int { tensor.rank == 0 ? 1 : tensor.shape[0] }
 
-    /// The index of the first maximum of each row of a `[N, C]` tensor.
+    /// The index of the first maximum of each row of a `[N, C]` tensor (a NaN counts as the maximum): an
+    /// `argmax` on the tensor's device, so only the `N` labels come to the host.
     static func rowArgmax(_ scores: Tensor) -> [Int] {
-        let n = scores.shape[0]
-        let c = scores.shape[1]
-        let values = scores.toArray(as: Double.self)
-        return (0..<n).map { row in
-            var best = 0
-            var bestValue = values[row * c]
-            for j in 1..<c where values[row * c + j] > bestValue {
-                best = j
-                bestValue = values[row * c + j]
-            }
-            return best
-        }
+        let x = scores.detach()
+        return (x.dtype.isFloatingPoint ? x : x.to(.float64)).argmax(1).toArray(as: Int64.self).map { Int($0) }
     }
 }

@@ -1,3 +1,5 @@
+import TrainKitCore
+
 /// Per-column running mean and sum of squared deviations `M2 = Σ (x - x̄)²`, updated batch by batch with
 /// Chan et al.'s pairwise formula (no `Σx² - (Σx)²/n` cancellation).
 struct ColumnMoments: Sendable, Equatable {
@@ -5,25 +7,15 @@ struct ColumnMoments: Sendable, Equatable {
     var m2: [Double] = []
     var count = 0
 
-    /// Adds a row-major `[rows, columns]` block.
-    mutating func add(_ values: [Double], rows: Int, columns: Int, metric: String) {
+    /// Adds a float64 `[rows, columns]` block: its column means and `Σ (x - x̄)²` (tensor reductions) come
+    /// to the host and merge in.
+    mutating func add(_ values: Tensor, metric: String) {
+        let rows = values.shape[0]
         guard rows > 0 else { return }
-        var batch = ColumnMoments(
-            mean: [Double](repeating: 0, count: columns),
-            m2: [Double](repeating: 0, count: columns), count: rows)
-        for j in 0..<columns {
-            var s = 0.0
-            for i in 0..<rows { s += values[i * columns + j] }
-            let m = s / Double(rows)
-            var q = 0.0
-            for i in 0..<rows {
-                let d = values[i * columns + j] - m
-                q += d * d
-            }
-            batch.mean[j] = m
-            batch.m2[j] = q
-        }
-        merge(batch, metric: metric)
+        let mean = values.mean(0, keepDim: true)
+        let m2 = (values - mean).square().sum(0)
+        merge(ColumnMoments(mean: mean.toArray(as: Double.self), m2: m2.toArray(as: Double.self), count: rows),
+              metric: metric)
     }
 
     /// Combines with `other`: `δ = x̄_b - x̄_a`, `x̄ = x̄_a + δ n_b/n`, `M2 = M2_a + M2_b + δ² n_a n_b / n`.

@@ -1,20 +1,19 @@
+import TrainKitCore
+
 /// Per-column running sums of a per-element quantity (squared or absolute errors).
 struct ColumnSums: Sendable, Equatable {
     var sums: [Double] = []
     var count = 0
 
-    /// Adds a row-major `[rows, columns]` block.
-    mutating func add(_ values: [Double], rows: Int, columns: Int, metric: String) {
+    /// Adds a float64 `[rows, columns]` block: its column sums (a tensor reduction) come to the host.
+    mutating func add(_ values: Tensor, metric: String) {
+        let (rows, columns) = (values.shape[0], values.shape[1])
         guard rows > 0 else { return }
         precondition(
             count == 0 || sums.count == columns,
             "\(metric): \(columns) outputs, earlier batches had \(sums.count)")
         if count == 0 { sums = [Double](repeating: 0, count: columns) }
-        for j in 0..<columns {
-            var s = 0.0
-            for i in 0..<rows { s += values[i * columns + j] }
-            sums[j] += s
-        }
+        for (j, s) in values.sum(0).toArray(as: Double.self).enumerated() { sums[j] += s }
         count += rows
     }
 

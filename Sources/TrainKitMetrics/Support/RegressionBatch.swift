@@ -1,6 +1,7 @@
 import TrainKitCore
 
-/// A regression batch read as `[rows, columns]` float64 predictions and targets.
+/// A regression batch as float64 `[rows, columns]` tensors of predictions and targets, on the predictions'
+/// device: the metrics reduce them with tensor ops and bring only per-column sums to the host.
 ///
 /// Predictions and targets have the same shape `[N]` (one output) or `[N, k]` (k outputs); `[N]` against
 /// `[N, 1]` is accepted either way round (a one-output model's `[N, 1]` beside `[N]` targets). A 0-d
@@ -8,8 +9,10 @@ import TrainKitCore
 struct RegressionBatch {
     let rows: Int
     let columns: Int
-    let predicted: [Double]
-    let truth: [Double]
+    /// `ŷ`, float64 `[rows, columns]`.
+    let predicted: Tensor
+    /// `y`, float64 `[rows, columns]`.
+    let truth: Tensor
 
     init(predictions: Tensor, targets: Tensor, metric: String) {
         func matrixShape(_ t: Tensor) -> [Int]? {
@@ -28,10 +31,10 @@ struct RegressionBatch {
         )
         rows = p![0]
         columns = p![1]
-        predicted = predictions.toArray(as: Double.self)
-        truth = targets.toArray(as: Double.self)
+        predicted = predictions.detach().to(.float64).reshape(p!)
+        truth = targets.detach().to(device: predictions.device).to(.float64).reshape(p!)
     }
 
-    /// `f(ŷ, y)` for every element, row-major.
-    func map(_ f: (Double, Double) -> Double) -> [Double] { (0..<predicted.count).map { f(predicted[$0], truth[$0]) } }
+    /// `y - ŷ`, `[rows, columns]`.
+    var errors: Tensor { truth - predicted }
 }

@@ -16,7 +16,8 @@ public func scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor,
     let e = query.shape[query.rank - 1]
     let l = query.shape[query.rank - 2], s = key.shape[key.rank - 2]
     var scores = query.matmul(key.T) * (scale ?? 1 / Double(e).squareRoot())
-    if let mask = additiveMask(attentionMask, isCausal: isCausal, l: l, s: s, dtype: scores.dtype) {
+    if let mask = additiveMask(attentionMask, isCausal: isCausal, l: l, s: s, dtype: scores.dtype,
+                               device: scores.device) {
         scores = scores + mask
     }
     var weights = scores.softmax(-1)
@@ -25,18 +26,20 @@ public func scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor,
 }
 
 /// A float mask to add to attention scores: `-∞` where a bool mask is true (or above the diagonal when
-/// causal), float masks as given; nil when there is nothing to mask.
-func additiveMask(_ mask: Tensor?, isCausal: Bool, l: Int, s: Int, dtype: DType) -> Tensor? {
+/// causal), float masks as given; nil when there is nothing to mask. Made on `device` (the scores').
+func additiveMask(_ mask: Tensor?, isCausal: Bool, l: Int, s: Int, dtype: DType, device: Device) -> Tensor? {
     var result: Tensor? = nil
     if let mask {
         result = mask.dtype == .bool
-            ? Tensor.zeros([], dtype: dtype).expand(mask.shape).maskedFill(mask, with: -.infinity)
+            ? Tensor.zeros([], dtype: dtype, device: device).expand(mask.shape).maskedFill(mask, with: -.infinity)
             : mask.to(dtype)
     }
     if isCausal {
+        // Key j is blocked for query i when j > i (a constant of the shape, built once on the host).
         var blocked = [Bool](repeating: false, count: l * s)
         for i in 0..<l { for j in 0..<s where j > i { blocked[i * s + j] = true } }
-        let causal = Tensor.zeros([l, s], dtype: dtype).maskedFill(Tensor(blocked, shape: [l, s]), with: -.infinity)
+        let causal = Tensor.zeros([l, s], dtype: dtype, device: device)
+            .maskedFill(Tensor(blocked, shape: [l, s], device: device), with: -.infinity)
         result = result.map { $0 + causal } ?? causal
     }
     return result

@@ -35,9 +35,9 @@ struct BatchNormParts {
                         count: Buffer?, training: Bool, momentum: Double?, eps: Double) -> Tensor {
         var factor = momentum ?? 0
         if training, let count {
-            let n = count.value.item() + 1
-            count.value = Tensor(scalar: n, dtype: .int64)
-            if momentum == nil { factor = 1 / n }
+            count.value = count.value + 1  // on the device
+            // The cumulative average (no momentum) needs the count as a number: one scalar read per step.
+            if momentum == nil { factor = 1 / count.value.item() }
         }
         let result = batchNorm(x, runningMean: mean?.value, runningVar: variance?.value, weight: weight?.value,
                                bias: bias?.value, training: training, momentum: factor, eps: eps)

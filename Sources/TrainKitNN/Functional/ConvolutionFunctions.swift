@@ -5,7 +5,8 @@ import TrainKitCore
 ///
 /// Shapes: input `[N, C, H, W]`, weight `[Cout, C/groups, kH, kW]`, bias `[Cout]` →
 /// `[N, Cout, oH, oW]` with `oH = ⌊(H + 2pH - dH(kH-1) - 1)/sH⌋ + 1` (same for W).
-/// Computed as im2col followed by one GEMM per group (`groups = 1`: ``fusedConv2d(_:weight:bias:geometry:relu:)``).
+/// Computed as im2col followed by one GEMM per group (``composedConv2d(_:weight:bias:geometry:groups:relu:)``);
+/// `groups = 1` goes through ``fusedConv2d(_:weight:bias:geometry:relu:)``, one op where the backend has the kernel.
 public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Size2d = 1, padding: Size2d = 0,
                    dilation: Size2d = 1, groups: Int = 1) -> Tensor {
     conv2d(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
@@ -13,7 +14,7 @@ public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride:
 }
 
 /// ``conv2d(_:weight:bias:stride:padding:dilation:groups:)`` followed by ReLU when `relu` (fused into the
-/// convolution's output pass for `groups = 1`).
+/// convolution's output pass for `groups = 1` on a backend with a fused convolution).
 func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: Size2d, padding: Size2d, dilation: Size2d,
             groups: Int, relu: Bool) -> Tensor {
     precondition(input.rank == 4, "conv2d: input must be [N, C, H, W], got \(input.shape)")
@@ -24,8 +25,8 @@ func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: Size2d, padd
                  "conv2d: input \(input.shape) and weight \(weight.shape) do not fit groups = \(groups) (need C = \(cg)·groups, Cout divisible by groups)")
     precondition(stride.height > 0 && stride.width > 0 && dilation.height > 0 && dilation.width > 0 && padding.height >= 0 && padding.width >= 0,
                  "conv2d: stride \(stride) and dilation \(dilation) must be positive, padding \(padding) non-negative")
-    let oh = ConvGeometry.outputSize(h, kernel: kh, stride: stride.height, padding: padding.height, dilation: dilation.height)
-    let ow = ConvGeometry.outputSize(w, kernel: kw, stride: stride.width, padding: padding.width, dilation: dilation.width)
+    let oh = ConvolutionGeometry.outputSize(h, kernel: kh, stride: stride.height, padding: padding.height, dilation: dilation.height)
+    let ow = ConvolutionGeometry.outputSize(w, kernel: kw, stride: stride.width, padding: padding.width, dilation: dilation.width)
     precondition(oh > 0 && ow > 0, "conv2d: input \(input.shape) is too small for kernel \(kh)x\(kw) (dilation \(dilation), padding \(padding))")
     if let bias { precondition(bias.shape == [cout], "conv2d: bias shape \(bias.shape), expected [\(cout)]") }
     // Float dtypes promote (float32 input, float64 weight → float64), as in `linear`; integers stop.
@@ -34,14 +35,26 @@ func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: Size2d, padd
                  "conv2d: needs float tensors, got \(dtypes.map(\.description).joined(separator: " and ")); use .to(.float32)")
     let dtype = dtypes.reduce(dtypes[0], DType.promoted)
     let (x, wt, bias) = (input.to(dtype), weight.to(dtype), bias?.to(dtype))
-    let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelH: kh, kernelW: kw,
-                         strideH: stride.height, strideW: stride.width, padH: padding.height, padW: padding.width,
-                         dilationH: dilation.height, dilationW: dilation.width, outHeight: oh, outWidth: ow)
+    let g = ConvolutionGeometry(batch: n, channels: c, height: h, width: w, kernelH: kh, kernelW: kw,
+                                strideH: stride.height, strideW: stride.width, padH: padding.height, padW: padding.width,
+                                dilationH: dilation.height, dilationW: dilation.width, outHeight: oh,
+                                outWidth: ow)
     if groups == 1 {
         return fusedConv2d(x, weight: wt, bias: bias, geometry: g, relu: relu)
     }
+    return composedConv2d(x, weight: wt, bias: bias, geometry: g, groups: groups, relu: relu)
+}
+
+/// Convolution as recorded primitives: im2col, one GEMM per group, bias, ReLU when `relu`. The path every
+/// backend can run; ``fusedConv2d(_:weight:bias:geometry:relu:)`` is its one-op form.
+///
+/// Shapes: x `[N, C, H, W]` (matching `g`), weight `[Cout, C/groups, kH, kW]`, bias `[Cout]` →
+/// `[N, Cout, oH, oW]`.
+func composedConv2d(_ x: Tensor, weight wt: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry, groups: Int,
+                    relu: Bool) -> Tensor {
+    let (n, oh, ow) = (g.batch, g.outHeight, g.outWidth)
+    let cout = wt.shape[0], coutG = cout / groups, k = g.rows / groups
     let cols = im2col(x, g)  // [C·K, N·L]
-    let k = cg * kh * kw, coutG = cout / groups
     var out: Tensor
     if groups == 1 {
         out = wt.reshape([cout, k]).mm(cols)
@@ -91,10 +104,16 @@ public func convTranspose2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil
     let ow = (w - 1) * stride.width - 2 * padding.width + dilation.width * (kw - 1) + outputPadding.width + 1
     precondition(oh > 0 && ow > 0, "convTranspose2d: output size \(oh)x\(ow) is not positive for input \(input.shape)")
     if let bias { precondition(bias.shape == [cout], "convTranspose2d: bias shape \(bias.shape), expected [\(cout)]") }
-    let (x, wt) = (input.dtype == weight.dtype) ? (input, weight) : (input.to(.float64), weight.to(.float64))
-    let g = ConvGeometry(batch: n, channels: cout, height: oh, width: ow, kernelH: kh, kernelW: kw,
-                         strideH: stride.height, strideW: stride.width, padH: padding.height, padW: padding.width,
-                         dilationH: dilation.height, dilationW: dilation.width, outHeight: h, outWidth: w)
+    // Float dtypes promote as in `conv2d`; integers stop.
+    let dtypes = [input.dtype, weight.dtype] + (bias.map { [$0.dtype] } ?? [])
+    precondition(dtypes.allSatisfy(\.isFloatingPoint),
+                 "convTranspose2d: needs float tensors, got \(dtypes.map(\.description).joined(separator: " and ")); use .to(.float32)")
+    let dtype = dtypes.reduce(dtypes[0], DType.promoted)
+    let (x, wt, bias) = (input.to(dtype), weight.to(dtype), bias?.to(dtype))
+    let g = ConvolutionGeometry(batch: n, channels: cout, height: oh, width: ow, kernelH: kh, kernelW: kw,
+                                strideH: stride.height, strideW: stride.width, padH: padding.height,
+                                padW: padding.width, dilationH: dilation.height, dilationW: dilation.width,
+                                outHeight: h, outWidth: w)
     let xm = x.permute([1, 0, 2, 3]).reshape([cin, n * h * w])  // [Cin, N·H·W]
     let cinG = cin / groups, k = coutG * kh * kw
     var cols: Tensor

@@ -1,59 +1,45 @@
 import TrainKitCore
 
-/// 2-d convolution with `groups = 1` as one recorded op, optionally followed by ReLU:
-/// `y[n] = act(W · im2col(x[n]) + b)` with `act` = ReLU when `relu`, else the identity.
+/// 2-d convolution with `groups = 1`, optionally followed by ReLU: `y[n] = act(W · im2col(x[n]) + b)` with
+/// `act` = ReLU when `relu`, else the identity.
 ///
-/// Runs the C kernels `tk_conv2d_forward_*` / `tk_conv2d_backward_*` image by image: each image's column
-/// matrix `[K, L]` (`K = C·kH·kW`, `L = oH·oW`) is built while it stays in cache, multiplied by `W [Cout, K]`
-/// and written straight into NCHW with bias and activation (no `[Cout, N·L]` intermediate, no transpose).
-/// Backward, with `gz[n] = g[n] · [y[n] > 0]`: `gW = Σₙ gz[n] · colsₙᵀ`, `gb = Σ gz`,
-/// `gx[n] = col2im(Wᵀ · gz[n])`, each only when its input needs it; the columns are built again rather than
-/// kept (a `[K, N·L]` matrix for the batch costs more memory traffic than rebuilding it in cache).
-/// The reference it is tested against is im2col + mm + bias + ReLU as separate recorded ops.
+/// One recorded op when the inputs' backend has a fused convolution (`Backend.fusedConvolution`): the CPU's
+/// builds each image's column matrix `[K, L]` (`K = C·kH·kW`, `L = oH·oW`) while it stays in cache,
+/// multiplies it by `W [Cout, K]` and writes NCHW with bias and activation in one pass. Backward, with
+/// `gz[n] = g[n] · [y[n] > 0]`: `gW = Σₙ gz[n] · colsₙᵀ`, `gb = Σ gz`, `gx[n] = col2im(Wᵀ · gz[n])`, each only
+/// when its input needs it. Otherwise (or with fused kernels switched off, see ``FusedPath``) it is
+/// ``composedConv2d(_:weight:bias:geometry:groups:relu:)``: im2col + mm + bias + ReLU as recorded ops, the
+/// composition the fused kernel must match.
 ///
 /// Shapes: x `[N, C, H, W]`, weight `[Cout, C, kH, kW]`, bias `[Cout]`, all of one float dtype
 /// (``conv2d(_:weight:bias:stride:padding:dilation:groups:)`` checks them) → `[N, Cout, oH, oW]`.
-func fusedConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvGeometry, relu: Bool) -> Tensor {
+func fusedConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry, relu: Bool) -> Tensor {
     precondition(x.shape == [g.batch, g.channels, g.height, g.width]
                      && weight.shape[1] * weight.shape[2] * weight.shape[3] == g.rows,
                  "fusedConv2d: input \(x.shape), weight \(weight.shape) do not match geometry")
-    let cout = weight.shape[0]
-    let outShape = [g.batch, cout, g.outHeight, g.outWidth]
-    func forward<T: ConvolutionKernels>(_: T.Type) -> Tensor {
-        var kg = g.kernelGeometry
-        return x.withElements(T.self) { xp in
-            weight.withElements(T.self) { wp in
-                Tensor.make(shape: outShape, as: T.self) { y in
-                    if let bias {
-                        bias.withElements(T.self) { T.convForward(&kg, cout, xp, wp, $0, relu, y.baseAddress!) }
-                    } else {
-                        T.convForward(&kg, cout, xp, wp, nil, relu, y.baseAddress!)
-                    }
-                }
-            }
-        }
+    let backend = Tensor.commonBackend(x, weight, op: "conv2d")
+    if let bias { _ = Tensor.commonBackend(x, bias, op: "conv2d") }
+    guard let kernels = fused(backend.fusedConvolution) else {
+        return composedConv2d(x, weight: weight, bias: bias, geometry: g, groups: 1, relu: relu)
     }
-    let y = withConvolutionScalar(x.dtype, op: "conv2d") { forward($0) }
+    let cout = weight.shape[0], dtype = x.dtype
+    let input = x.detach().contiguous(), w = weight.detach().contiguous(), b = bias?.detach().contiguous()
+    let y = input.uninitializedLike([g.batch, cout, g.outHeight, g.outWidth])  // the kernel writes every element
+    withExtendedLifetime(b) {
+        kernels.forward(dtype, g, outChannels: cout, x: input.address, weight: w.address, bias: b?.address,
+                        relu: relu, y: y.address)
+    }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tensor.record(y, op: relu ? "conv2d_relu" : "conv2d", inputs: inputs) { grad, out in
-        let (wantsX, wantsW, wantsB) = (x.requiresGrad, weight.requiresGrad, bias?.requiresGrad ?? false)
-        func backward<T: ConvolutionKernels>(_: T.Type) -> [Tensor?] {
-            var kg = g.kernelGeometry
-            let gx = wantsX ? Tensor.make(shape: x.shape, as: T.self) { _ in } : nil
-            let gw = wantsW ? Tensor.make(shape: weight.shape, as: T.self) { _ in } : nil
-            let gb = wantsB ? Tensor.make(shape: [cout], as: T.self) { _ in } : nil
-            x.withElements(T.self) { xp in
-                weight.withElements(T.self) { wp in
-                    grad.withElements(T.self) { gp in
-                        out.withElements(T.self) { yp in
-                            T.convBackward(&kg, cout, xp, wp, gp, relu ? yp : nil, gx?.freshPointer(T.self),
-                                           gw?.freshPointer(T.self), gb?.freshPointer(T.self))
-                        }
-                    }
-                }
-            }
-            return bias == nil ? [gx, gw] : [gx, gw, gb]
+        let gy = grad.contiguous()
+        // Each gradient only when its input needs it; the kernel writes every element of those it is given.
+        let gx = x.requiresGrad ? input.uninitializedLike(x.shape) : nil
+        let gw = weight.requiresGrad ? w.uninitializedLike(weight.shape) : nil
+        let gb = bias?.requiresGrad == true ? w.uninitializedLike([cout]) : nil
+        withExtendedLifetime(gy) {
+            kernels.backward(dtype, g, outChannels: cout, x: input.address, weight: w.address, gy: gy.address,
+                             y: relu ? out.address : nil, gx: gx?.address, gw: gw?.address, gbias: gb?.address)
         }
-        return withConvolutionScalar(grad.dtype, op: "conv2d backward") { backward($0) }
+        return bias == nil ? [gx, gw] : [gx, gw, gb]
     }
 }

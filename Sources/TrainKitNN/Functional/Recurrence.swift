@@ -71,15 +71,16 @@ struct RecurrentConfig {
 /// `x` is `[T, N, in]` (`[N, T, in]` when batch-first, `[T, in]` unbatched); `h0`/`c0` are
 /// `[layers·directions, N, H]` (`[layers·directions, H]` unbatched), zeros when nil. Returns the last
 /// layer's outputs `[T, N, directions·H]` (same batch layout as `x`) and the final states.
-/// `reference` runs the composite step-by-step version instead of the fused op (for tests).
+/// Each direction is the step-by-step composite (`composedDirection`), except LSTM on a backend with a
+/// fused recurrence (``fusedLSTM(_:xw:h0:c0:whh:)``, unless ``FusedPath`` switches it off).
 func runRecurrence(_ cell: RecurrentCell, _ config: RecurrentConfig, _ weights: RecurrentWeights, x: Tensor,
-                   h0: Tensor?, c0: Tensor?, training: Bool, reference: Bool = false) -> (output: Tensor, h: Tensor, c: Tensor?) {
+                   h0: Tensor?, c0: Tensor?, training: Bool) -> (output: Tensor, h: Tensor, c: Tensor?) {
     let batched = x.rank == 3
     var seq = batched ? (config.batchFirst ? x.transpose(0, 1) : x) : x.unsqueeze(1)  // [T, N, in]
     let (batch, hidden) = (seq.shape[1], config.hiddenSize)
     let count = config.numLayers * config.directions
     func initial(_ s: Tensor?) -> Tensor {
-        guard let s else { return Tensor.zeros([count, batch, hidden], dtype: x.dtype) }
+        guard let s else { return Tensor.zeros([count, batch, hidden], dtype: x.dtype, device: x.device) }
         return batched ? s : s.unsqueeze(1)
     }
     let h0 = initial(h0), c0 = cell == .lstm ? initial(c0) : nil
@@ -88,9 +89,13 @@ func runRecurrence(_ cell: RecurrentCell, _ config: RecurrentConfig, _ weights: 
         var outputs: [Tensor] = []
         for direction in 0..<config.directions {
             let k = layer * config.directions + direction
-            let run = reference ? referenceDirection : fusedDirection
-            let r = run(cell, seq, h0.select(0, k), c0?.select(0, k), weights.ih[k], weights.hh[k],
-                        weights.biasIH?[k], weights.biasHH?[k], direction == 1, hidden)
+            let (h, c) = (h0.select(0, k), c0?.select(0, k))
+            let (wih, whh, bih, bhh) = (weights.ih[k], weights.hh[k], weights.biasIH?[k], weights.biasHH?[k])
+            let r = if cell == .lstm, let c, let kernels = fused(seq.backend.fusedLSTM) {
+                fusedLSTMDirection(kernels, seq, h, c, wih, whh, bih, bhh, reverse: direction == 1)
+            } else {
+                composedDirection(cell, seq, h, c, wih, whh, bih, bhh, reverse: direction == 1, hidden)
+            }
             outputs.append(r.output)
             finalH.append(r.h)
             if let c = r.c { finalC.append(c) }
@@ -113,30 +118,30 @@ func runRecurrence(_ cell: RecurrentCell, _ config: RecurrentConfig, _ weights: 
     return (output, h, c)
 }
 
-/// One direction of one layer over the sequence `[T, N, in]` through ``fusedRecurrence``.
-private func fusedDirection(_ cell: RecurrentCell, _ seq: Tensor, _ h: Tensor, _ c: Tensor?, _ wih: Tensor,
-                            _ whh: Tensor, _ bih: Tensor?, _ bhh: Tensor?, _ reverse: Bool, _ hidden: Int)
+/// One LSTM direction of one layer over the sequence `[T, N, in]` through ``fusedLSTM(_:xw:h0:c0:whh:)``.
+private func fusedLSTMDirection(_ kernels: any FusedLSTMKernels, _ seq: Tensor, _ h: Tensor, _ c: Tensor,
+                                _ wih: Tensor, _ whh: Tensor, _ bih: Tensor?, _ bhh: Tensor?, reverse: Bool)
     -> (output: Tensor, h: Tensor, c: Tensor?)
 {
-    let steps = seq.shape[0]
-    // Both biases go into the input projection (one [4H] add, not one over [T, N, 4H]), except GRU's b_hn,
-    // which its reset gate multiplies.
+    let (steps, batch) = (seq.shape[0], seq.shape[1])
+    // Both biases go into the input projection: one [4H] add, not one per step.
     var bias = bih
-    if cell != .gru, let bhh { bias = bias.map { $0 + bhh } ?? bhh }
-    var xw = Tensor.linear(seq.reshape([steps * seq.shape[1], seq.shape[2]]), weight: wih, bias: bias)
-        .reshape([steps, seq.shape[1], wih.shape[0]])
-    let reversed = Tensor((0..<steps).reversed().map { Int64($0) }, shape: [steps])
-    if reverse { xw = xw.indexSelect(0, reversed) }
-    let packed = fusedRecurrence(cell, xw: xw, h0: h, c0: c, whh: whh, bhh: cell == .gru ? bhh : nil)
+    if let bhh { bias = bias.map { $0 + bhh } ?? bhh }
+    var xw = Tensor.linear(seq.reshape([steps * batch, seq.shape[2]]), weight: wih, bias: bias)
+        .reshape([steps, batch, wih.shape[0]])
+    // The reverse direction runs the fused op over the steps in reverse order.
+    let reversed = reverse ? Tensor(Array((0..<steps).reversed()), shape: [steps], device: seq.device) : nil
+    if let reversed { xw = xw.indexSelect(0, reversed) }
+    let packed = fusedLSTM(kernels, xw: xw, h0: h, c0: c, whh: whh)
     var output = packed.narrow(0, start: 0, length: steps)
-    if reverse { output = output.indexSelect(0, reversed) }
-    return (output, packed.select(0, steps - 1), cell == .lstm ? packed.select(0, steps) : nil)
+    if let reversed { output = output.indexSelect(0, reversed) }
+    return (output, packed.select(0, steps - 1), packed.select(0, steps))
 }
 
-/// One direction of one layer over the sequence `[T, N, in]`, step by step in Tensor ops: the readable
-/// reference for ``fusedRecurrence``.
-private func referenceDirection(_ cell: RecurrentCell, _ seq: Tensor, _ h: Tensor, _ c: Tensor?, _ wih: Tensor,
-                                _ whh: Tensor, _ bih: Tensor?, _ bhh: Tensor?, _ reverse: Bool, _ hidden: Int)
+/// One direction of one layer over the sequence `[T, N, in]`, step by step in Tensor ops (autograd gives
+/// the backward through time): the path every backend runs, and the composition the fused LSTM must match.
+private func composedDirection(_ cell: RecurrentCell, _ seq: Tensor, _ h: Tensor, _ c: Tensor?, _ wih: Tensor,
+                               _ whh: Tensor, _ bih: Tensor?, _ bhh: Tensor?, reverse: Bool, _ hidden: Int)
     -> (output: Tensor, h: Tensor, c: Tensor?)
 {
     let (steps, batch) = (seq.shape[0], seq.shape[1])

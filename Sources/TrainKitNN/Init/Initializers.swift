@@ -92,27 +92,20 @@ public enum Initializers {
         precondition(shape.count >= 2, "Initializers.orthogonal: needs a shape of rank >= 2, got \(shape)")
         let rows = shape[0], cols = shape.dropFirst().reduce(1, *)
         let (m, n) = rows >= cols ? (rows, cols) : (cols, rows)  // factor the tall orientation
-        let a = Tensor.normal([m, n], key: key ?? Random.nextKey(), dtype: .float64).toArray(as: Double.self)
-        // Modified Gram–Schmidt over the columns of the m×n matrix a: q has orthonormal columns and
-        // R's diagonal (the norms) is positive, which is PyTorch's sign convention.
-        var q = a
+        // Modified Gram–Schmidt over the columns of the m×n normal matrix, in tensor ops: normalise the next
+        // column, then remove its direction from every later one. The norms (R's diagonal) are positive,
+        // which is PyTorch's sign convention.
+        var rest = Tensor.normal([m, n], key: key ?? Random.nextKey(), dtype: .float64)
+        var q: [Tensor] = []
         for j in 0..<n {
-            for k in 0..<j {
-                var dot = 0.0
-                for i in 0..<m { dot += q[i * n + k] * q[i * n + j] }
-                for i in 0..<m { q[i * n + j] -= dot * q[i * n + k] }
-            }
-            var norm = 0.0
-            for i in 0..<m { norm += q[i * n + j] * q[i * n + j] }
-            norm = norm.squareRoot()
-            for i in 0..<m { q[i * n + j] /= norm }
+            let column = rest.narrow(1, start: 0, length: 1)  // [m, 1]
+            let unit = column / column.square().sum().sqrt()
+            q.append(unit)
+            if j == n - 1 { break }
+            let later = rest.narrow(1, start: 1, length: n - 1 - j)
+            rest = later - unit.mm(unit.T.mm(later))
         }
-        var values = [Double](repeating: 0, count: rows * cols)
-        for i in 0..<m {
-            for j in 0..<n {
-                if rows >= cols { values[i * cols + j] = gain * q[i * n + j] } else { values[j * cols + i] = gain * q[i * n + j] }
-            }
-        }
-        return Tensor(values, shape: shape).to(dtype)
+        let tall = Tensor.cat(q, dim: 1) * gain  // [m, n]
+        return (rows >= cols ? tall : tall.T).contiguous().reshape(shape).to(dtype)
     }
 }

@@ -33,6 +33,8 @@ public final class Dropout: Layer {
 public func dropout(_ x: Tensor, p: Double, training: Bool = true, key: RandomKey? = nil) -> Tensor {
     guard training, p > 0 else { return x }
     if p >= 1 { return x * 0 }
-    let mask = Tensor.bernoulli(x.shape, p: 1 - p, key: key ?? Random.nextKey(), dtype: x.dtype)
+    // Bernoulli(1 - p) on x's device: keep where u < 1 - p, u ~ U[0, 1) (as `Tensor.bernoulli` draws it).
+    let u = Tensor.uniform(x.shape, key: key ?? Random.nextKey(), dtype: .float64, device: x.device)
+    let mask = (u .< (1 - p)).to(x.dtype)
     return x * (mask * (1 / (1 - p)))
 }

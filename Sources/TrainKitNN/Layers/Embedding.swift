@@ -13,13 +13,13 @@ public final class Embedding: Layer {
     public init(_ numEmbeddings: Int, _ embeddingDim: Int, paddingIndex: Int? = nil, key: RandomKey? = nil,
                 dtype: DType = .float32) {
         var values = Tensor.normal([numEmbeddings, embeddingDim], key: key ?? Random.nextKey(), dtype: .float64)
-            .toArray(as: Double.self)
         if let p = paddingIndex {
             let row = p < 0 ? p + numEmbeddings : p
             precondition(row >= 0 && row < numEmbeddings, "Embedding: paddingIndex \(p) out of range for \(numEmbeddings) rows")
-            for j in 0..<embeddingDim { values[row * embeddingDim + j] = 0 }
+            let isPadding = (Tensor.arange(0, Double(numEmbeddings)) .== Double(row)).unsqueeze(1)  // [V, 1]
+            values = values.maskedFill(isPadding, with: 0)
         }
-        weight = Parameter(Tensor(values, shape: [numEmbeddings, embeddingDim]).to(dtype))
+        weight = Parameter(values.to(dtype))
         self.paddingIndex = paddingIndex
     }
 

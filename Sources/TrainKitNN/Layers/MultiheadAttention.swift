@@ -76,16 +76,18 @@ public final class MultiheadAttention: Module {
         if let attentionMask {
             if attentionMask.rank == 2 {
                 precondition(attentionMask.shape == [l, s], inputShapeMessage(expected: "attention mask [\(l), \(s)]", got: attentionMask.shape))
-                mask = additiveMask(attentionMask, isCausal: false, l: l, s: s, dtype: q.dtype)
+                mask = additiveMask(attentionMask, isCausal: false, l: l, s: s, dtype: q.dtype, device: q.device)
             } else {
                 precondition(attentionMask.shape == [n * h, l, s],
                              inputShapeMessage(expected: "attention mask [\(l), \(s)] or [\(n * h), \(l), \(s)]", got: attentionMask.shape))
-                mask = additiveMask(attentionMask.reshape([n, h, l, s]), isCausal: false, l: l, s: s, dtype: q.dtype)
+                mask = additiveMask(attentionMask.reshape([n, h, l, s]), isCausal: false, l: l, s: s, dtype: q.dtype,
+                                    device: q.device)
             }
         }
         if let keyPaddingMask {
             precondition(keyPaddingMask.shape == [n, s], inputShapeMessage(expected: "key padding mask [\(n), \(s)]", got: keyPaddingMask.shape))
-            let padding = additiveMask(keyPaddingMask.reshape([n, 1, 1, s]), isCausal: false, l: l, s: s, dtype: q.dtype)!
+            let padding = additiveMask(keyPaddingMask.reshape([n, 1, 1, s]), isCausal: false, l: l, s: s,
+                                       dtype: q.dtype, device: q.device)!
             mask = mask.map { $0 + padding } ?? padding
         }
         let attended = scaledDotProductAttention(query: q, key: k, value: v, attentionMask: mask, isCausal: isCausal,

@@ -13,7 +13,7 @@ public func klDivergence(logProbabilities input: Tensor, targets: Tensor, reduct
         loss = targets.exp() * (targets - input)
     } else {
         let positive = targets .> 0
-        let safe = Tensor.where(positive, targets, Tensor(scalar: 1, dtype: targets.dtype))
+        let safe = Tensor.where(positive, targets, Tensor.full(1, shape: [], dtype: targets.dtype, device: targets.device))
         loss = targets * (safe.log() - input)
     }
     switch reduction {
