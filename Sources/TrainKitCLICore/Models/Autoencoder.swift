@@ -30,7 +30,7 @@ public final class Autoencoder: Layer {
 
     public func encode(_ x: Tensor) -> Tensor { encoder(x) }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 2, inputShapeMessage(expected: "[B, F]", got: x.shape))
         return decoder(encoder(x))
     }

@@ -16,7 +16,7 @@ public final class EmbeddingBag: Layer {
         weight = Parameter(w.maskedFill(isPadding, with: 0))
     }
 
-    public func callAsFunction(_ ids: Tensor) -> Tensor {
+    public func forward(_ ids: Tensor) -> Tensor {
         precondition(ids.rank == 2 && ids.dtype == .int64, inputShapeMessage(expected: "int64 [B, L]", got: ids.shape))
         let (b, l) = (ids.shape[0], ids.shape[1])
         let w = weight.value

@@ -42,7 +42,7 @@ public final class NeuralCollaborativeFiltering: Layer {
         self.globalMean = Buffer(Tensor([Float(globalMean)], shape: [1]))
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 2 && x.shape[1] == 2 && !x.dtype.isFloatingPoint,
                      inputShapeMessage(expected: "int64 [B, 2] (user, item)", got: x.shape))
         let u = x.select(1, 0).contiguous(), i = x.select(1, 1).contiguous()

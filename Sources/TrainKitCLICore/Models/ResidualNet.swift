@@ -23,7 +23,7 @@ public final class ResidualBlock: Layer {
                           BatchNorm2d(outChannels)])
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         let y = bn2(conv2(bn1(conv1(x)).relu()))
         return (y + (shortcut.map { $0(x) } ?? x)).relu()
     }
@@ -58,7 +58,7 @@ public final class ResidualNet: Layer {
         self.head = head(width)
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 4, inputShapeMessage(expected: "[N, C, H, W]", got: x.shape))
         var y = stem(x)
         for block in stages { y = block(y) }

@@ -53,7 +53,7 @@ public final class SequenceClassifier: Layer {
         return Tensor(w, shape: [rows, width])
     }
 
-    public func callAsFunction(_ ids: Tensor) -> Tensor {
+    public func forward(_ ids: Tensor) -> Tensor {
         precondition(ids.rank == 2 && ids.dtype == .int64, inputShapeMessage(expected: "int64 [B, L]", got: ids.shape))
         let (b, l) = (ids.shape[0], ids.shape[1])
         let real = (ids .!= 0)

@@ -35,7 +35,7 @@ public final class TabularNet: Layer {
         self.head = head(width)
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 2, inputShapeMessage(expected: "[B, F]", got: x.shape))
         var parts: [Tensor] = []
         if numericColumns.count > 0 { parts.append(x.indexSelect(1, numericColumns)) }

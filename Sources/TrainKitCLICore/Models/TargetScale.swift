@@ -14,5 +14,5 @@ public final class TargetScale: Layer {
         self.std = Buffer(Tensor([Float(std)], shape: [1]))
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { x * std.value + mean.value }
+    public func forward(_ x: Tensor) -> Tensor { x * std.value + mean.value }
 }

@@ -12,5 +12,5 @@ public final class TextClassifier: Layer {
         self.head = head(embeddingDim)
     }
 
-    public func callAsFunction(_ ids: Tensor) -> Tensor { head(embedding(ids)) }
+    public func forward(_ ids: Tensor) -> Tensor { head(embedding(ids)) }
 }
