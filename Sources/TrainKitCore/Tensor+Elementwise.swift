@@ -39,7 +39,7 @@ extension Tensor {
 
     /// Brings both operands to their result dtype (``DType/resultType(_:zeroDim:_:zeroDim:)``, PyTorch's
     /// `torch.result_type`). The casts are recorded, so gradients come back in each operand's own dtype.
-    static func promote(_ a: Tensor, _ b: Tensor) -> (Tensor, Tensor) {
+    @inline(__always) static func promote(_ a: Tensor, _ b: Tensor) -> (Tensor, Tensor) {
         if a.dtype == b.dtype { return (a, b) }
         let t = DType.resultType(a.dtype, zeroDim: a.rank == 0, b.dtype, zeroDim: b.rank == 0)
         return (a.to(t), b.to(t))
