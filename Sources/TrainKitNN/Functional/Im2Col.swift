@@ -21,7 +21,7 @@ struct ConvGeometry: Sendable {
 /// Unfolds image patches into columns: `[N, C, H, W] -> [C·kH·kW, N·oH·oW]`, with
 /// `cols[(c·kH + i)·kW + j][(n·oH + oy)·oW + ox] = x[n, c, oy·sH - pH + i·dH, ox·sW - pW + j·dW]` (0 outside).
 /// Convolution is then one GEMM per group. Backward: ``col2im(_:_:)``. Runs the C kernel `tk_im2col_*`
-/// (reference: ``ReferenceConvolution/unfold(_:_:_:)``).
+/// (reference: `ReferenceBackend.im2col` in TrainKitCore).
 func im2col(_ x: Tensor, _ g: ConvGeometry) -> Tensor {
     Tensor.record(im2colValues(x, g), op: "im2col", inputs: [x]) { grad, _ in [col2im(grad, g)] }
 }

@@ -13,7 +13,7 @@ private func poolInput(_ x: Tensor, op: StaticString) -> (planes: Int, h: Int, w
 ///
 /// Shapes: `[N, C, H, W] -> [N, C, oH, oW]` (or without N), `oH = ⌊(H + 2p - d(k-1) - 1)/s⌋ + 1`.
 /// `stride` defaults to the kernel size. Runs the C kernels `tk_maxpool2d_*` (reference:
-/// ``ReferenceConvolution/maxPool(_:_:)``).
+/// `ReferenceBackend.maxPool2d` in TrainKitCore).
 public func maxPool2d(_ input: Tensor, kernelSize: Size2d, stride: Size2d? = nil, padding: Size2d = 0,
                       dilation: Size2d = 1) -> Tensor {
     let (planes, h, w, lead) = poolInput(input, op: "maxPool2d")
