@@ -89,15 +89,28 @@ import Testing
         #expect(zip(p, q).allSatisfy { Swift.abs($0 - $1) <= 1e-15 })
     }
 
-    /// Inputs on two devices stop the op with a message naming both (checked in a child process).
+    /// Inputs on two devices stop the op with a message naming the op and both devices (in a child process).
     @Test func mixingDevicesInOneOpStops() async {
-        await #expect(processExitsWith: .failure) {
+        let add = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let a = Tensor([1, 2] as [Float]).to(device: .cpu), b = Tensor([3, 4] as [Float]).to(device: .reference)
             _ = a + b
         }
-        await #expect(processExitsWith: .failure) {
+        #if DEBUG  // -O builds stop without printing the precondition's message
+        let message = String(decoding: add?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("add: tensors on different devices (cpu and reference)"), "\(message)")
+        #else
+        _ = add
+        #endif
+        let select = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let x = Tensor([1, 2] as [Float]).to(device: .reference)
             _ = x.indexSelect(0, Tensor([0] as [Int64]).to(device: .cpu))
         }
+        #if DEBUG
+        let selectMessage = String(decoding: select?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(selectMessage.contains("index_select: tensors on different devices (reference and cpu)"),
+                "\(selectMessage)")
+        #else
+        _ = select
+        #endif
     }
 }
