@@ -17,17 +17,22 @@ struct ParityCall {
 
     /// Runs `body` on `backend` with the inputs and outputs copied into its memory; returns the outputs'
     /// final bytes and `body`'s result.
-    func run<R>(on backend: any Backend,
-                _ body: (_ backend: any Backend, _ inputs: [UnsafeRawPointer], _ outputs: [UnsafeMutableRawPointer]) -> R)
+    func run<R>(
+        on backend: any Backend,
+        _ body: (_ backend: any Backend, _ inputs: [UnsafeRawPointer], _ outputs: [UnsafeMutableRawPointer]) -> R
+    )
         -> (outputs: [[UInt8]], result: R)
     {
-        let ins = inputs.map { DeviceBytes($0, on: backend) }, outs = outputs.map { DeviceBytes($0, on: backend) }
+        let ins = inputs.map { DeviceBytes($0, on: backend) }
+        let outs = outputs.map { DeviceBytes($0, on: backend) }
         let result = body(backend, ins.map { UnsafeRawPointer($0.address) }, outs.map(\.address))
         return (outs.map(\.bytes), result)
     }
 
     /// The outputs and results of `body` on the CPU and on the reference backend.
-    func onBoth<R>(_ body: (_ backend: any Backend, _ inputs: [UnsafeRawPointer], _ outputs: [UnsafeMutableRawPointer]) -> R)
+    func onBoth<R>(
+        _ body: (_ backend: any Backend, _ inputs: [UnsafeRawPointer], _ outputs: [UnsafeMutableRawPointer]) -> R
+    )
         -> (cpu: (outputs: [[UInt8]], result: R), reference: (outputs: [[UInt8]], result: R))
     {
         (run(on: CPUBackend.shared, body), run(on: ReferenceBackend.shared, body))
@@ -94,49 +99,66 @@ struct Tolerance: CustomStringConvertible {
 
 /// Expects every pair equal within `tolerance`: NaN only against NaN, infinities only against the same
 /// infinity (so `-0` equals `0`). A failure names the worst element.
-func expectClose(_ cpu: [Double], _ reference: [Double], _ tolerance: Tolerance, _ label: String,
-                 sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(cpu.count == reference.count, "\(label): \(cpu.count) vs \(reference.count) elements",
-            sourceLocation: sourceLocation)
+func expectClose(
+    _ cpu: [Double], _ reference: [Double], _ tolerance: Tolerance, _ label: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(
+        cpu.count == reference.count, "\(label): \(cpu.count) vs \(reference.count) elements",
+        sourceLocation: sourceLocation)
     var worst: (index: Int, excess: Double)?
     for (i, (a, r)) in zip(cpu, reference).enumerated() {
         let excess: Double
         if a.isNaN || r.isNaN || a.isInfinite || r.isInfinite {
             excess = a == r || (a.isNaN && r.isNaN) ? 0 : .infinity
         } else {
-            let difference = Swift.abs(a - r), allowed = tolerance.atol + tolerance.rtol * Swift.abs(r)
-            excess = difference == 0 ? 0 : (difference <= allowed ? 0 : difference / Swift.max(allowed, .leastNonzeroMagnitude))
+            let difference = Swift.abs(a - r)
+            let allowed = tolerance.atol + tolerance.rtol * Swift.abs(r)
+            excess =
+                difference == 0
+                ? 0 : (difference <= allowed ? 0 : difference / Swift.max(allowed, .leastNonzeroMagnitude))
         }
         if excess > 0, excess > worst?.excess ?? 0 { worst = (i, excess) }
     }
     if let (i, _) = worst {
-        Issue.record("\(label): element \(i) of \(cpu.count): cpu \(cpu[i]), reference \(reference[i]) (\(tolerance))",
-                     sourceLocation: sourceLocation)
+        Issue.record(
+            "\(label): element \(i) of \(cpu.count): cpu \(cpu[i]), reference \(reference[i]) (\(tolerance))",
+            sourceLocation: sourceLocation)
     }
 }
 
 /// Expects identical bytes; a failure names the first differing element of `elementSize` bytes.
-func expectSameBytes(_ cpu: [UInt8], _ reference: [UInt8], elementSize: Int, _ label: String,
-                     sourceLocation: SourceLocation = #_sourceLocation) {
+func expectSameBytes(
+    _ cpu: [UInt8], _ reference: [UInt8], elementSize: Int, _ label: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     guard cpu != reference else { return }
-    let first = zip(cpu, reference).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+    let first =
+        zip(cpu, reference).enumerated().first { $0.element.0 != $0.element.1 }?.offset
         ?? Swift.min(cpu.count, reference.count)
     let e = first / elementSize
-    let show = { (b: [UInt8]) in b.dropFirst(e * elementSize).prefix(elementSize).map(String.init).joined(separator: " ") }
-    Issue.record("\(label): element \(e) differs (\(cpu.count) vs \(reference.count) bytes): cpu [\(show(cpu))], reference [\(show(reference))]",
-                 sourceLocation: sourceLocation)
+    let show = { (b: [UInt8]) in
+        b.dropFirst(e * elementSize).prefix(elementSize).map(String.init).joined(separator: " ")
+    }
+    Issue.record(
+        "\(label): element \(e) differs: cpu [\(show(cpu))], reference [\(show(reference))] (bytes)",
+        sourceLocation: sourceLocation)
 }
 
 // MARK: - Inputs
 
 /// `count` values in [-scale, scale) from `seed`, every `specialEvery`-th one replaced by the next of
 /// `specials` (0 for none).
-func parityValues(_ count: Int, seed: UInt64, scale: Double = 1, specials: [Double] = [],
-                  specialEvery: Int = 7) -> [Double] {
+func parityValues(
+    _ count: Int, seed: UInt64, scale: Double = 1, specials: [Double] = [],
+    specialEvery: Int = 7
+) -> [Double] {
     var numbers = TestNumbers(seed: seed)
     var out = (0..<count).map { _ in Double(numbers.next()) * scale }
     if !specials.isEmpty {
-        for (k, i) in stride(from: 3, to: count, by: specialEvery).enumerated() { out[i] = specials[k % specials.count] }
+        for (k, i) in stride(from: 3, to: count, by: specialEvery).enumerated() {
+            out[i] = specials[k % specials.count]
+        }
     }
     return out
 }

@@ -18,14 +18,17 @@ import Testing
     func indexSelectMatches(_ elementSize: Int) {
         for s in Self.selections {
             let source = (0..<s.outer * s.extent * s.inner * elementSize).map { UInt8($0 % 241) }
-            let call = ParityCall(inputs: [source, bytes(s.index)],
-                                  outputs: [[UInt8](repeating: 0xEE, count: s.outer * s.index.count * s.inner * elementSize)])
+            let call = ParityCall(
+                inputs: [source, bytes(s.index)],
+                outputs: [[UInt8](repeating: 0xEE, count: s.outer * s.index.count * s.inner * elementSize)])
             let (cpu, reference) = call.onBoth { backend, i, o in
-                backend.indexSelect(elementSize: elementSize, outer: s.outer, extent: s.extent, inner: s.inner,
-                                    source: i[0], index: i[1], count: s.index.count, destination: o[0])
+                backend.indexSelect(
+                    elementSize: elementSize, outer: s.outer, extent: s.extent, inner: s.inner,
+                    source: i[0], index: i[1], count: s.index.count, destination: o[0])
             }
             #expect(cpu.result == reference.result, "indexSelect \(s): out-of-range report")
-            expectSameBytes(cpu.outputs[0], reference.outputs[0], elementSize: elementSize, "indexSelect \(elementSize) \(s)")
+            expectSameBytes(
+                cpu.outputs[0], reference.outputs[0], elementSize: elementSize, "indexSelect \(elementSize) \(s)")
         }
     }
 
@@ -37,8 +40,9 @@ import Testing
             let start = parityValues(s.outer * s.extent * s.inner, seed: 301)
             let call = ParityCall(inputs: [floatBytes(g, dtype), bytes(s.index)], outputs: [floatBytes(start, dtype)])
             let (cpu, reference) = call.onBoth { backend, i, o in
-                backend.indexAdd(dtype, outer: s.outer, extent: s.extent, inner: s.inner, source: i[0], index: i[1],
-                                 count: s.index.count, destination: o[0])
+                backend.indexAdd(
+                    dtype, outer: s.outer, extent: s.extent, inner: s.inner, source: i[0], index: i[1],
+                    count: s.index.count, destination: o[0])
             }
             expectSameBytes(cpu.outputs[0], reference.outputs[0], elementSize: dtype.byteSize, "indexAdd \(dtype) \(s)")
         }
@@ -66,14 +70,17 @@ import Testing
             full[g.dim] = g.extent
             let source = (0..<reach(full, g.strides) * elementSize).map { UInt8($0 % 239) }
             let n = g.shape.reduce(1, *)
-            let call = ParityCall(inputs: [source, bytes(Self.gatherIndex(g))],
-                                  outputs: [[UInt8](repeating: 0xEE, count: n * elementSize)])
+            let call = ParityCall(
+                inputs: [source, bytes(Self.gatherIndex(g))],
+                outputs: [[UInt8](repeating: 0xEE, count: n * elementSize)])
             let (cpu, reference) = call.onBoth { backend, i, o in
-                backend.gather(elementSize: elementSize, indexShape: g.shape, index: i[1], dim: g.dim, extent: g.extent,
-                               source: i[0], sourceStrides: g.strides, destination: o[0])
+                backend.gather(
+                    elementSize: elementSize, indexShape: g.shape, index: i[1], dim: g.dim, extent: g.extent,
+                    source: i[0], sourceStrides: g.strides, destination: o[0])
             }
             #expect(cpu.result == reference.result, "gather \(g): out-of-range report")
-            expectSameBytes(cpu.outputs[0], reference.outputs[0], elementSize: elementSize, "gather \(elementSize) \(g)")
+            expectSameBytes(
+                cpu.outputs[0], reference.outputs[0], elementSize: elementSize, "gather \(elementSize) \(g)")
         }
     }
 
@@ -85,13 +92,16 @@ import Testing
             var full = g.shape
             full[g.dim] = g.extent
             let n = g.shape.reduce(1, *)
-            let call = ParityCall(inputs: [floatBytes(parityValues(n, seed: 310, scale: 3), dtype), bytes(Self.gatherIndex(g))],
-                                  outputs: [floatBytes(parityValues(reach(full, g.strides), seed: 311), dtype)])
+            let call = ParityCall(
+                inputs: [floatBytes(parityValues(n, seed: 310, scale: 3), dtype), bytes(Self.gatherIndex(g))],
+                outputs: [floatBytes(parityValues(reach(full, g.strides), seed: 311), dtype)])
             let (cpu, reference) = call.onBoth { backend, i, o in
-                backend.scatterAdd(dtype, indexShape: g.shape, index: i[1], dim: g.dim, source: i[0], destination: o[0],
-                                   destinationStrides: g.strides)
+                backend.scatterAdd(
+                    dtype, indexShape: g.shape, index: i[1], dim: g.dim, source: i[0], destination: o[0],
+                    destinationStrides: g.strides)
             }
-            expectSameBytes(cpu.outputs[0], reference.outputs[0], elementSize: dtype.byteSize, "scatterAdd \(dtype) \(g)")
+            expectSameBytes(
+                cpu.outputs[0], reference.outputs[0], elementSize: dtype.byteSize, "scatterAdd \(dtype) \(g)")
         }
     }
 
@@ -105,11 +115,13 @@ import Testing
             let (cpuU, referenceU) = call.onBoth { backend, _, o in
                 backend.randomUniform(dtype, count: count, key: key, low: -2, high: 3, out: o[0])
             }
-            expectSameBytes(cpuU.outputs[0], referenceU.outputs[0], elementSize: dtype.byteSize, "uniform \(dtype) \(count)")
+            expectSameBytes(
+                cpuU.outputs[0], referenceU.outputs[0], elementSize: dtype.byteSize, "uniform \(dtype) \(count)")
             let (cpuN, referenceN) = call.onBoth { backend, _, o in
                 backend.randomNormal(dtype, count: count, key: key, mean: 1, std: 0.5, out: o[0])
             }
-            expectSameBytes(cpuN.outputs[0], referenceN.outputs[0], elementSize: dtype.byteSize, "normal \(dtype) \(count)")
+            expectSameBytes(
+                cpuN.outputs[0], referenceN.outputs[0], elementSize: dtype.byteSize, "normal \(dtype) \(count)")
         }
     }
 
@@ -126,17 +138,21 @@ import Testing
         geometry(kernel: (2, 2), stride: (2, 2), padding: (0, 0), dilation: (1, 1), batch: 0),
     ]
 
-    static func geometry(kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int),
-                         batch: Int = 2) -> ConvolutionGeometry {
+    static func geometry(
+        kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int),
+        batch: Int = 2
+    ) -> ConvolutionGeometry {
         let (channels, height, width) = (3, 7, 6)
         return ConvolutionGeometry(
             batch: batch, channels: channels, height: height, width: width, kernelH: kernel.0, kernelW: kernel.1,
             strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1, dilationH: dilation.0,
             dilationW: dilation.1,
-            outHeight: ConvolutionGeometry.outputSize(height, kernel: kernel.0, stride: stride.0, padding: padding.0,
-                                                      dilation: dilation.0),
-            outWidth: ConvolutionGeometry.outputSize(width, kernel: kernel.1, stride: stride.1, padding: padding.1,
-                                                     dilation: dilation.1))
+            outHeight: ConvolutionGeometry.outputSize(
+                height, kernel: kernel.0, stride: stride.0, padding: padding.0,
+                dilation: dilation.0),
+            outWidth: ConvolutionGeometry.outputSize(
+                width, kernel: kernel.1, stride: stride.1, padding: padding.1,
+                dilation: dilation.1))
     }
 
     static func imageCount(_ g: ConvolutionGeometry) -> Int { g.batch * g.channels * g.height * g.width }
@@ -146,11 +162,15 @@ import Testing
     func im2colAndCol2imMatch(_ dtype: DType) {
         for (k, g) in Self.geometries.enumerated() {
             let x = parityValues(Self.imageCount(g), seed: UInt64(400 + k), specials: [.nan, .infinity])
-            let forward = ParityCall(inputs: [floatBytes(x, dtype)], outputs: [[UInt8](repeating: 0xEE, count: g.rows * g.columns * dtype.byteSize)])
+            let forward = ParityCall(
+                inputs: [floatBytes(x, dtype)],
+                outputs: [[UInt8](repeating: 0xEE, count: g.rows * g.columns * dtype.byteSize)])
             let (cpu, reference) = forward.onBoth { backend, i, o in backend.im2col(dtype, g, x: i[0], cols: o[0]) }
             expectSameBytes(cpu.outputs[0], reference.outputs[0], elementSize: dtype.byteSize, "im2col \(dtype) \(k)")
             let cols = parityValues(g.rows * g.columns, seed: UInt64(410 + k), scale: 3)
-            let backward = ParityCall(inputs: [floatBytes(cols, dtype)], outputs: [[UInt8](repeating: 0xEE, count: Self.imageCount(g) * dtype.byteSize)])
+            let backward = ParityCall(
+                inputs: [floatBytes(cols, dtype)],
+                outputs: [[UInt8](repeating: 0xEE, count: Self.imageCount(g) * dtype.byteSize)])
             let (cpuX, referenceX) = backward.onBoth { backend, i, o in backend.col2im(dtype, g, cols: i[0], x: o[0]) }
             expectSameBytes(cpuX.outputs[0], referenceX.outputs[0], elementSize: dtype.byteSize, "col2im \(dtype) \(k)")
         }
@@ -161,21 +181,31 @@ import Testing
     @Test(arguments: floatTypes)
     func maxPoolMatches(_ dtype: DType) {
         for (k, g) in Self.geometries.enumerated() where 2 * g.padH <= g.kernelH && 2 * g.padW <= g.kernelW {
-            let x = parityValues(Self.imageCount(g), seed: UInt64(420 + k), scale: 2, specials: [.nan, -.infinity, .nan],
-                                 specialEvery: 5).map { ($0 * 2).rounded() / 2 }
+            let x = parityValues(
+                Self.imageCount(g), seed: UInt64(420 + k), scale: 2, specials: [.nan, -.infinity, .nan],
+                specialEvery: 5
+            ).map { ($0 * 2).rounded() / 2 }
             let grid = g.batch * g.channels * g.outHeight * g.outWidth
-            let call = ParityCall(inputs: [floatBytes(x, dtype)],
-                                  outputs: [[UInt8](repeating: 0xEE, count: grid * dtype.byteSize), [UInt8](repeating: 0xEE, count: grid * 4)])
-            let (cpu, reference) = call.onBoth { backend, i, o in backend.maxPool2d(dtype, g, x: i[0], y: o[0], argmax: o[1]) }
-            expectSameBytes(cpu.outputs[0], reference.outputs[0], elementSize: dtype.byteSize, "maxPool2d \(dtype) \(k)")
+            let call = ParityCall(
+                inputs: [floatBytes(x, dtype)],
+                outputs: [
+                    [UInt8](repeating: 0xEE, count: grid * dtype.byteSize), [UInt8](repeating: 0xEE, count: grid * 4),
+                ])
+            let (cpu, reference) = call.onBoth { backend, i, o in
+                backend.maxPool2d(dtype, g, x: i[0], y: o[0], argmax: o[1])
+            }
+            expectSameBytes(
+                cpu.outputs[0], reference.outputs[0], elementSize: dtype.byteSize, "maxPool2d \(dtype) \(k)")
             expectSameBytes(cpu.outputs[1], reference.outputs[1], elementSize: 4, "maxPool2d argmax \(dtype) \(k)")
             let gy = parityValues(grid, seed: UInt64(430 + k))
-            let backward = ParityCall(inputs: [floatBytes(gy, dtype), reference.outputs[1]],
-                                      outputs: [[UInt8](repeating: 0xEE, count: Self.imageCount(g) * dtype.byteSize)])
+            let backward = ParityCall(
+                inputs: [floatBytes(gy, dtype), reference.outputs[1]],
+                outputs: [[UInt8](repeating: 0xEE, count: Self.imageCount(g) * dtype.byteSize)])
             let (cpuX, referenceX) = backward.onBoth { backend, i, o in
                 backend.maxPool2dBackward(dtype, g, gy: i[0], argmax: i[1], gx: o[0])
             }
-            expectSameBytes(cpuX.outputs[0], referenceX.outputs[0], elementSize: dtype.byteSize, "maxPool2d backward \(dtype) \(k)")
+            expectSameBytes(
+                cpuX.outputs[0], referenceX.outputs[0], elementSize: dtype.byteSize, "maxPool2d backward \(dtype) \(k)")
         }
     }
 }

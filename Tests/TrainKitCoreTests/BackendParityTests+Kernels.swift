@@ -20,7 +20,10 @@ import Testing
         switch op {
         case .sum: return v
         case .prod: return v.map { $0 < -0.5 ? -2 : ($0 < 0 ? -0.5 : ($0 < 0.5 ? 1 : 2)) }
-        case .max, .min: return v.enumerated().map { $0.offset % 11 == 5 ? ($0.offset % 2 == 0 ? .infinity : -.infinity) : $0.element }
+        case .max, .min:
+            return v.enumerated().map {
+                $0.offset % 11 == 5 ? ($0.offset % 2 == 0 ? .infinity : -.infinity) : $0.element
+            }
         }
     }
 
@@ -30,13 +33,15 @@ import Testing
         if op == .prod { problems.removeAll { $0.extent > 1000 } }  // 2^±n overflows in an order-dependent way
         for (k, r) in problems.enumerated() {
             let x = Self.reductionInput(op, r.outer * r.extent * r.inner, seed: UInt64(40 + k))
-            let call = ParityCall(inputs: [floatBytes(x, dtype)],
-                                  outputs: [[UInt8](repeating: 0xEE, count: r.outer * r.inner * dtype.byteSize)])
+            let call = ParityCall(
+                inputs: [floatBytes(x, dtype)],
+                outputs: [[UInt8](repeating: 0xEE, count: r.outer * r.inner * dtype.byteSize)])
             let (cpu, reference) = call.onBoth { backend, i, o in
                 backend.reduce(op, dtype, outer: r.outer, extent: r.extent, inner: r.inner, x: i[0], out: o[0])
             }
-            expectClose(floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype), .exact,
-                        "\(op) \(dtype) \(r)")
+            expectClose(
+                floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype), .exact,
+                "\(op) \(dtype) \(r)")
         }
     }
 
@@ -46,14 +51,16 @@ import Testing
     func sumOfRoundedValuesIsWithinTheSummationBound(_ dtype: DType) {
         let (outer, extent, inner) = (3, 1000, 2)
         let x = parityValues(outer * extent * inner, seed: 49, scale: 10)
-        let call = ParityCall(inputs: [floatBytes(x, dtype)], outputs: [[UInt8](repeating: 0, count: 6 * dtype.byteSize)])
+        let call = ParityCall(
+            inputs: [floatBytes(x, dtype)], outputs: [[UInt8](repeating: 0, count: 6 * dtype.byteSize)])
         let (cpu, reference) = call.onBoth { backend, i, o in
             backend.reduce(.sum, dtype, outer: outer, extent: extent, inner: inner, x: i[0], out: o[0])
         }
         let u = (dtype == .float32 ? Double(Float.ulpOfOne) : .ulpOfOne) / 2
         let bound = Double(extent) * u * x.map { Swift.abs($0) }.reduce(0, +) / Double(outer * inner)
-        expectClose(floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype),
-                    Tolerance(rtol: 0, atol: 2 * bound), "sum \(dtype)")
+        expectClose(
+            floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype),
+            Tolerance(rtol: 0, atol: 2 * bound), "sum \(dtype)")
     }
 
     /// Indices of the first maximum or minimum, with ties (values rounded to quarters), ±inf, and NaN as the
@@ -61,16 +68,21 @@ import Testing
     @Test(arguments: [false, true], floatTypes)
     func argReduceMatches(_ isMin: Bool, _ dtype: DType) {
         for (k, r) in Self.reductions.enumerated() where r.extent > 0 {
-            var x = parityValues(r.outer * r.extent * r.inner, seed: UInt64(60 + k), scale: 2,
-                                 specials: [.infinity, -.infinity], specialEvery: 9).map { ($0 * 4).rounded() / 4 }
+            var x = parityValues(
+                r.outer * r.extent * r.inner, seed: UInt64(60 + k), scale: 2,
+                specials: [.infinity, -.infinity], specialEvery: 9
+            ).map { ($0 * 4).rounded() / 4 }
             if r.outer * r.inner > 1 { x[0] = .nan }
-            let call = ParityCall(inputs: [floatBytes(x, dtype)],
-                                  outputs: [[UInt8](repeating: 0xEE, count: r.outer * r.inner * 8)])
+            let call = ParityCall(
+                inputs: [floatBytes(x, dtype)],
+                outputs: [[UInt8](repeating: 0xEE, count: r.outer * r.inner * 8)])
             let (cpu, reference) = call.onBoth { backend, i, o in
-                backend.argReduce(isMin: isMin, dtype, outer: r.outer, extent: r.extent, inner: r.inner, x: i[0],
-                                  out: o[0])
+                backend.argReduce(
+                    isMin: isMin, dtype, outer: r.outer, extent: r.extent, inner: r.inner, x: i[0],
+                    out: o[0])
             }
-            expectSameBytes(cpu.outputs[0], reference.outputs[0], elementSize: 8, "argReduce min \(isMin) \(dtype) \(r)")
+            expectSameBytes(
+                cpu.outputs[0], reference.outputs[0], elementSize: 8, "argReduce min \(isMin) \(dtype) \(r)")
         }
     }
 
@@ -93,12 +105,14 @@ import Testing
     func softmaxMatches(_ log: Bool, _ dtype: DType) {
         for (k, s) in Self.softmaxShapes.enumerated() {
             let x = Self.softmaxInput(rows: s.rows, cols: s.cols, seed: UInt64(70 + k))
-            let call = ParityCall(inputs: [floatBytes(x, dtype)], outputs: [[UInt8](repeating: 0xEE, count: x.count * dtype.byteSize)])
+            let call = ParityCall(
+                inputs: [floatBytes(x, dtype)], outputs: [[UInt8](repeating: 0xEE, count: x.count * dtype.byteSize)])
             let (cpu, reference) = call.onBoth { backend, i, o in
                 backend.softmax(dtype, rows: s.rows, cols: s.cols, x: i[0], y: o[0], log: log)
             }
-            expectClose(floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype),
-                        Self.softmaxTolerance(dtype, log: log), "softmax log \(log) \(dtype) \(s)")
+            expectClose(
+                floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype),
+                Self.softmaxTolerance(dtype, log: log), "softmax log \(log) \(dtype) \(s)")
         }
     }
 
@@ -107,18 +121,23 @@ import Testing
     @Test(arguments: [false, true], floatTypes)
     func softmaxBackwardMatches(_ log: Bool, _ dtype: DType) {
         for (k, s) in Self.softmaxShapes.enumerated() {
-            let x = parityValues(s.rows * s.cols, seed: UInt64(80 + k), scale: 6), n = x.count * dtype.byteSize
+            let x = parityValues(s.rows * s.cols, seed: UInt64(80 + k), scale: 6)
+            let n = x.count * dtype.byteSize
             let y = ParityCall(inputs: [floatBytes(x, dtype)], outputs: [[UInt8](repeating: 0, count: n)])
-                .run(on: ReferenceBackend.shared) { b, i, o in b.softmax(dtype, rows: s.rows, cols: s.cols, x: i[0], y: o[0], log: log) }
-            let call = ParityCall(inputs: [y.outputs[0], floatBytes(parityValues(x.count, seed: 90), dtype)],
-                                  outputs: [[UInt8](repeating: 0xEE, count: n)])
+                .run(on: ReferenceBackend.shared) { b, i, o in
+                    b.softmax(dtype, rows: s.rows, cols: s.cols, x: i[0], y: o[0], log: log)
+                }
+            let call = ParityCall(
+                inputs: [y.outputs[0], floatBytes(parityValues(x.count, seed: 90), dtype)],
+                outputs: [[UInt8](repeating: 0xEE, count: n)])
             let (cpu, reference) = call.onBoth { backend, i, o in
                 backend.softmaxBackward(dtype, rows: s.rows, cols: s.cols, y: i[0], g: i[1], gx: o[0], log: log)
             }
             let ulp = dtype == .float32 ? Double(Float.ulpOfOne) : .ulpOfOne
             let atol = (log ? Double(s.cols) : 1) * 4 * ulp
-            expectClose(floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype),
-                        .ulps(4, dtype, atol: atol), "softmax backward log \(log) \(dtype) \(s)")
+            expectClose(
+                floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype),
+                .ulps(4, dtype, atol: atol), "softmax backward log \(log) \(dtype) \(s)")
         }
     }
 
@@ -129,9 +148,11 @@ import Testing
     static let gemms: [GEMMProblem] = [(1, 1, 1), (7, 13, 5), (33, 17, 65), (0, 5, 3), (4, 0, 3), (5, 4, 0)]
         .flatMap { m, n, k in
             [(false, false), (false, true), (true, false), (true, true)].enumerated().map { t, trans in
-                let pad = t % 2 * 3, (alpha, beta) = [(1.0, 0.0), (-0.5, 2.0), (0.75, 0.0), (2, -1)][t]
-                return GEMMProblem(transA: trans.0, transB: trans.1, m: m, n: n, k: k, alpha: alpha, beta: beta,
-                                   lda: (trans.0 ? m : k) + pad, ldb: (trans.1 ? k : n) + pad, ldc: n + pad)
+                let pad = t % 2 * 3
+                let (alpha, beta) = [(1.0, 0.0), (-0.5, 2.0), (0.75, 0.0), (2, -1)][t]
+                return GEMMProblem(
+                    transA: trans.0, transB: trans.1, m: m, n: n, k: k, alpha: alpha, beta: beta,
+                    lda: (trans.0 ? m : k) + pad, ldb: (trans.1 ? k : n) + pad, ldc: n + pad)
             }
         }
 
@@ -139,11 +160,15 @@ import Testing
     static func gemmTolerance(_ p: GEMMProblem, _ dtype: DType) -> Tolerance {
         let eps = dtype == .float32 ? Double(Float.ulpOfOne) : .ulpOfOne
         let k = Double(p.k)
-        return Tolerance(rtol: 0, atol: 4 * (k + 1).squareRoot() * eps * (Swift.abs(p.alpha) * k.squareRoot() + Swift.abs(p.beta) + 1))
+        return Tolerance(
+            rtol: 0,
+            atol: 4 * (k + 1).squareRoot() * eps * (Swift.abs(p.alpha) * k.squareRoot() + Swift.abs(p.beta) + 1))
     }
 
     /// Operands `A`, `B` and the starting `C` of `batch` problems `p`, `C_i` `strideC` elements apart.
-    static func gemmOperands(_ p: GEMMProblem, batch: Int = 1, strideC: Int? = nil, seed: UInt64) -> (a: [Double], b: [Double], c: [Double]) {
+    static func gemmOperands(
+        _ p: GEMMProblem, batch: Int = 1, strideC: Int? = nil, seed: UInt64
+    ) -> (a: [Double], b: [Double], c: [Double]) {
         let a = parityValues((p.transA ? p.k : p.m) * p.lda * batch, seed: seed)
         let b = parityValues((p.transB ? p.n : p.k) * p.ldb * batch, seed: seed + 1)
         let c = parityValues((strideC ?? p.m * p.ldc) * batch, seed: seed + 2).map { p.beta == 0 ? .nan : $0 }
@@ -154,10 +179,12 @@ import Testing
     func gemmMatches(_ dtype: DType) {
         for (k, p) in Self.gemms.enumerated() {
             let (a, b, c) = Self.gemmOperands(p, seed: UInt64(100 + 3 * k))
-            let call = ParityCall(inputs: [floatBytes(a, dtype), floatBytes(b, dtype)], outputs: [floatBytes(c, dtype)])
+            let call = ParityCall(
+                inputs: [floatBytes(a, dtype), floatBytes(b, dtype)], outputs: [floatBytes(c, dtype)])
             let (cpu, reference) = call.onBoth { backend, i, o in backend.gemm(dtype, p, a: i[0], b: i[1], c: o[0]) }
-            expectClose(floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype),
-                        Self.gemmTolerance(p, dtype), "gemm \(dtype) \(p)")
+            expectClose(
+                floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype),
+                Self.gemmTolerance(p, dtype), "gemm \(dtype) \(p)")
         }
     }
 
@@ -165,16 +192,21 @@ import Testing
     @Test(arguments: floatTypes)
     func gemmBatchedMatches(_ dtype: DType) {
         for (k, p) in Self.gemms.enumerated() where p.m * p.n > 0 {
-            let sizeA = (p.transA ? p.k : p.m) * p.lda, sizeB = (p.transB ? p.n : p.k) * p.ldb, sizeC = p.m * p.ldc
+            let sizeA = (p.transA ? p.k : p.m) * p.lda
+            let sizeB = (p.transB ? p.n : p.k) * p.ldb
+            let sizeC = p.m * p.ldc
             let (a, b, c) = Self.gemmOperands(p, batch: 3, seed: UInt64(200 + 3 * k))
             let (strideA, strideB) = [(sizeA, sizeB), (0, sizeB), (sizeA, 0)][k % 3]
-            let call = ParityCall(inputs: [floatBytes(a, dtype), floatBytes(b, dtype)], outputs: [floatBytes(c, dtype)])
+            let call = ParityCall(
+                inputs: [floatBytes(a, dtype), floatBytes(b, dtype)], outputs: [floatBytes(c, dtype)])
             let (cpu, reference) = call.onBoth { backend, i, o in
-                backend.gemmBatched(dtype, p, batch: 3, a: i[0], strideA: strideA, b: i[1], strideB: strideB, c: o[0],
-                                    strideC: sizeC)
+                backend.gemmBatched(
+                    dtype, p, batch: 3, a: i[0], strideA: strideA, b: i[1], strideB: strideB, c: o[0],
+                    strideC: sizeC)
             }
-            expectClose(floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype),
-                        Self.gemmTolerance(p, dtype), "gemmBatched \(dtype) \(p) strides \(strideA) \(strideB)")
+            expectClose(
+                floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype),
+                Self.gemmTolerance(p, dtype), "gemmBatched \(dtype) \(p) strides \(strideA) \(strideB)")
         }
     }
 }
@@ -193,7 +225,8 @@ extension BackendKernelParityTests {
         }
         #expect(values(reference.outputs[0], as: Int64.self) == [2])
         withKnownIssue("tk_argmax skips a NaN that is not the first element") {
-            #expect(values(cpu.outputs[0], as: Int64.self) == [2], "cpu index \(values(cpu.outputs[0], as: Int64.self))")
+            #expect(
+                values(cpu.outputs[0], as: Int64.self) == [2], "cpu index \(values(cpu.outputs[0], as: Int64.self))")
         }
     }
 
@@ -209,7 +242,9 @@ extension BackendKernelParityTests {
             backend.reduce(.max, dtype, outer: 1, extent: 32, inner: 1, x: i[0], out: o[0])
         }
         #expect(floatValues(reference.outputs[0], dtype)[0].isNaN)
-        withKnownIssue("tk_reduce max drops a NaN after the first element and, in the 16-lane loop, the values behind it") {
+        withKnownIssue(
+            "tk_reduce max drops a NaN after the first element and, in the 16-lane loop, the values behind it"
+        ) {
             #expect(floatValues(cpu.outputs[0], dtype)[0].isNaN, "cpu max \(floatValues(cpu.outputs[0], dtype)[0])")
         }
     }

@@ -22,13 +22,17 @@ import Testing
     /// Runs `binary` (or `compare`) for every layout; `out` holds `elementSize`-byte results.
     func expectBinaryParity(_ op: BinaryOp, _ dtype: DType, compare: Bool, values: (Int, UInt64) -> [Double]) {
         for (k, l) in Self.layouts.enumerated() {
-            let count = l.shape.reduce(1, *), size = compare ? 1 : dtype.byteSize
-            let a = values(reach(l.shape, l.a), UInt64(2 * k + 1)), b = values(reach(l.shape, l.b), UInt64(2 * k + 2))
-            let call = ParityCall(inputs: [floatBytes(a, dtype), floatBytes(b, dtype)],
-                                  outputs: [[UInt8](repeating: 0xEE, count: count * size)])
+            let count = l.shape.reduce(1, *)
+            let size = compare ? 1 : dtype.byteSize
+            let a = values(reach(l.shape, l.a), UInt64(2 * k + 1))
+            let b = values(reach(l.shape, l.b), UInt64(2 * k + 2))
+            let call = ParityCall(
+                inputs: [floatBytes(a, dtype), floatBytes(b, dtype)],
+                outputs: [[UInt8](repeating: 0xEE, count: count * size)])
             let (cpu, reference) = call.onBoth { backend, i, o in
                 if compare {
-                    backend.compare(op, dtype, shape: l.shape, a: i[0], aStrides: l.a, b: i[1], bStrides: l.b, out: o[0])
+                    backend.compare(
+                        op, dtype, shape: l.shape, a: i[0], aStrides: l.a, b: i[1], bStrides: l.b, out: o[0])
                 } else {
                     backend.binary(op, dtype, shape: l.shape, a: i[0], aStrides: l.a, b: i[1], bStrides: l.b, out: o[0])
                 }
@@ -64,13 +68,15 @@ import Testing
             for count in [0, 1, 9, 100] {
                 let a = parityValues(operands == .scalarA ? 1 : count, seed: 5, scale: 3, specials: specialValues)
                 let b = parityValues(operands == .scalarB ? 1 : count, seed: 6, scale: 3, specials: specialValues)
-                let call = ParityCall(inputs: [floatBytes(a, dtype), floatBytes(b, dtype)],
-                                      outputs: [[UInt8](repeating: 0xEE, count: count * dtype.byteSize)])
+                let call = ParityCall(
+                    inputs: [floatBytes(a, dtype), floatBytes(b, dtype)],
+                    outputs: [[UInt8](repeating: 0xEE, count: count * dtype.byteSize)])
                 let (cpu, reference) = call.onBoth { backend, i, o in
                     backend.binaryFlat(op, dtype, count: count, operands: operands, a: i[0], b: i[1], out: o[0])
                 }
-                expectClose(floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype), .exact,
-                            "\(op) \(dtype) \(operands) count \(count)")
+                expectClose(
+                    floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype), .exact,
+                    "\(op) \(dtype) \(operands) count \(count)")
             }
         }
     }
@@ -99,7 +105,8 @@ import Testing
     /// 5.1e-7 near |x| = 0.035 (more than the 1.5e-7 fast_math.h states); `elu`'s `e^x - 1` and `silu`'s
     /// `1 - σ(x)` cancel, which turns an ulp of `e^x` into up to 0.9e-7 and 3.6e-7.
     static let unaryCases: [UnaryCase] = {
-        let f32 = DType.float32, flush = Double(Float.leastNormalMagnitude)
+        let f32 = DType.float32
+        let flush = Double(Float.leastNormalMagnitude)
         let expLike = Tolerance.ulps(3, f32, atol: flush)
         return [
             .init(op: .neg), .init(op: .exp, float32: expLike, float32Backward: expLike), .init(op: .log),
@@ -129,7 +136,8 @@ import Testing
 
     /// Inputs in [-4, 4) with the special values, and a wide band [-95, 95) that crosses the float32
     /// overflow and underflow thresholds of `exp`.
-    static let unaryInputs = parityValues(600, seed: 11, scale: 4, specials: specialValues)
+    static let unaryInputs =
+        parityValues(600, seed: 11, scale: 4, specials: specialValues)
         + parityValues(200, seed: 12, scale: 95)
 
     /// float64 runs libm on both sides; compound formulas may differ by the rounding of a contracted
@@ -141,29 +149,35 @@ import Testing
     @Test(arguments: unaryCases, floatTypes)
     func unaryMatches(_ c: UnaryCase, _ dtype: DType) {
         let x = Self.unaryInputs
-        let call = ParityCall(inputs: [floatBytes(x, dtype)], outputs: [[UInt8](repeating: 0xEE, count: x.count * dtype.byteSize)])
+        let call = ParityCall(
+            inputs: [floatBytes(x, dtype)], outputs: [[UInt8](repeating: 0xEE, count: x.count * dtype.byteSize)])
         let (cpu, reference) = call.onBoth { backend, i, o in
             backend.unary(c.op, dtype, count: x.count, x: i[0], out: o[0], p0: c.p0, p1: c.p1)
         }
-        expectClose(floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype),
-                    Self.tolerance(c, dtype), "\(c.testDescription) \(dtype)")
+        expectClose(
+            floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype),
+            Self.tolerance(c, dtype), "\(c.testDescription) \(dtype)")
     }
 
     /// The backward with the same `x`, `y = f(x)` (the reference's) and `g` on both sides.
     @Test(arguments: unaryCases, floatTypes)
     func unaryBackwardMatches(_ c: UnaryCase, _ dtype: DType) {
-        let x = Self.unaryInputs, g = parityValues(x.count, seed: 13)
-        let forward = ParityCall(inputs: [floatBytes(x, dtype)], outputs: [[UInt8](repeating: 0, count: x.count * dtype.byteSize)])
+        let x = Self.unaryInputs
+        let g = parityValues(x.count, seed: 13)
+        let forward = ParityCall(
+            inputs: [floatBytes(x, dtype)], outputs: [[UInt8](repeating: 0, count: x.count * dtype.byteSize)])
         let y = forward.run(on: ReferenceBackend.shared) { backend, i, o in
             backend.unary(c.op, dtype, count: x.count, x: i[0], out: o[0], p0: c.p0, p1: c.p1)
         }.outputs[0]
-        let call = ParityCall(inputs: [floatBytes(x, dtype), y, floatBytes(g, dtype)],
-                              outputs: [[UInt8](repeating: 0xEE, count: x.count * dtype.byteSize)])
+        let call = ParityCall(
+            inputs: [floatBytes(x, dtype), y, floatBytes(g, dtype)],
+            outputs: [[UInt8](repeating: 0xEE, count: x.count * dtype.byteSize)])
         let (cpu, reference) = call.onBoth { backend, i, o in
             backend.unaryBackward(c.op, dtype, count: x.count, x: i[0], y: i[1], g: i[2], gx: o[0], p0: c.p0, p1: c.p1)
         }
-        expectClose(floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype),
-                    Self.tolerance(c, dtype, backward: true), "\(c.testDescription) backward \(dtype)")
+        expectClose(
+            floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype),
+            Self.tolerance(c, dtype, backward: true), "\(c.testDescription) backward \(dtype)")
     }
 
     /// `condition ? a : b` with condition bytes 0, 1 and 2 (any non-zero byte is true).
@@ -173,11 +187,13 @@ import Testing
             let condition = (0..<count).map { UInt8($0 * 7 % 3) }
             let a = (0..<count * elementSize).map { UInt8(truncatingIfNeeded: $0 &* 31) }
             let b = (0..<count * elementSize).map { UInt8(truncatingIfNeeded: $0 &* 17 &+ 5) }
-            let call = ParityCall(inputs: [condition, a, b], outputs: [[UInt8](repeating: 0xEE, count: count * elementSize)])
+            let call = ParityCall(
+                inputs: [condition, a, b], outputs: [[UInt8](repeating: 0xEE, count: count * elementSize)])
             let (cpu, reference) = call.onBoth { backend, i, o in
                 backend.select(elementSize: elementSize, count: count, condition: i[0], a: i[1], b: i[2], out: o[0])
             }
-            expectSameBytes(cpu.outputs[0], reference.outputs[0], elementSize: elementSize, "select \(elementSize) \(count)")
+            expectSameBytes(
+                cpu.outputs[0], reference.outputs[0], elementSize: elementSize, "select \(elementSize) \(count)")
         }
     }
 
@@ -192,13 +208,16 @@ import Testing
     @Test(arguments: [1, 2, 4, 8])
     func copyStridedMatches(_ elementSize: Int) {
         for v in Self.views {
-            let count = v.shape.reduce(1, *), source = (0..<reach(v.shape, v.strides) * elementSize).map { UInt8($0 % 251) }
+            let count = v.shape.reduce(1, *)
+            let source = (0..<reach(v.shape, v.strides) * elementSize).map { UInt8($0 % 251) }
             let call = ParityCall(inputs: [source], outputs: [[UInt8](repeating: 0xEE, count: count * elementSize + 8)])
             let (cpu, reference) = call.onBoth { backend, i, o in
-                backend.copyStrided(elementSize: elementSize, shape: v.shape, source: i[0], strides: v.strides,
-                                    destination: o[0])
+                backend.copyStrided(
+                    elementSize: elementSize, shape: v.shape, source: i[0], strides: v.strides,
+                    destination: o[0])
             }
-            expectSameBytes(cpu.outputs[0], reference.outputs[0], elementSize: elementSize, "copyStrided \(elementSize) \(v)")
+            expectSameBytes(
+                cpu.outputs[0], reference.outputs[0], elementSize: elementSize, "copyStrided \(elementSize) \(v)")
         }
     }
 
@@ -206,14 +225,17 @@ import Testing
     @Test(arguments: [1, 2, 4, 8])
     func copyToStridedMatches(_ elementSize: Int) {
         for v in Self.views where v.writable {
-            let count = v.shape.reduce(1, *), source = (0..<count * elementSize).map { UInt8($0 % 253) }
+            let count = v.shape.reduce(1, *)
+            let source = (0..<count * elementSize).map { UInt8($0 % 253) }
             let start = (0..<(reach(v.shape, v.strides) + 2) * elementSize).map { UInt8(truncatingIfNeeded: $0 &* 7) }
             let call = ParityCall(inputs: [source], outputs: [start])
             let (cpu, reference) = call.onBoth { backend, i, o in
-                backend.copyToStrided(elementSize: elementSize, shape: v.shape, source: i[0], destination: o[0],
-                                      strides: v.strides)
+                backend.copyToStrided(
+                    elementSize: elementSize, shape: v.shape, source: i[0], destination: o[0],
+                    strides: v.strides)
             }
-            expectSameBytes(cpu.outputs[0], reference.outputs[0], elementSize: elementSize, "copyToStrided \(elementSize) \(v)")
+            expectSameBytes(
+                cpu.outputs[0], reference.outputs[0], elementSize: elementSize, "copyToStrided \(elementSize) \(v)")
         }
     }
 
@@ -224,7 +246,8 @@ import Testing
             let (cpu, reference) = call.onBoth { backend, _, o in
                 backend.fill(elementSize: elementSize, count: count, destination: o[0], pattern: 0x0123_4567_89AB_CDEF)
             }
-            expectSameBytes(cpu.outputs[0], reference.outputs[0], elementSize: elementSize, "fill \(elementSize) \(count)")
+            expectSameBytes(
+                cpu.outputs[0], reference.outputs[0], elementSize: elementSize, "fill \(elementSize) \(count)")
         }
     }
 
@@ -235,7 +258,9 @@ import Testing
         let toInteger = target == .int32 || target == .int64
         switch dtype {
         case .float32, .float64:
-            let specials: [Double] = toInteger ? [0, -0.0, 2.5, -2.5, 0.999, -0.999, 1e9, -2e9]
+            let specials: [Double] =
+                toInteger
+                ? [0, -0.0, 2.5, -2.5, 0.999, -0.999, 1e9, -2e9]
                 : [0, -0.0, .nan, .infinity, -.infinity, 1e-30, 3e38, 1e300]
             let v = parityValues(40, seed: 21, scale: 200, specials: specials, specialEvery: 3)
             return floatBytes(dtype == .float32 ? v.map { Double(Float($0)) } : v, dtype)
@@ -248,7 +273,8 @@ import Testing
 
     @Test(arguments: DType.allCases, DType.allCases)
     func convertMatches(_ from: DType, _ to: DType) {
-        let source = Self.convertSource(from, to: to), count = source.count / from.byteSize
+        let source = Self.convertSource(from, to: to)
+        let count = source.count / from.byteSize
         let call = ParityCall(inputs: [source], outputs: [[UInt8](repeating: 0xEE, count: count * to.byteSize)])
         let (cpu, reference) = call.onBoth { backend, i, o in
             backend.convert(from: from, to: to, count: count, source: i[0], destination: o[0])
@@ -267,12 +293,14 @@ import Testing
     @Test(arguments: floatTypes)
     func accumulateMatches(_ dtype: DType) {
         for count in [0, 1, 100] {
-            let call = ParityCall(inputs: [floatBytes(parityValues(count, seed: 31, specials: specialValues), dtype)],
-                                  outputs: [floatBytes(parityValues(count + 1, seed: 32), dtype)])
+            let call = ParityCall(
+                inputs: [floatBytes(parityValues(count, seed: 31, specials: specialValues), dtype)],
+                outputs: [floatBytes(parityValues(count + 1, seed: 32), dtype)])
             let (cpu, reference) = call.onBoth { backend, i, o in
                 backend.accumulate(dtype, count: count, source: i[0], destination: o[0])
             }
-            expectSameBytes(cpu.outputs[0], reference.outputs[0], elementSize: dtype.byteSize, "accumulate \(dtype) \(count)")
+            expectSameBytes(
+                cpu.outputs[0], reference.outputs[0], elementSize: dtype.byteSize, "accumulate \(dtype) \(count)")
         }
     }
 }
@@ -289,8 +317,9 @@ extension BackendParityTests {
             backend.unary(.exp, .float32, count: x.count, x: i[0], out: o[0], p0: 0, p1: 0)
         }
         withKnownIssue("tk_expf clamps x to 88.7 below its overflow threshold") {
-            expectClose(floatValues(cpu.outputs[0], .float32), floatValues(reference.outputs[0], .float32),
-                        .ulps(3, .float32), "exp near 88.72")
+            expectClose(
+                floatValues(cpu.outputs[0], .float32), floatValues(reference.outputs[0], .float32),
+                .ulps(3, .float32), "exp near 88.72")
         }
     }
 }

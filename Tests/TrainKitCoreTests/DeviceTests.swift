@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Testing
 
 @testable import TrainKitCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Device names, the backend registry, `TRAINKIT_BACKEND`, moving tensors between devices and the stop on
 /// mixing them.
@@ -35,12 +36,15 @@ import Testing
     @Test func environmentVariableChoosesTheDefaultDevice() async {
         await #expect(processExitsWith: .success) {
             setenv("TRAINKIT_BACKEND", "gpu9", 1)
-            guard case .failure(.unknownDevice("gpu9", known: ["cpu", "reference"])) = Device.environmentDefault else { exit(1) }
+            guard case .failure(.unknownDevice("gpu9", known: ["cpu", "reference"])) = Device.environmentDefault else {
+                exit(1)
+            }
         }
         await #expect(processExitsWith: .success) {
             setenv("TRAINKIT_BACKEND", "reference", 1)
             guard Device.environmentDefault == .success(.reference), Device.default == .reference,
-                  Tensor([1, 2] as [Float]).device == .reference else { exit(1) }
+                Tensor([1, 2] as [Float]).device == .reference
+            else { exit(1) }
         }
         await #expect(processExitsWith: .success) {
             unsetenv("TRAINKIT_BACKEND")
@@ -81,7 +85,8 @@ import Testing
     }
 
     @Test func opsOnTheSameDeviceAgreeAcrossDevices() {
-        let a = Tensor([0.5, -1.5, 2] as [Double], shape: [3, 1]), b = Tensor([1, 2] as [Double], shape: [1, 2])
+        let a = Tensor([0.5, -1.5, 2] as [Double], shape: [3, 1])
+        let b = Tensor([1, 2] as [Double], shape: [1, 2])
         let cpu = (a.to(device: .cpu) * b.to(device: .cpu)).softmax(1)
         let reference = (a.to(device: .reference) * b.to(device: .reference)).softmax(1)
         #expect(reference.device == .reference)
@@ -92,25 +97,27 @@ import Testing
     /// Inputs on two devices stop the op with a message naming the op and both devices (in a child process).
     @Test func mixingDevicesInOneOpStops() async {
         let add = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let a = Tensor([1, 2] as [Float]).to(device: .cpu), b = Tensor([3, 4] as [Float]).to(device: .reference)
+            let a = Tensor([1, 2] as [Float]).to(device: .cpu)
+            let b = Tensor([3, 4] as [Float]).to(device: .reference)
             _ = a + b
         }
         #if DEBUG  // -O builds stop without printing the precondition's message
-        let message = String(decoding: add?.standardErrorContent ?? [], as: UTF8.self)
-        #expect(message.contains("add: tensors on different devices (cpu and reference)"), "\(message)")
+            let message = String(decoding: add?.standardErrorContent ?? [], as: UTF8.self)
+            #expect(message.contains("add: tensors on different devices (cpu and reference)"), "\(message)")
         #else
-        _ = add
+            _ = add
         #endif
         let select = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let x = Tensor([1, 2] as [Float]).to(device: .reference)
             _ = x.indexSelect(0, Tensor([0] as [Int64]).to(device: .cpu))
         }
         #if DEBUG
-        let selectMessage = String(decoding: select?.standardErrorContent ?? [], as: UTF8.self)
-        #expect(selectMessage.contains("index_select: tensors on different devices (reference and cpu)"),
+            let selectMessage = String(decoding: select?.standardErrorContent ?? [], as: UTF8.self)
+            #expect(
+                selectMessage.contains("index_select: tensors on different devices (reference and cpu)"),
                 "\(selectMessage)")
         #else
-        _ = select
+            _ = select
         #endif
     }
 }

@@ -10,7 +10,9 @@ import Testing
     /// `op` applied by the reference backend to float64 `x`.
     func unary(_ op: UnaryOp, _ x: [Double], _ p0: Double = 0, _ p1: Double = 0) -> [Double] {
         let call = ParityCall(inputs: [bytes(x)], outputs: [[UInt8](repeating: 0, count: 8 * x.count)])
-        let out = call.run(on: backend) { b, i, o in b.unary(op, .float64, count: x.count, x: i[0], out: o[0], p0: p0, p1: p1) }
+        let out = call.run(on: backend) { b, i, o in
+            b.unary(op, .float64, count: x.count, x: i[0], out: o[0], p0: p0, p1: p1)
+        }
         return values(out.outputs[0], as: Double.self)
     }
 
@@ -92,18 +94,23 @@ import Testing
                 b.convert(from: from, to: to, count: count, source: i[0], destination: o[0])
             }.outputs[0]
         }
-        #expect(values(convert(bytes([2.9, -2.9, -0.5] as [Double]), from: .float64, to: .int32), as: Int32.self) == [2, -2, 0])
+        #expect(
+            values(convert(bytes([2.9, -2.9, -0.5] as [Double]), from: .float64, to: .int32), as: Int32.self) == [
+                2, -2, 0,
+            ])
         #expect(convert(bytes([0, -0.0, .nan, 0.25] as [Float]), from: .float32, to: .bool) == [0, 0, 1, 1])
         #expect(values(convert([0, 1, 2], from: .bool, to: .float32), as: Float.self) == [0, 1, 1])
         #expect(values(convert(bytes([1 << 32 + 7] as [Int64]), from: .int64, to: .int32), as: Int32.self) == [7])
     }
 
     @Test func selectionsReportTheFirstIndexOutOfRangeAndWriteNothing() {
-        let call = ParityCall(inputs: [bytes([10, 11, 12] as [Float]), bytes([0, 5, -1] as [Int64])],
-                              outputs: [[UInt8](repeating: 0xEE, count: 12)])
+        let call = ParityCall(
+            inputs: [bytes([10, 11, 12] as [Float]), bytes([0, 5, -1] as [Int64])],
+            outputs: [[UInt8](repeating: 0xEE, count: 12)])
         let out = call.run(on: backend) { b, i, o in
-            b.indexSelect(elementSize: 4, outer: 1, extent: 3, inner: 1, source: i[0], index: i[1], count: 3,
-                          destination: o[0])
+            b.indexSelect(
+                elementSize: 4, outer: 1, extent: 3, inner: 1, source: i[0], index: i[1], count: 3,
+                destination: o[0])
         }
         #expect(out.result == 5)
         #expect(out.outputs[0] == [UInt8](repeating: 0xEE, count: 12))
@@ -112,22 +119,26 @@ import Testing
     @Test func gemmWithBetaZeroOverwritesNaN() {
         // [2, 3]·[3, 2]: rows (1, 2, 3)·columns of [[1, 0], [0, 1], [1, 1]] = [[4, 5], [10, 11]].
         var c = [Double](repeating: .nan, count: 4)
-        referenceGEMM(.float64, GEMMProblem(transA: false, transB: false, m: 2, n: 2, k: 3, lda: 3, ldb: 2, ldc: 2),
-                      [1, 2, 3, 4, 5, 6], [1, 0, 0, 1, 1, 1], &c)
+        referenceGEMM(
+            .float64, GEMMProblem(transA: false, transB: false, m: 2, n: 2, k: 3, lda: 3, ldb: 2, ldc: 2),
+            [1, 2, 3, 4, 5, 6], [1, 0, 0, 1, 1, 1], &c)
         #expect(c == [4, 5, 10, 11])
     }
 
     @Test func maxPoolKeepsTheFirstOfTiesAndTheLastNaN() {
         // One 2×3 plane, window 2×2 stride 1 → grid 1×2: windows {0, 1, 3, 4} and {1, 2, 4, 5}.
-        let g = ConvolutionGeometry(batch: 1, channels: 1, height: 2, width: 3, kernelH: 2, kernelW: 2, strideH: 1,
-                                    strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, outHeight: 1, outWidth: 2)
+        let g = ConvolutionGeometry(
+            batch: 1, channels: 1, height: 2, width: 3, kernelH: 2, kernelW: 2, strideH: 1,
+            strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, outHeight: 1, outWidth: 2)
         let x: [Double] = [5, .nan, 1, 5, 2, .nan]
-        let call = ParityCall(inputs: [bytes(x)], outputs: [[UInt8](repeating: 0, count: 16), [UInt8](repeating: 0, count: 8)])
+        let call = ParityCall(
+            inputs: [bytes(x)], outputs: [[UInt8](repeating: 0, count: 16), [UInt8](repeating: 0, count: 8)])
         let out = call.run(on: backend) { b, i, o in b.maxPool2d(.float64, g, x: i[0], y: o[0], argmax: o[1]) }
         #expect(values(out.outputs[1], as: Int32.self) == [1, 5])
         #expect(values(out.outputs[0], as: Double.self).allSatisfy { $0.isNaN })
-        let ties = ParityCall(inputs: [bytes([3, 1, 3, 3, 3, 0] as [Double])],
-                              outputs: [[UInt8](repeating: 0, count: 16), [UInt8](repeating: 0, count: 8)])
+        let ties = ParityCall(
+            inputs: [bytes([3, 1, 3, 3, 3, 0] as [Double])],
+            outputs: [[UInt8](repeating: 0, count: 16), [UInt8](repeating: 0, count: 8)])
         let tied = ties.run(on: backend) { b, i, o in b.maxPool2d(.float64, g, x: i[0], y: o[0], argmax: o[1]) }
         #expect(values(tied.outputs[1], as: Int32.self) == [0, 2])
     }

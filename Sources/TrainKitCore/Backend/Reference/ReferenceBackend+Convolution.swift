@@ -40,7 +40,8 @@ extension ReferenceBackend {
                     var best = -T.infinity, index = -1
                     for i in 0..<g.kernelH {
                         for j in 0..<g.kernelW {
-                            guard let pixel = g.pixel(oy: k / g.outWidth, ox: k % g.outWidth, i: i, j: j) else { continue }
+                            let pixel = g.pixel(oy: k / g.outWidth, ox: k % g.outWidth, i: i, j: j)
+                            guard let pixel else { continue }
                             let v = image[plane * planeSize + pixel]
                             if index < 0 || v > best || v.isNaN { (best, index) = (v, pixel) }
                         }
