@@ -61,7 +61,8 @@ struct TestNumbers {
     mutating func floats(_ count: Int) -> [Float] { (0..<count).map { _ in next() } }
 }
 
-/// Runs `kernel` and the reference on the same inputs and checks every element, the padding included.
+/// Runs `kernel` and the reference backend's GEMM on the same inputs and checks every element, the padding
+/// included.
 /// Tolerance: 4·sqrt(K+1)·eps·(|alpha|·sqrt(K) + |beta| + 1), about 10x the typical rounding error of a
 /// K-term float32 dot product of values in [-1, 1) (partial sums grow like sqrt(K), errors like sqrt(K)·eps).
 func expectGEMMMatchesReference(
@@ -73,9 +74,9 @@ func expectGEMMMatchesReference(
     var start = rng.floats(c.M * c.ldc)
     if c.beta == 0 { start = start.map { _ in Float.nan } }  // beta == 0 must not read C
     var expected = start
-    ReferenceKernels.sgemm(
-        transA: c.transA, transB: c.transB, M: c.M, N: c.N, K: c.K, alpha: c.alpha, A: a, lda: c.lda, B: b,
-        ldb: c.ldb, beta: c.beta, C: &expected, ldc: c.ldc)
+    referenceGEMM(.float32, GEMMProblem(transA: c.transA, transB: c.transB, m: c.M, n: c.N, k: c.K,
+                                        alpha: Double(c.alpha), beta: Double(c.beta), lda: c.lda, ldb: c.ldb,
+                                        ldc: c.ldc), a, b, &expected)
     var actual = start
     kernel(a, b, &actual)
     let tolerance = 4 * Float(c.K + 1).squareRoot() * Float.ulpOfOne * (abs(c.alpha) * Float(c.K).squareRoot()
@@ -103,6 +104,18 @@ func expectGEMMMatchesReference(
         \(c.testDescription): \(mismatches) elements off; worst C[\(worst.index / c.ldc), \(worst.index % c.ldc)] = \
         \(actual[worst.index]) vs reference \(expected[worst.index]) (tolerance \(tolerance))
         """, sourceLocation: sourceLocation)
+}
+
+/// `ReferenceBackend.shared.gemm` on host arrays (the reference backend's memory is host memory): each dot
+/// product summed in `Double` in order of k, so the result is at least as accurate as any kernel's.
+func referenceGEMM<T>(_ dtype: DType, _ p: GEMMProblem, _ a: [T], _ b: [T], _ c: inout [T]) {
+    a.withUnsafeBytes { a in
+        b.withUnsafeBytes { b in
+            c.withUnsafeMutableBytes { c in
+                ReferenceBackend.shared.gemm(dtype, p, a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!)
+            }
+        }
+    }
 }
 
 /// The SIMD levels this CPU runs, widest first; the built-in kernel is tested at each.
@@ -190,9 +203,8 @@ let blasName = String(cString: tk_blas_name())
             let b = rng.floats((trans.1 ? n : k) * ldb).map(Double.init)
             let start = rng.floats(m * ldc).map { beta == 0 ? Double.nan : Double($0) }
             var expected = start, actual = start
-            ReferenceKernels.dgemm(
-                transA: trans.0, transB: trans.1, M: m, N: n, K: k, alpha: alpha, A: a, lda: lda, B: b, ldb: ldb,
-                beta: beta, C: &expected, ldc: ldc)
+            referenceGEMM(.float64, GEMMProblem(transA: trans.0, transB: trans.1, m: m, n: n, k: k, alpha: alpha,
+                                                beta: beta, lda: lda, ldb: ldb, ldc: ldc), a, b, &expected)
             tk_dgemm(
                 trans.0 ? 1 : 0, trans.1 ? 1 : 0, Int64(m), Int64(n), Int64(k), alpha, a, Int64(lda), b, Int64(ldb),
                 beta, &actual, Int64(ldc))

@@ -3,11 +3,12 @@ import TrainKitCore
 import TrainKitTestSupport
 @testable import TrainKitNN
 
-// The C convolution and pooling kernels (CTrainKitKernels/conv.c) against their plain-Swift twins
-// (ReferenceConvolution), and the fused convolution op against the composite it replaces.
+// The convolution and pooling ops (the C kernels of CTrainKitKernels/conv.c) against the reference backend's
+// primitives (ReferenceBackend+Convolution.swift), and the fused convolution op against the composite it
+// replaces.
 
 /// Geometries with stride, padding, dilation and non-square windows (input [2, 3, 7, 6]).
-private let geometries: [ConvGeometry] = [
+private let geometries: [ConvolutionGeometry] = [
     geometry(kernel: (5, 5), stride: (1, 1), padding: (2, 2), dilation: (1, 1)),
     geometry(kernel: (2, 3), stride: (2, 1), padding: (1, 2), dilation: (1, 2)),
     geometry(kernel: (3, 3), stride: (3, 2), padding: (0, 1), dilation: (2, 1)),
@@ -15,13 +16,13 @@ private let geometries: [ConvGeometry] = [
 ]
 
 private func geometry(kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int),
-                      batch: Int = 2, channels: Int = 3, height: Int = 7, width: Int = 6) -> ConvGeometry {
-    ConvGeometry(batch: batch, channels: channels, height: height, width: width, kernelH: kernel.0, kernelW: kernel.1,
+                      batch: Int = 2, channels: Int = 3, height: Int = 7, width: Int = 6) -> ConvolutionGeometry {
+    ConvolutionGeometry(batch: batch, channels: channels, height: height, width: width, kernelH: kernel.0, kernelW: kernel.1,
                  strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1, dilationH: dilation.0,
                  dilationW: dilation.1,
-                 outHeight: ConvGeometry.outputSize(height, kernel: kernel.0, stride: stride.0, padding: padding.0,
+                 outHeight: ConvolutionGeometry.outputSize(height, kernel: kernel.0, stride: stride.0, padding: padding.0,
                                                     dilation: dilation.0),
-                 outWidth: ConvGeometry.outputSize(width, kernel: kernel.1, stride: stride.1, padding: padding.1,
+                 outWidth: ConvolutionGeometry.outputSize(width, kernel: kernel.1, stride: stride.1, padding: padding.1,
                                                    dilation: dilation.1))
 }
 
@@ -30,10 +31,9 @@ func im2colAndCol2imMatchReference(_ dtype: DType) {
     for (k, g) in geometries.enumerated() {
         let x = randomInput([g.batch, g.channels, g.height, g.width], seed: UInt64(10 + k)).to(dtype)
         let cols = randomInput([g.rows, g.columns], seed: UInt64(20 + k)).to(dtype)
-        #expect(closenessFailure(im2colValues(x, g), ReferenceConvolution.im2col(x, g), rtol: 0, atol: 0) == nil,
+        #expect(closenessFailure(im2colValues(x, g), Reference.im2col(x, g), rtol: 0, atol: 0) == nil,
                 "im2col \(k)")
-        let failure = closenessFailure(col2imValues(cols, g), ReferenceConvolution.col2im(cols, g), rtol: 1e-6,
-                                       atol: 1e-6)
+        let failure = closenessFailure(col2imValues(cols, g), Reference.col2im(cols, g), rtol: 1e-6, atol: 1e-6)
         #expect(failure == nil, "col2im \(k): \(failure ?? "")")
     }
 }
@@ -45,7 +45,7 @@ func maxPoolMatchesReference(_ dtype: DType) {
         geometry(kernel: (2, 2), stride: (2, 2), padding: (0, 0), dilation: (1, 1)),  // odd height: last row dropped
         geometry(kernel: (3, 2), stride: (2, 1), padding: (1, 1), dilation: (1, 1)),
         geometry(kernel: (3, 3), stride: (1, 2), padding: (1, 0), dilation: (2, 1)),
-    ].map { g -> ConvGeometry in
+    ].map { g -> ConvolutionGeometry in
         var p = g
         (p.batch, p.channels) = (g.batch * g.channels, 1)
         return p
@@ -57,7 +57,7 @@ func maxPoolMatchesReference(_ dtype: DType) {
         values[5] = .nan
         let x = Tensor(values, shape: [g.batch, g.height, g.width]).to(dtype)
         let gy = randomInput([g.batch, g.outHeight, g.outWidth], seed: UInt64(40 + k)).to(dtype)
-        let reference = ReferenceConvolution.maxPool(x, g)
+        let reference = Reference.maxPool(x, g)
         let y = maxPool2d(x, kernelSize: Size2d(g.kernelH, g.kernelW), stride: Size2d(g.strideH, g.strideW),
                           padding: Size2d(g.padH, g.padW), dilation: Size2d(g.dilationH, g.dilationW))
         let (a, b) = (y.toArray(as: Double.self), reference.values.toArray(as: Double.self))
@@ -67,10 +67,19 @@ func maxPoolMatchesReference(_ dtype: DType) {
         let out = maxPool2d(leaf, kernelSize: Size2d(g.kernelH, g.kernelW), stride: Size2d(g.strideH, g.strideW),
                             padding: Size2d(g.padH, g.padW), dilation: Size2d(g.dilationH, g.dilationW))
         out.backward(gy)
-        let expected = ReferenceConvolution.maxPoolBackward(gy, argmax: reference.argmax, g)
+        let expected = Reference.maxPoolBackward(gy, argmax: reference.argmax, g)
         let failure = closenessFailure(leaf.grad!, expected, rtol: 0, atol: 0)
         #expect(failure == nil, "backward \(k): \(failure ?? "")")
     }
+}
+
+/// The convolution GEMM's output `z [Cout, N·L]` to `[N, Cout, L]` with bias and optional ReLU, as Tensor ops
+/// (the tail of the composite the fused convolution is tested against): `y[n, o, l] = act(z[o, n·L + l] + bias[o])`.
+private func convOutput(_ z: Tensor, bias: Tensor?, batch: Int, relu: Bool) -> Tensor {
+    let cout = z.shape[0], l = z.shape[1] / batch
+    var y = z.reshape([cout, batch, l]).permute([1, 0, 2])
+    if let bias { y = y + bias.reshape([1, cout, 1]) }
+    return (relu ? y.relu() : y).contiguous()
 }
 
 /// The fused op (im2col, GEMM, bias and ReLU in the layout move, one hand-written backward) against
@@ -97,7 +106,7 @@ func fusedConvolutionMatchesReference(_ relu: Bool) {
                 } else {
                     // The recorded im2col op (its kernels are checked above) + mm + bias + ReLU as Tensor ops.
                     let z = leaves[1].reshape([cout, g.rows]).mm(im2col(leaves[0], g))
-                    y = ReferenceConvolution.convOutput(z, bias: bias, batch: g.batch, relu: relu)
+                    y = convOutput(z, bias: bias, batch: g.batch, relu: relu)
                         .reshape([g.batch, cout, g.outHeight, g.outWidth])
                 }
                 (y * randomInput(y.shape, seed: 80)).sum().backward()
@@ -130,4 +139,51 @@ func fusedConvolutionMatchesReference(_ relu: Bool) {
     let y64 = fusedConv2d(x, weight: w, bias: b, geometry: g, relu: true)
     let y32 = fusedConv2d(x.to(.float32), weight: w.to(.float32), bias: b.to(.float32), geometry: g, relu: true)
     #expect(closenessFailure(y32.to(.float64), y64, rtol: 1e-5, atol: 1e-5) == nil)
+}
+
+/// The reference backend's convolution primitives on tensors: inputs move to the reference device, results
+/// come back to the input's device.
+private enum Reference {
+    static let backend = ReferenceBackend.shared
+
+    static func im2col(_ x: Tensor, _ g: ConvolutionGeometry) -> Tensor {
+        let input = x.to(device: .reference).contiguous()
+        let cols = Tensor(uninitialized: [g.rows, g.columns], dtype: x.dtype, on: backend)
+        backend.im2col(x.dtype, g.primitive, x: input.address, cols: cols.address)
+        return cols.to(device: x.device)
+    }
+
+    static func col2im(_ cols: Tensor, _ g: ConvolutionGeometry) -> Tensor {
+        let input = cols.to(device: .reference).contiguous()
+        let x = Tensor(uninitialized: [g.batch, g.channels, g.height, g.width], dtype: cols.dtype, on: backend)
+        backend.col2im(cols.dtype, g.primitive, cols: input.address, x: x.address)
+        return x.to(device: cols.device)
+    }
+
+    /// Window maxima `[planes, oH, oW]` and the argmax indices (int32, on the reference device).
+    static func maxPool(_ x: Tensor, _ g: ConvolutionGeometry) -> (values: Tensor, argmax: Tensor) {
+        let input = x.to(device: .reference).contiguous()
+        let shape = [g.batch * g.channels, g.outHeight, g.outWidth]
+        let y = Tensor(uninitialized: shape, dtype: x.dtype, on: backend)
+        let argmax = Tensor(uninitialized: shape, dtype: .int32, on: backend)
+        backend.maxPool2d(x.dtype, g.primitive, x: input.address, y: y.address, argmax: argmax.address)
+        return (y.to(device: x.device), argmax)
+    }
+
+    /// `gx [planes, H, W]` from `gy` and ``maxPool(_:_:)``'s argmax.
+    static func maxPoolBackward(_ gy: Tensor, argmax: Tensor, _ g: ConvolutionGeometry) -> Tensor {
+        let grads = gy.to(device: .reference).contiguous()
+        let gx = Tensor(uninitialized: [g.batch * g.channels, g.height, g.width], dtype: gy.dtype, on: backend)
+        backend.maxPool2dBackward(gy.dtype, g.primitive, gy: grads.address, argmax: argmax.address, gx: gx.address)
+        return gx.to(device: gy.device)
+    }
+}
+
+extension ConvolutionGeometry {
+    /// This geometry as the backend primitives take it.
+    var primitive: ConvolutionGeometry {
+        ConvolutionGeometry(batch: batch, channels: channels, height: height, width: width, kernelH: kernelH,
+                            kernelW: kernelW, strideH: strideH, strideW: strideW, padH: padH, padW: padW,
+                            dilationH: dilationH, dilationW: dilationW, outHeight: outHeight, outWidth: outWidth)
+    }
 }

@@ -1,21 +1,29 @@
-import CTrainKitKernels
-
-/// PLACEHOLDER (replaced by the plain-Swift reference backend): the C kernels of `CTrainKitKernels` (SIMD through `target_clones`, the worker pool,
-/// BLAS when one is found, the packed built-in GEMM otherwise) over host memory from the size-bucketed pool.
-package final class ReferenceBackend: Backend, @unchecked Sendable {
+/// The reference backend: every primitive of ``Backend`` as one short loop in plain Swift, with no SIMD, no
+/// threads and no C kernels. It is slow on purpose and is the oracle every fast backend is tested against
+/// (STYLE.md Rule 3; `BackendParityTests` runs each primitive here and on ``CPUBackend`` on the same inputs).
+/// `TRAINKIT_BACKEND=reference` runs a whole process on it.
+///
+/// Numerics follow the C kernels' definitions (`CTrainKitKernels/elementwise_impl.inc`, `index.c`,
+/// `conv_impl.inc`) computed the natural way: float32 math in `Float` with the C library's `expf`, `tanhf`,
+/// `erff`, ... (where the CPU uses the faster approximations of `fast_math.h`), float64 in `Double`. Sums of
+/// many terms (reductions, softmax normalizers, GEMM dot products) are accumulated in `Double` in index order
+/// and rounded once, so they are at least as accurate as any fast kernel's.
+///
+/// It offers no fused kernels: ops use their compositions of primitives here, which is how the composed
+/// fallbacks are tested.
+package final class ReferenceBackend: Backend {
     package static let shared = ReferenceBackend()
     package let device = Device.reference
     package let isHostAccessible = true
 
+    // MARK: Memory (host memory from the system allocator)
+
     package func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
-        guard let p = tk_pool_alloc(Int64(Swift.max(byteCount, 1))) else {
-            fatalError("TrainKit: out of memory allocating \(byteCount) bytes on \(device)")
-        }
-        return p
+        UnsafeMutableRawPointer.allocate(byteCount: Swift.max(byteCount, 1), alignment: 64)
     }
 
     package func deallocate(_ address: UnsafeMutableRawPointer, byteCount: Int) {
-        tk_pool_free(address, Int64(Swift.max(byteCount, 1)))
+        address.deallocate()
     }
 
     package func copyToHost(_ source: UnsafeRawPointer, _ destination: UnsafeMutableRawPointer, byteCount: Int) {
@@ -25,275 +33,39 @@ package final class ReferenceBackend: Backend, @unchecked Sendable {
     package func copyFromHost(_ source: UnsafeRawPointer, _ destination: UnsafeMutableRawPointer, byteCount: Int) {
         destination.copyMemory(from: source, byteCount: byteCount)
     }
-
-    // MARK: Copy, fill, convert
-
-    package func copyStrided(elementSize: Int, shape: [Int], source: UnsafeRawPointer, strides: [Int],
-                             destination: UnsafeMutableRawPointer) {
-        withInt64(shape, strides) { s, st in
-            tk_copy_strided(Int32(elementSize), Int32(shape.count), s, source, st, destination)
-        }
-    }
-
-    package func copyToStrided(elementSize: Int, shape: [Int], source: UnsafeRawPointer,
-                               destination: UnsafeMutableRawPointer, strides: [Int]) {
-        withInt64(shape, strides) { s, st in
-            tk_copy_to_strided(Int32(elementSize), Int32(shape.count), s, source, destination, st)
-        }
-    }
-
-    package func fill(elementSize: Int, count: Int, destination: UnsafeMutableRawPointer, pattern: UInt64) {
-        var value = pattern
-        tk_fill(Int32(elementSize), Int64(count), destination, &value)
-    }
-
-    package func convert(from: DType, to: DType, count: Int, source: UnsafeRawPointer,
-                         destination: UnsafeMutableRawPointer) {
-        tk_convert(from.kernelCode, to.kernelCode, Int64(count), source, destination)
-    }
-
-    package func accumulate(_ dtype: DType, count: Int, source: UnsafeRawPointer, destination: UnsafeMutableRawPointer) {
-        switch dtype {
-        case .float32: tk_accumulate_f32(Int64(count), source.f32, destination.f32)
-        case .float64: tk_accumulate_f64(Int64(count), source.f64, destination.f64)
-        case .int32, .int64, .bool: unsupported("accumulate", dtype)
-        }
-    }
-
-    // MARK: Element-wise
-
-    package func binary(_ op: BinaryOp, _ dtype: DType, shape: [Int], a: UnsafeRawPointer, aStrides: [Int],
-                        b: UnsafeRawPointer, bStrides: [Int], out: UnsafeMutableRawPointer) {
-        withInt64(shape, aStrides, bStrides) { s, sa, sb in
-            switch dtype {
-            case .float32: tk_binary_f32(op.rawValue, Int32(shape.count), s, a.f32, sa, b.f32, sb, out.f32)
-            case .float64: tk_binary_f64(op.rawValue, Int32(shape.count), s, a.f64, sa, b.f64, sb, out.f64)
-            case .int32, .int64, .bool: unsupported("binary", dtype)
-            }
-        }
-    }
-
-    package func binaryFlat(_ op: BinaryOp, _ dtype: DType, count: Int, operands: FlatOperands,
-                            a: UnsafeRawPointer, b: UnsafeRawPointer, out: UnsafeMutableRawPointer) {
-        var n = Int64(count)
-        var sa: Int64 = operands == .scalarA ? 0 : 1
-        var sb: Int64 = operands == .scalarB ? 0 : 1
-        switch dtype {
-        case .float32: tk_binary_f32(op.rawValue, 1, &n, a.f32, &sa, b.f32, &sb, out.f32)
-        case .float64: tk_binary_f64(op.rawValue, 1, &n, a.f64, &sa, b.f64, &sb, out.f64)
-        case .int32, .int64, .bool: unsupported("binary", dtype)
-        }
-    }
-
-    package func compare(_ op: BinaryOp, _ dtype: DType, shape: [Int], a: UnsafeRawPointer, aStrides: [Int],
-                         b: UnsafeRawPointer, bStrides: [Int], out: UnsafeMutableRawPointer) {
-        let o = out.assumingMemoryBound(to: UInt8.self)
-        withInt64(shape, aStrides, bStrides) { s, sa, sb in
-            switch dtype {
-            case .float32: tk_compare_f32(op.rawValue, Int32(shape.count), s, a.f32, sa, b.f32, sb, o)
-            case .float64: tk_compare_f64(op.rawValue, Int32(shape.count), s, a.f64, sa, b.f64, sb, o)
-            case .int32, .int64, .bool: unsupported("compare", dtype)
-            }
-        }
-    }
-
-    package func unary(_ op: UnaryOp, _ dtype: DType, count: Int, x: UnsafeRawPointer, out: UnsafeMutableRawPointer,
-                       p0: Double, p1: Double) {
-        switch dtype {
-        case .float32: tk_unary_f32(op.rawValue, Int64(count), x.f32, out.f32, p0, p1)
-        case .float64: tk_unary_f64(op.rawValue, Int64(count), x.f64, out.f64, p0, p1)
-        case .int32, .int64, .bool: unsupported("unary", dtype)
-        }
-    }
-
-    package func unaryBackward(_ op: UnaryOp, _ dtype: DType, count: Int, x: UnsafeRawPointer, y: UnsafeRawPointer,
-                               g: UnsafeRawPointer, gx: UnsafeMutableRawPointer, p0: Double, p1: Double) {
-        switch dtype {
-        case .float32: tk_unary_backward_f32(op.rawValue, Int64(count), x.f32, y.f32, g.f32, gx.f32, p0, p1)
-        case .float64: tk_unary_backward_f64(op.rawValue, Int64(count), x.f64, y.f64, g.f64, gx.f64, p0, p1)
-        case .int32, .int64, .bool: unsupported("unary backward", dtype)
-        }
-    }
-
-    package func select(elementSize: Int, count: Int, condition: UnsafeRawPointer, a: UnsafeRawPointer,
-                        b: UnsafeRawPointer, out: UnsafeMutableRawPointer) {
-        tk_select(Int32(elementSize), Int64(count), condition.assumingMemoryBound(to: UInt8.self), a, b, out)
-    }
-
-    // MARK: Reductions and softmax
-
-    package func reduce(_ op: ReduceOp, _ dtype: DType, outer: Int, extent: Int, inner: Int, x: UnsafeRawPointer,
-                        out: UnsafeMutableRawPointer) {
-        switch dtype {
-        case .float32: tk_reduce_f32(op.rawValue, Int64(outer), Int64(extent), Int64(inner), x.f32, out.f32)
-        case .float64: tk_reduce_f64(op.rawValue, Int64(outer), Int64(extent), Int64(inner), x.f64, out.f64)
-        case .int32, .int64, .bool: unsupported("reduce", dtype)
-        }
-    }
-
-    package func argReduce(isMin: Bool, _ dtype: DType, outer: Int, extent: Int, inner: Int, x: UnsafeRawPointer,
-                           out: UnsafeMutableRawPointer) {
-        let o = out.assumingMemoryBound(to: Int64.self), m: Int32 = isMin ? 1 : 0
-        switch dtype {
-        case .float32: tk_argmax_f32(Int64(outer), Int64(extent), Int64(inner), x.f32, o, m)
-        case .float64: tk_argmax_f64(Int64(outer), Int64(extent), Int64(inner), x.f64, o, m)
-        case .int32, .int64, .bool: unsupported("argmax", dtype)
-        }
-    }
-
-    package func softmax(_ dtype: DType, rows: Int, cols: Int, x: UnsafeRawPointer, y: UnsafeMutableRawPointer,
-                         log: Bool) {
-        switch dtype {
-        case .float32: tk_softmax_f32(Int64(rows), Int64(cols), x.f32, y.f32, log ? 1 : 0)
-        case .float64: tk_softmax_f64(Int64(rows), Int64(cols), x.f64, y.f64, log ? 1 : 0)
-        case .int32, .int64, .bool: unsupported("softmax", dtype)
-        }
-    }
-
-    package func softmaxBackward(_ dtype: DType, rows: Int, cols: Int, y: UnsafeRawPointer, g: UnsafeRawPointer,
-                                 gx: UnsafeMutableRawPointer, log: Bool) {
-        switch dtype {
-        case .float32: tk_softmax_backward_f32(Int64(rows), Int64(cols), y.f32, g.f32, gx.f32, log ? 1 : 0)
-        case .float64: tk_softmax_backward_f64(Int64(rows), Int64(cols), y.f64, g.f64, gx.f64, log ? 1 : 0)
-        case .int32, .int64, .bool: unsupported("softmax backward", dtype)
-        }
-    }
-
-    // MARK: Matrix products
-
-    package func gemm(_ dtype: DType, _ p: GEMMProblem, a: UnsafeRawPointer, b: UnsafeRawPointer,
-                      c: UnsafeMutableRawPointer) {
-        let (ta, tb): (Int32, Int32) = (p.transA ? 1 : 0, p.transB ? 1 : 0)
-        switch dtype {
-        case .float32:
-            tk_sgemm(ta, tb, Int64(p.m), Int64(p.n), Int64(p.k), Float(p.alpha), a.f32, Int64(p.lda), b.f32,
-                     Int64(p.ldb), Float(p.beta), c.f32, Int64(p.ldc))
-        case .float64:
-            tk_dgemm(ta, tb, Int64(p.m), Int64(p.n), Int64(p.k), p.alpha, a.f64, Int64(p.lda), b.f64, Int64(p.ldb),
-                     p.beta, c.f64, Int64(p.ldc))
-        case .int32, .int64, .bool: unsupported("gemm", dtype)
-        }
-    }
-
-    package func gemmBatched(_ dtype: DType, _ p: GEMMProblem, batch: Int, a: UnsafeRawPointer, strideA: Int,
-                             b: UnsafeRawPointer, strideB: Int, c: UnsafeMutableRawPointer, strideC: Int) {
-        switch dtype {
-        case .float32:
-            tk_sgemm_batched(p.transA ? 1 : 0, p.transB ? 1 : 0, Int64(batch), Int64(p.m), Int64(p.n), Int64(p.k),
-                             Float(p.alpha), a.f32, Int64(strideA), Int64(p.lda), b.f32, Int64(strideB), Int64(p.ldb),
-                             Float(p.beta), c.f32, Int64(strideC), Int64(p.ldc))
-        case .float64:
-            for i in 0..<batch {
-                gemm(.float64, p, a: a + i * strideA * 8, b: b + i * strideB * 8, c: c + i * strideC * 8)
-            }
-        case .int32, .int64, .bool: unsupported("gemm", dtype)
-        }
-    }
-
-    // MARK: Indexing
-
-    package func indexSelect(elementSize: Int, outer: Int, extent: Int, inner: Int, source: UnsafeRawPointer,
-                             index: UnsafeRawPointer, count: Int, destination: UnsafeMutableRawPointer) -> Int? {
-        let bad = tk_index_select(Int32(elementSize), Int64(outer), Int64(extent), Int64(inner), source,
-                                  index.assumingMemoryBound(to: Int64.self), Int64(count), destination)
-        return bad < 0 ? nil : Int(index.assumingMemoryBound(to: Int64.self)[Int(bad)])
-    }
-
-    package func indexAdd(_ dtype: DType, outer: Int, extent: Int, inner: Int, source: UnsafeRawPointer,
-                          index: UnsafeRawPointer, count: Int, destination: UnsafeMutableRawPointer) {
-        let idx = index.assumingMemoryBound(to: Int64.self)
-        switch dtype {
-        case .float32:
-            tk_index_add_f32(Int64(outer), Int64(extent), Int64(inner), source.f32, idx, Int64(count), destination.f32)
-        case .float64:
-            tk_index_add_f64(Int64(outer), Int64(extent), Int64(inner), source.f64, idx, Int64(count), destination.f64)
-        case .int32, .int64, .bool: unsupported("index_add", dtype)
-        }
-    }
-
-    package func gather(elementSize: Int, indexShape: [Int], index: UnsafeRawPointer, dim: Int, extent: Int,
-                        source: UnsafeRawPointer, sourceStrides: [Int], destination: UnsafeMutableRawPointer) -> Int? {
-        let idx = index.assumingMemoryBound(to: Int64.self)
-        let bad = withInt64(indexShape, sourceStrides) { s, st in
-            tk_gather(Int32(elementSize), Int32(indexShape.count), s, idx, Int32(dim), Int64(extent), source, st,
-                      destination)
-        }
-        return bad < 0 ? nil : Int(idx[Int(bad)])
-    }
-
-    package func scatterAdd(_ dtype: DType, indexShape: [Int], index: UnsafeRawPointer, dim: Int,
-                            source: UnsafeRawPointer, destination: UnsafeMutableRawPointer,
-                            destinationStrides: [Int]) {
-        let idx = index.assumingMemoryBound(to: Int64.self)
-        withInt64(indexShape, destinationStrides) { s, st in
-            switch dtype {
-            case .float32: tk_scatter_add_f32(Int32(indexShape.count), s, idx, Int32(dim), source.f32, destination.f32, st)
-            case .float64: tk_scatter_add_f64(Int32(indexShape.count), s, idx, Int32(dim), source.f64, destination.f64, st)
-            case .int32, .int64, .bool: unsupported("scatter_add", dtype)
-            }
-        }
-    }
-
-    // MARK: Random
-
-    package func randomUniform(_ dtype: DType, count: Int, key: RandomKey, low: Double, high: Double,
-                               out: UnsafeMutableRawPointer) {
-        PhiloxFill.fillUniform(dtype, 0..<count, key: key, low: low, high: high, out: out, backend: self)
-    }
-
-    package func randomNormal(_ dtype: DType, count: Int, key: RandomKey, mean: Double, std: Double,
-                              out: UnsafeMutableRawPointer) {
-        PhiloxFill.fillNormal(dtype, pairs: 0..<((count + 1) / 2), count: count, key: key, mean: mean, std: std,
-                              out: out, backend: self)
-    }
-
-    // MARK: Convolution and pooling
-
-    package func im2col(_ dtype: DType, _ g: ConvolutionGeometry, x: UnsafeRawPointer, cols: UnsafeMutableRawPointer) {
-        var k = g.kernelGeometry
-        switch dtype {
-        case .float32: tk_im2col_f32(&k, x.f32, cols.f32)
-        case .float64: tk_im2col_f64(&k, x.f64, cols.f64)
-        case .int32, .int64, .bool: unsupported("im2col", dtype)
-        }
-    }
-
-    package func col2im(_ dtype: DType, _ g: ConvolutionGeometry, cols: UnsafeRawPointer, x: UnsafeMutableRawPointer) {
-        var k = g.kernelGeometry
-        switch dtype {
-        case .float32: tk_col2im_f32(&k, cols.f32, x.f32)
-        case .float64: tk_col2im_f64(&k, cols.f64, x.f64)
-        case .int32, .int64, .bool: unsupported("col2im", dtype)
-        }
-    }
-
-    package func maxPool2d(_ dtype: DType, _ g: ConvolutionGeometry, x: UnsafeRawPointer, y: UnsafeMutableRawPointer,
-                           argmax: UnsafeMutableRawPointer) {
-        var k = g.kernelGeometry
-        let am = argmax.assumingMemoryBound(to: Int32.self)
-        switch dtype {
-        case .float32: tk_maxpool2d_f32(&k, x.f32, y.f32, am)
-        case .float64: tk_maxpool2d_f64(&k, x.f64, y.f64, am)
-        case .int32, .int64, .bool: unsupported("max_pool2d", dtype)
-        }
-    }
-
-    package func maxPool2dBackward(_ dtype: DType, _ g: ConvolutionGeometry, gy: UnsafeRawPointer,
-                                   argmax: UnsafeRawPointer, gx: UnsafeMutableRawPointer) {
-        var k = g.kernelGeometry
-        let am = argmax.assumingMemoryBound(to: Int32.self)
-        switch dtype {
-        case .float32: tk_maxpool2d_backward_f32(&k, gy.f32, am, gx.f32)
-        case .float64: tk_maxpool2d_backward_f64(&k, gy.f64, am, gx.f64)
-        case .int32, .int64, .bool: unsupported("max_pool2d backward", dtype)
-        }
-    }
-
-    // MARK: Fused kernels
-
-    package var fusedConvolution: (any FusedConvolutionKernels)? { CPUFusedKernels.shared }
-    package var fusedLayerNorm: (any FusedLayerNormKernels)? { CPUFusedKernels.shared }
-    package var fusedLSTM: (any FusedLSTMKernels)? { CPUFusedKernels.shared }
 }
 
+// MARK: - Helpers shared by the reference kernels
 
+/// The element offset, through `strides`, of row-major position `index` of `shape`:
+/// `Σ_d coordinate_d · strides[d]`. A rank-0 shape has one position, at offset 0.
+@inline(__always)
+func stridedOffset(_ index: Int, shape: [Int], strides: [Int]) -> Int {
+    var rest = index, offset = 0
+    for d in shape.indices.reversed() {
+        offset += (rest % shape[d]) * strides[d]
+        rest /= shape[d]
+    }
+    return offset
+}
+
+/// Runs `body` with the float type of `dtype`, or stops with ``Backend/unsupported(_:_:)`` for the others.
+@inline(__always)
+func withReferenceFloat<R>(_ dtype: DType, _ op: StaticString, on backend: ReferenceBackend,
+                           _ body: (any ReferenceFloat.Type) -> R) -> R {
+    switch dtype {
+    case .float32: body(Float.self)
+    case .float64: body(Double.self)
+    case .int32, .int64, .bool: backend.unsupported(op, dtype)
+    }
+}
+
+extension UnsafeRawPointer {
+    /// The elements at this address as `T`.
+    @inline(__always) func elements<T>(_: T.Type) -> UnsafePointer<T> { assumingMemoryBound(to: T.self) }
+}
+
+extension UnsafeMutableRawPointer {
+    /// The elements at this address as `T`.
+    @inline(__always) func elements<T>(_: T.Type) -> UnsafeMutablePointer<T> { assumingMemoryBound(to: T.self) }
+}
