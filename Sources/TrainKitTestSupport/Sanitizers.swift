@@ -1,3 +1,5 @@
+import TrainKitCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -15,10 +17,11 @@ public enum Sanitizers {
     public static var active: Bool { address || thread }
 
     /// A wall-clock limit of `seconds` for a test that guards against super-linear time: the same limit in a
-    /// plain build, 10x under AddressSanitizer and 20x under ThreadSanitizer, whose debug builds run that much
-    /// slower. A quadratic regression still fails the plain `swift test`, which keeps the tight limit.
+    /// plain build, 10x under AddressSanitizer or on the reference backend (`TRAINKIT_BACKEND=reference`: plain
+    /// Swift loops in a debug build) and 20x under ThreadSanitizer, which run that much slower. A quadratic
+    /// regression still fails the plain `swift test`, which keeps the tight limit.
     public static func timeLimit(_ seconds: Double) -> Double {
-        thread ? seconds * 20 : address ? seconds * 10 : seconds
+        thread ? seconds * 20 : (address || Device.default == .reference) ? seconds * 10 : seconds
     }
 
     private static func hasSymbol(_ name: String) -> Bool {
