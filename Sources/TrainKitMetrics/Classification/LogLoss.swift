@@ -60,7 +60,11 @@ public struct LogLoss: Metric {
         }
         guard n > 0 else { return }
         // Per-sample losses as tensor ops on the predictions' device; only the batch sum comes to the host.
-        let eps = predictions.dtype == .float32 ? Double(Float.ulpOfOne) : Double.ulpOfOne
+        let eps: Double
+        switch predictions.dtype {
+        case .float32: eps = Double(Float.ulpOfOne)
+        case .float64, .int32, .int64, .bool: eps = Double.ulpOfOne  // integer scores are exact in float64
+        }
         let scores = predictions.detach().to(.float64)
         let losses: Tensor
         if c == 1 {
