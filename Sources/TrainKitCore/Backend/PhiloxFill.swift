@@ -47,8 +47,17 @@ package enum PhiloxFill {
         let scale = high - low
         switch dtype {
         case .float32:
+            // One Philox block gives four elements: draw each block once.
             let p = out.assumingMemoryBound(to: Float.self)
-            for i in range { p[i] = Float(uniform(key, i, low: low, scale: scale, float64: false)) }
+            var i = range.lowerBound
+            while i < range.upperBound {
+                let b = key.bits(UInt64(i / 4))
+                let words = SIMD4<UInt32>(b.0, b.1, b.2, b.3)
+                for lane in (i % 4)..<4 where i < range.upperBound {
+                    p[i] = Float(low + scale * Double(RandomKey.unitFloat(words[lane])))
+                    i += 1
+                }
+            }
         case .float64:
             let p = out.assumingMemoryBound(to: Double.self)
             for i in range { p[i] = uniform(key, i, low: low, scale: scale, float64: true) }
