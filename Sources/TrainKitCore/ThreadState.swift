@@ -15,9 +15,13 @@ struct ThreadState {
     var randomDrawn: UInt64 = 0
 
     /// This thread's state, created on first use and freed when the thread exits.
-    @inline(__always)
     static var current: UnsafeMutablePointer<ThreadState> {
         if let p = pthread_getspecific(key) { return p.assumingMemoryBound(to: ThreadState.self) }
+        return makeCurrent()
+    }
+
+    @inline(never)
+    private static func makeCurrent() -> UnsafeMutablePointer<ThreadState> {
         let p = UnsafeMutablePointer<ThreadState>.allocate(capacity: 1)
         p.initialize(to: ThreadState())
         pthread_setspecific(key, p)
