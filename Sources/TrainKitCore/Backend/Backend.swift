@@ -79,7 +79,8 @@ package protocol Backend: AnyObject, Sendable {
     // MARK: Reductions and softmax
 
     /// Reduces contiguous `[outer, extent, inner]` over the middle axis into `[outer, inner]` (float dtypes).
-    /// An empty `extent` gives 0 (sum), 1 (prod); max and min need `extent > 0`.
+    /// An empty `extent` gives 0 (sum), 1 (prod); max and min need `extent > 0`, and a NaN in the slice gives NaN
+    /// (as `torch.amax`).
     func reduce(_ op: ReduceOp, _ dtype: DType, outer: Int, extent: Int, inner: Int, x: UnsafeRawPointer,
                 out: UnsafeMutableRawPointer)
     /// Index (int64) of the first maximum (or minimum) along the middle axis of `[outer, extent, inner]`; a NaN
