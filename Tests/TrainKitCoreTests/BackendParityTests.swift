@@ -279,15 +279,7 @@ import Testing
         let (cpu, reference) = call.onBoth { backend, i, o in
             backend.convert(from: from, to: to, count: count, source: i[0], destination: o[0])
         }
-        if from == .int64 && to == .int64 {
-            // Reported: tk_convert copies int64 → int64 through double, rounding 2^53 + 1 (Tensor.to(_:)
-            // returns the tensor itself for its own dtype, so no op reaches it today).
-            withKnownIssue("tk_convert rounds int64 → int64 through double") {
-                expectSameBytes(cpu.outputs[0], reference.outputs[0], elementSize: 8, "convert int64 → int64")
-            }
-        } else {
-            expectSameBytes(cpu.outputs[0], reference.outputs[0], elementSize: to.byteSize, "convert \(from) → \(to)")
-        }
+        expectSameBytes(cpu.outputs[0], reference.outputs[0], elementSize: to.byteSize, "convert \(from) → \(to)")
     }
 
     @Test(arguments: floatTypes)

@@ -70,7 +70,9 @@ void tk_fill(int elem_size, int64_t n, void *dst, const void *value);
 /// dst[i] += src[i] (contiguous accumulate), n elements.
 void tk_accumulate_f32(int64_t n, const float *src, float *dst);
 void tk_accumulate_f64(int64_t n, const double *src, double *dst);
-/// Converts between dtypes: codes 0 f32, 1 f64, 2 i32, 3 i64, 4 bool(u8). Contiguous n elements.
+/// Converts between dtypes: codes 0 f32, 1 f64, 2 i32, 3 i64, 4 bool(u8). Contiguous n elements. The same
+/// dtype is a copy (bool → bool writes 0 or 1); between integers and bool the values are exact (int64 → int32
+/// keeps the low 32 bits); float → int truncates toward zero.
 void tk_convert(int from, int to, int64_t n, const void *src, void *dst);
 
 /// Size-bucketed buffer pool (64-byte aligned). Freed buffers are kept for reuse up to a byte cap.

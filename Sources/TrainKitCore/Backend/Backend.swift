@@ -47,8 +47,8 @@ package protocol Backend: AnyObject, Sendable {
     /// Fills `count` elements of `elementSize` bytes with the low `elementSize` bytes of `pattern`
     /// (little-endian bit pattern of the value).
     func fill(elementSize: Int, count: Int, destination: UnsafeMutableRawPointer, pattern: UInt64)
-    /// Converts `count` contiguous elements between dtypes (float → int truncates toward zero; any → bool is
-    /// `x != 0`; bool → number is 0 or 1).
+    /// Converts `count` contiguous elements between dtypes (float → int truncates toward zero; integer → integer
+    /// is exact, int64 → int32 keeping the low 32 bits; any → bool is `x != 0`; bool → number is 0 or 1).
     func convert(from: DType, to: DType, count: Int, source: UnsafeRawPointer, destination: UnsafeMutableRawPointer)
     /// `destination[i] += source[i]` over `count` contiguous float elements (in place).
     func accumulate(_ dtype: DType, count: Int, source: UnsafeRawPointer, destination: UnsafeMutableRawPointer)
