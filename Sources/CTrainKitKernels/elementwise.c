@@ -127,13 +127,38 @@ static double load_as_double(int code, const void *src, int64_t i) {
     }
 }
 
+/* An integer or bool element, exactly (bool as 0 or 1). */
+static int64_t load_as_int64(int code, const void *src, int64_t i) {
+    switch (code) {
+    case 2: return ((const int32_t *)src)[i];
+    case 3: return ((const int64_t *)src)[i];
+    default: return ((const uint8_t *)src)[i] != 0;
+    }
+}
+
 void tk_convert(int from, int to, int64_t n, const void *src, void *dst) {
+    static const size_t size[] = {4, 8, 4, 8, 1};
+    if (from == to && from != 4) {  /* a copy (bool → bool still makes each byte 0 or 1) */
+        if (n > 0) memcpy(dst, src, (size_t)n * size[from]);
+        return;
+    }
     if (from == 0 && to == 1) { CONVERT_LOOP(float, double); return; }
     if (from == 1 && to == 0) { CONVERT_LOOP(double, float); return; }
     if (from == 3 && to == 0) { CONVERT_LOOP(int64_t, float); return; }
     if (from == 0 && to == 3) { CONVERT_LOOP(float, int64_t); return; }
     if (from == 2 && to == 3) { CONVERT_LOOP(int32_t, int64_t); return; }
     if (from == 3 && to == 2) { CONVERT_LOOP(int64_t, int32_t); return; }
+    if (from >= 2 && to >= 2) {  /* between integers and bool: exact, not through double */
+        for (int64_t i = 0; i < n; i++) {
+            int64_t v = load_as_int64(from, src, i);
+            switch (to) {
+            case 2: ((int32_t *)dst)[i] = (int32_t)v; break;
+            case 3: ((int64_t *)dst)[i] = v; break;
+            default: ((uint8_t *)dst)[i] = v != 0; break;
+            }
+        }
+        return;
+    }
     for (int64_t i = 0; i < n; i++) {
         double v = load_as_double(from, src, i);
         switch (to) {

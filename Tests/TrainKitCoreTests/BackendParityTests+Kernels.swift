@@ -211,41 +211,44 @@ import Testing
     }
 }
 
-// MARK: - Known CPU divergences (reported; each test fails once the CPU kernel is fixed: drop its known issue)
+// MARK: - NaN in reductions and arg-reductions
 
 extension BackendKernelParityTests {
-    /// `tk_argmax_*` compares with `>` (`<`) only, so a NaN after a slice's first element is skipped; the
-    /// contract (and `torch.argmax`) has the first NaN win.
+    /// A NaN counts as the extreme and the first NaN wins (the contract, `torch.argmax`), also after the first
+    /// element; comparing with `>` (`<`) alone skipped it.
     @Test(arguments: [false, true], floatTypes)
     func argReduceNaNAfterTheFirstElementWins(_ isMin: Bool, _ dtype: DType) {
-        let x: [Double] = [1, 5, .nan, -7, .nan]
-        let call = ParityCall(inputs: [floatBytes(x, dtype)], outputs: [[UInt8](repeating: 0, count: 8)])
-        let (cpu, reference) = call.onBoth { backend, i, o in
-            backend.argReduce(isMin: isMin, dtype, outer: 1, extent: 5, inner: 1, x: i[0], out: o[0])
-        }
-        #expect(values(reference.outputs[0], as: Int64.self) == [2])
-        withKnownIssue("tk_argmax skips a NaN that is not the first element") {
-            #expect(
-                values(cpu.outputs[0], as: Int64.self) == [2], "cpu index \(values(cpu.outputs[0], as: Int64.self))")
+        let cases: [(x: [Double], index: Int64)] = [
+            ([1, 5, .nan, -7, .nan], 2), ([.nan, 5, .nan], 0), ([1, 2, 3, .nan], 3),
+        ]
+        for (x, index) in cases {
+            let call = ParityCall(inputs: [floatBytes(x, dtype)], outputs: [[UInt8](repeating: 0, count: 8)])
+            let (cpu, reference) = call.onBoth { backend, i, o in
+                backend.argReduce(isMin: isMin, dtype, outer: 1, extent: x.count, inner: 1, x: i[0], out: o[0])
+            }
+            #expect(values(reference.outputs[0], as: Int64.self) == [index], "reference \(x)")
+            #expect(values(cpu.outputs[0], as: Int64.self) == [index], "cpu \(x)")
         }
     }
 
-    /// Max (min) over a slice with a NaN is NaN on the reference (`torch.amax`). The CPU keeps a NaN only as
-    /// the first element, and in its 16-lane loop a NaN in lane 1 hides that lane's later elements: the max of
-    /// `[1, NaN, 0 ×15, 100, 0 ×14]` comes out 1, neither NaN nor 100.
-    @Test(arguments: floatTypes)
-    func reduceMaxOverANaN(_ dtype: DType) {
-        var x = [Double](repeating: 0, count: 32)
-        (x[0], x[1], x[17]) = (1, .nan, 100)
-        let call = ParityCall(inputs: [floatBytes(x, dtype)], outputs: [[UInt8](repeating: 0, count: dtype.byteSize)])
-        let (cpu, reference) = call.onBoth { backend, i, o in
-            backend.reduce(.max, dtype, outer: 1, extent: 32, inner: 1, x: i[0], out: o[0])
-        }
-        #expect(floatValues(reference.outputs[0], dtype)[0].isNaN)
-        withKnownIssue(
-            "tk_reduce max drops a NaN after the first element and, in the 16-lane loop, the values behind it"
-        ) {
-            #expect(floatValues(cpu.outputs[0], dtype)[0].isNaN, "cpu max \(floatValues(cpu.outputs[0], dtype)[0])")
+    /// Max (min) over a slice with a NaN is NaN (`torch.amax`) wherever the NaN sits: in a lane of the CPU's
+    /// 16-lane loop with a larger value behind it (`[1, NaN, 0 ×15, 100, 0 ×14]` once gave 1), in the tail,
+    /// in a strided slice (inner > 1) and in one chunk of the split long reduction.
+    @Test(arguments: [ReduceOp.max, .min], floatTypes)
+    func reduceOverANaNIsNaN(_ op: ReduceOp, _ dtype: DType) {
+        let sign: Double = op == .max ? 1 : -1
+        for (extent, inner, nanAt) in [(32, 1, 1), (40, 1, 37), (5, 3, 7), (300_000, 1, 150_001)] {
+            var x = [Double](repeating: 0, count: extent * inner)
+            (x[0], x[nanAt], x[Swift.min(nanAt + 16, x.count - 1)]) = (sign, .nan, 100 * sign)
+            let call = ParityCall(
+                inputs: [floatBytes(x, dtype)], outputs: [[UInt8](repeating: 0, count: inner * dtype.byteSize)])
+            let (cpu, reference) = call.onBoth { backend, i, o in
+                backend.reduce(op, dtype, outer: 1, extent: extent, inner: inner, x: i[0], out: o[0])
+            }
+            let label = "\(op) \(dtype) extent \(extent) inner \(inner), NaN at \(nanAt)"
+            #expect(floatValues(reference.outputs[0], dtype)[nanAt % inner].isNaN, "reference \(label)")
+            expectClose(
+                floatValues(cpu.outputs[0], dtype), floatValues(reference.outputs[0], dtype), .exact, label)
         }
     }
 }

@@ -42,11 +42,13 @@ void tk_unary_backward_f32(int op, int64_t n, const float *x, const float *y, co
 void tk_unary_backward_f64(int op, int64_t n, const double *x, const double *y, const double *g, double *gx,
                            double p0, double p1);
 
-/// Reduction of a contiguous [outer, reduce, inner] block over the middle axis into [outer, inner].
+/// Reduction of a contiguous [outer, reduce, inner] block over the middle axis into [outer, inner]. Max and min
+/// need reduce >= 1; a NaN in the slice gives NaN (as torch.amax).
 typedef enum { TK_RSUM = 0, TK_RMAX, TK_RMIN, TK_RPROD } tk_reduce_op;
 void tk_reduce_f32(int op, int64_t outer, int64_t reduce, int64_t inner, const float *x, float *out);
 void tk_reduce_f64(int op, int64_t outer, int64_t reduce, int64_t inner, const double *x, double *out);
-/// Index of the first maximum along the middle axis of [outer, reduce, inner] (int64 output [outer, inner]).
+/// Index of the first maximum (minimum) along the middle axis of [outer, reduce, inner] (int64 output
+/// [outer, inner]); a NaN counts as the extreme, so the first NaN wins (as torch.argmax).
 void tk_argmax_f32(int64_t outer, int64_t reduce, int64_t inner, const float *x, int64_t *out, int is_min);
 void tk_argmax_f64(int64_t outer, int64_t reduce, int64_t inner, const double *x, int64_t *out, int is_min);
 
@@ -68,7 +70,9 @@ void tk_fill(int elem_size, int64_t n, void *dst, const void *value);
 /// dst[i] += src[i] (contiguous accumulate), n elements.
 void tk_accumulate_f32(int64_t n, const float *src, float *dst);
 void tk_accumulate_f64(int64_t n, const double *src, double *dst);
-/// Converts between dtypes: codes 0 f32, 1 f64, 2 i32, 3 i64, 4 bool(u8). Contiguous n elements.
+/// Converts between dtypes: codes 0 f32, 1 f64, 2 i32, 3 i64, 4 bool(u8). Contiguous n elements. The same
+/// dtype is a copy (bool → bool writes 0 or 1); between integers and bool the values are exact (int64 → int32
+/// keeps the low 32 bits); float → int truncates toward zero.
 void tk_convert(int from, int to, int64_t n, const void *src, void *dst);
 
 /// Size-bucketed buffer pool (64-byte aligned). Freed buffers are kept for reuse up to a byte cap.

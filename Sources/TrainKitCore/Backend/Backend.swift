@@ -47,8 +47,8 @@ package protocol Backend: AnyObject, Sendable {
     /// Fills `count` elements of `elementSize` bytes with the low `elementSize` bytes of `pattern`
     /// (little-endian bit pattern of the value).
     func fill(elementSize: Int, count: Int, destination: UnsafeMutableRawPointer, pattern: UInt64)
-    /// Converts `count` contiguous elements between dtypes (float → int truncates toward zero; any → bool is
-    /// `x != 0`; bool → number is 0 or 1).
+    /// Converts `count` contiguous elements between dtypes (float → int truncates toward zero; integer → integer
+    /// is exact, int64 → int32 keeping the low 32 bits; any → bool is `x != 0`; bool → number is 0 or 1).
     func convert(from: DType, to: DType, count: Int, source: UnsafeRawPointer, destination: UnsafeMutableRawPointer)
     /// `destination[i] += source[i]` over `count` contiguous float elements (in place).
     func accumulate(_ dtype: DType, count: Int, source: UnsafeRawPointer, destination: UnsafeMutableRawPointer)
@@ -79,7 +79,8 @@ package protocol Backend: AnyObject, Sendable {
     // MARK: Reductions and softmax
 
     /// Reduces contiguous `[outer, extent, inner]` over the middle axis into `[outer, inner]` (float dtypes).
-    /// An empty `extent` gives 0 (sum), 1 (prod); max and min need `extent > 0`.
+    /// An empty `extent` gives 0 (sum), 1 (prod); max and min need `extent > 0`, and a NaN in the slice gives NaN
+    /// (as `torch.amax`).
     func reduce(_ op: ReduceOp, _ dtype: DType, outer: Int, extent: Int, inner: Int, x: UnsafeRawPointer,
                 out: UnsafeMutableRawPointer)
     /// Index (int64) of the first maximum (or minimum) along the middle axis of `[outer, extent, inner]`; a NaN
