@@ -2,6 +2,7 @@
 // Inner loops run over contiguous rows so the compiler vectorizes them; TK_VEC builds AVX-512, AVX2 and
 // baseline clones chosen at load time. Work above ~32k elements is split across the worker pool.
 #include "tk_conv.h"
+#include "tk_elementwise.h"
 #include "tk_internal.h"
 #include "tk_runtime.h"
 

@@ -42,7 +42,7 @@ public final class Parameter: @unchecked Sendable {
 
     /// Calls `body` with a pointer to the value's float32 elements for an in-place update. The buffer is
     /// copied first when anything else (a view, a saved tensor) still references it.
-    public func updateInPlace(_ body: (UnsafeMutablePointer<Float>, Int) -> Void) {
+    package func updateInPlace(_ body: (UnsafeMutablePointer<Float>, Int) -> Void) {
         precondition(data.dtype == .float32, "updateInPlace: parameter is \(data.dtype)")
         withWritableValue { value in body(value.address.assumingMemoryBound(to: Float.self), value.count) }
     }
