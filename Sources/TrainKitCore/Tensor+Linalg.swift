@@ -147,10 +147,10 @@ extension Tensor {
         var beta = 0.0
         if let bias {
             precondition(bias.shape == [outF], "linear: bias shape \(bias.shape), expected [\(outF)]")
-            // Every row starts as the bias: a broadcast copy (stride 0 over rows).
+            // Every row starts as the bias (GEMM then adds x·Wᵀ with beta = 1).
             let backend = commonBackend(x, bias, op: "linear")
-            backend.copyStrided(elementSize: x.dtype.byteSize, shape: [rows, outF], source: bias.address,
-                                strides: [0, bias.strides[0]], destination: out.address)
+            let b = bias.contiguousData(), rowBytes = outF * x.dtype.byteSize
+            for r in 0..<rows { backend.copy(byteCount: rowBytes, from: b.address, to: out.address + r * rowBytes) }
             beta = 1
         }
         gemm(x, weight, into: out, beta: beta, transposeB: true)

@@ -93,8 +93,12 @@ public struct Tensor: @unchecked Sendable {
 
     /// Copies the elements in row-major order into `destination` (count * byteSize bytes of this device).
     func copyStrided(into destination: UnsafeMutableRawPointer) {
-        backend.copyStrided(elementSize: dtype.byteSize, shape: isContiguous ? [count] : shape, source: address,
-                            strides: isContiguous ? [1] : strides, destination: destination)
+        if isContiguous {
+            backend.copy(byteCount: count * dtype.byteSize, from: address, to: destination)
+        } else {
+            backend.copyStrided(elementSize: dtype.byteSize, shape: shape, source: address, strides: strides,
+                                destination: destination)
+        }
     }
 }
 

@@ -239,6 +239,17 @@ import Testing
         }
     }
 
+    @Test func copyMatches() {
+        for count in [0, 1, 7, 4096] {
+            let source = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            let call = ParityCall(inputs: [source], outputs: [[UInt8](repeating: 0xEE, count: count + 8)])
+            let (cpu, reference) = call.onBoth { backend, i, o in backend.copy(byteCount: count, from: i[0], to: o[0]) }
+            expectSameBytes(cpu.outputs[0], reference.outputs[0], elementSize: 1, "copy \(count)")
+            #expect(Array(cpu.outputs[0].prefix(count)) == source)
+            #expect(cpu.outputs[0].suffix(8).allSatisfy { $0 == 0xEE }, "copy \(count) wrote past its end")
+        }
+    }
+
     @Test(arguments: [1, 2, 4, 8])
     func fillMatches(_ elementSize: Int) {
         for count in [0, 1, 17] {

@@ -36,6 +36,9 @@ package protocol Backend: AnyObject, Sendable {
 
     // MARK: Copy, fill, convert
 
+    /// Copies `byteCount` bytes of this device's memory (`source` and `destination` do not overlap).
+    func copy(byteCount: Int, from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer)
+
     /// Copies the strided view `source` (`shape`, `strides`) into contiguous `destination`. Element size 1, 2, 4
     /// or 8 bytes; `shape` may be empty (one element).
     func copyStrided(elementSize: Int, shape: [Int], source: UnsafeRawPointer, strides: [Int],

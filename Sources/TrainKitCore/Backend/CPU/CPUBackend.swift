@@ -28,6 +28,10 @@ package final class CPUBackend: Backend, @unchecked Sendable {
 
     // MARK: Copy, fill, convert
 
+    package func copy(byteCount: Int, from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer) {
+        destination.copyMemory(from: source, byteCount: byteCount)
+    }
+
     package func copyStrided(elementSize: Int, shape: [Int], source: UnsafeRawPointer, strides: [Int],
                              destination: UnsafeMutableRawPointer) {
         withInt64(shape, strides) { s, st in

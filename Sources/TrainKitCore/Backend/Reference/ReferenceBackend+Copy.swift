@@ -2,6 +2,12 @@
 // `tk_fill`, `tk_convert` and `tk_accumulate_*` in `CTrainKitKernels/elementwise.c`).
 
 extension ReferenceBackend {
+    /// `destination[b] = source[b]` for each of `byteCount` bytes.
+    package func copy(byteCount: Int, from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer) {
+        let s = source.assumingMemoryBound(to: UInt8.self), d = destination.assumingMemoryBound(to: UInt8.self)
+        for b in 0..<byteCount { d[b] = s[b] }
+    }
+
     /// `destination[i] = source[offset(i)]` for each row-major position `i` of `shape`, element by element.
     package func copyStrided(elementSize: Int, shape: [Int], source: UnsafeRawPointer, strides: [Int],
                              destination: UnsafeMutableRawPointer) {
