@@ -111,6 +111,30 @@ extension Tensor {
         return out
     }
 
+    /// `record(result, op:, inputs: [input], backward:)` without building the array when nothing is recorded.
+    @inline(__always)
+    public static func record(
+        _ result: Tensor, op: StaticString, _ input: Tensor,
+        backward: @escaping (_ gradient: Tensor, _ output: Tensor) -> [Tensor?]
+    ) -> Tensor {
+        guard input.node != nil, ThreadState.current.pointee.gradEnabled else { return result }
+        var out = result
+        out.node = GradNode(op: op, inputs: [input], output: result.detach(), backward: backward)
+        return out
+    }
+
+    /// `record(result, op:, inputs: [a, b], backward:)` without building the array when nothing is recorded.
+    @inline(__always)
+    public static func record(
+        _ result: Tensor, op: StaticString, _ a: Tensor, _ b: Tensor,
+        backward: @escaping (_ gradient: Tensor, _ output: Tensor) -> [Tensor?]
+    ) -> Tensor {
+        guard a.node != nil || b.node != nil, ThreadState.current.pointee.gradEnabled else { return result }
+        var out = result
+        out.node = GradNode(op: op, inputs: [a, b], output: result.detach(), backward: backward)
+        return out
+    }
+
     /// Computes the gradient of this tensor with respect to every leaf that requires one, adding it to
     /// each leaf's ``grad``.
     ///

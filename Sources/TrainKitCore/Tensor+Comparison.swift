@@ -80,7 +80,7 @@ extension Tensor {
         let out = Tensor(uninitialized: shape, dtype: a.dtype, on: backend)
         backend.select(elementSize: a.dtype.byteSize, count: out.count, condition: c.address, a: av.address,
                        b: bv.address, out: out.address)
-        return record(out, op: "where", inputs: [a, b]) { g, _ in
+        return record(out, op: "where", a, b) { g, _ in
             let zero = Tensor.zeros([], dtype: g.dtype, like: g)
             return [Tensor.where(c, g, zero), Tensor.where(c, zero, g)]
         }
@@ -99,7 +99,7 @@ extension Tensor {
         backend.convert(from: self.dtype, to: dtype, count: count, source: src.address, destination: out.address)
         guard dtype.isFloatingPoint && self.dtype.isFloatingPoint else { return out }
         let from = self.dtype
-        return Tensor.record(out, op: "to", inputs: [self]) { g, _ in [g.to(from)] }
+        return Tensor.record(out, op: "to", self) { g, _ in [g.to(from)] }
     }
 }
 

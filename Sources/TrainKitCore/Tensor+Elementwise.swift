@@ -10,20 +10,26 @@ extension Tensor {
             return binaryKernel(op, a.to(.float64), b.to(.float64), name: name).to(a.dtype)
         }
         let backend = commonBackend(a, b, op: name)
-        // Fast paths: same-shape contiguous operands, or a single-element operand. No array is built.
-        var fast: (like: Tensor, operands: FlatOperands)? = nil
+        // Fast paths: same-shape contiguous operands, or a single-element operand. No array is built and no
+        // tensor is copied (each copy costs reference counting on a path that runs for every small op).
+        let operands: FlatOperands?
         if a.shape == b.shape && a.isContiguous && b.isContiguous {
-            fast = (a, .elementwise)
+            operands = .elementwise
         } else if b.count == 1 && b.rank <= a.rank && a.isContiguous {
-            fast = (a, .scalarB)
+            operands = .scalarB
         } else if a.count == 1 && a.rank <= b.rank && b.isContiguous {
-            fast = (b, .scalarA)
+            operands = .scalarA
+        } else {
+            operands = nil
         }
-        if let (like, operands) = fast {
-            let out = Tensor(storage: Storage(byteCount: Swift.max(like.count, 1) * a.dtype.byteSize, backend: backend),
-                             shape: like.shape, strides: like.strides, offset: 0, dtype: a.dtype)
-            if like.count > 0 {
-                backend.binaryFlat(op, a.dtype, count: like.count, operands: operands, a: a.address, b: b.address,
+        if let operands {
+            let likeB = operands == .scalarA
+            let count = likeB ? b.count : a.count
+            let out = Tensor(storage: Storage(byteCount: Swift.max(count, 1) * a.dtype.byteSize, backend: backend),
+                             shape: likeB ? b.shape : a.shape, strides: likeB ? b.strides : a.strides, offset: 0,
+                             dtype: a.dtype)
+            if count > 0 {
+                backend.binaryFlat(op, a.dtype, count: count, operands: operands, a: a.address, b: b.address,
                                    out: out.address)
             }
             return out
@@ -47,17 +53,17 @@ extension Tensor {
 
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         let (a, b) = promote(a, b)
-        return record(binaryKernel(.add, a, b, name: "add"), op: "add", inputs: [a, b]) { g, _ in [g, g] }
+        return record(binaryKernel(.add, a, b, name: "add"), op: "add", a, b) { g, _ in [g, g] }
     }
 
     public static func - (a: Tensor, b: Tensor) -> Tensor {
         let (a, b) = promote(a, b)
-        return record(binaryKernel(.sub, a, b, name: "sub"), op: "sub", inputs: [a, b]) { g, _ in [g, -g] }
+        return record(binaryKernel(.sub, a, b, name: "sub"), op: "sub", a, b) { g, _ in [g, -g] }
     }
 
     public static func * (a: Tensor, b: Tensor) -> Tensor {
         let (a, b) = promote(a, b)
-        return record(binaryKernel(.mul, a, b, name: "mul"), op: "mul", inputs: [a, b]) { g, _ in
+        return record(binaryKernel(.mul, a, b, name: "mul"), op: "mul", a, b) { g, _ in
             [a.requiresGrad ? g * b : nil, b.requiresGrad ? g * a : nil]
         }
     }
@@ -68,7 +74,7 @@ extension Tensor {
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         var (a, b) = promote(a, b)
         if !a.dtype.isFloatingPoint { (a, b) = (a.to(DType.defaultFloat), b.to(DType.defaultFloat)) }
-        return record(binaryKernel(.div, a, b, name: "div"), op: "div", inputs: [a, b]) { g, out in
+        return record(binaryKernel(.div, a, b, name: "div"), op: "div", a, b) { g, out in
             [a.requiresGrad ? g / b : nil, b.requiresGrad ? -(g * out / b) : nil]
         }
     }
@@ -76,7 +82,7 @@ extension Tensor {
     /// Element-wise maximum; the gradient goes to the larger input (to `b` on ties).
     public func maximum(_ other: Tensor) -> Tensor {
         let (a, b) = Tensor.promote(self, other)
-        return Tensor.record(Tensor.binaryKernel(.maximum, a, b, name: "maximum"), op: "maximum", inputs: [a, b]) {
+        return Tensor.record(Tensor.binaryKernel(.maximum, a, b, name: "maximum"), op: "maximum", a, b) {
             g, _ in
             let mask = (a .> b).to(g.dtype)
             return [g * mask, g * (1 - mask)]
@@ -86,7 +92,7 @@ extension Tensor {
     /// Element-wise minimum; the gradient goes to the smaller input (to `b` on ties).
     public func minimum(_ other: Tensor) -> Tensor {
         let (a, b) = Tensor.promote(self, other)
-        return Tensor.record(Tensor.binaryKernel(.minimum, a, b, name: "minimum"), op: "minimum", inputs: [a, b]) {
+        return Tensor.record(Tensor.binaryKernel(.minimum, a, b, name: "minimum"), op: "minimum", a, b) {
             g, _ in
             let mask = (a .< b).to(g.dtype)
             return [g * mask, g * (1 - mask)]
@@ -96,7 +102,7 @@ extension Tensor {
     /// `self ^ exponent` element-wise: d/da = b·a^(b-1), d/db = out·ln a.
     public func pow(_ exponent: Tensor) -> Tensor {
         let (a, b) = Tensor.promote(self, exponent)
-        return Tensor.record(Tensor.binaryKernel(.pow, a, b, name: "pow"), op: "pow", inputs: [a, b]) { g, out in
+        return Tensor.record(Tensor.binaryKernel(.pow, a, b, name: "pow"), op: "pow", a, b) { g, out in
             [a.requiresGrad ? g * b * a.pow(b - 1) : nil, b.requiresGrad ? g * out * a.log() : nil]
         }
     }
@@ -158,7 +164,7 @@ extension Tensor {
         let x = contiguous()
         let out = uninitializedLike(shape)
         backend.unary(op, dtype, count: count, x: x.address, out: out.address, p0: p0, p1: p1)
-        return Tensor.record(out, op: name, inputs: [x]) { g, y in
+        return Tensor.record(out, op: name, x) { g, y in
             [Tensor.unaryBackward(op, x: x, y: y, g: g, p0, p1)]
         }
     }

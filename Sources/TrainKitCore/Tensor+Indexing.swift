@@ -20,7 +20,7 @@ extension Tensor {
             preconditionFailure("index_select: index \(bad) out of range for dimension \(dim) of size \(size)")
         }
         let inputShape = shape
-        return Tensor.record(out, op: "index_select", inputs: [self]) { g, _ in
+        return Tensor.record(out, op: "index_select", self) { g, _ in
             [Tensor.indexAdd(g, into: inputShape, dim: d, index: idx)]
         }
     }
@@ -52,7 +52,7 @@ extension Tensor {
             preconditionFailure("gather: index \(bad) out of range for dimension \(dim) of size \(shape[d])")
         }
         let inputShape = shape
-        return Tensor.record(out, op: "gather", inputs: [self]) { g, _ in
+        return Tensor.record(out, op: "gather", self) { g, _ in
             let grad = Tensor.zeros(inputShape, dtype: g.dtype, like: g)
             let gc = g.contiguousData()
             g.backend.scatterAdd(g.dtype, indexShape: gc.shape, index: idx.address, dim: d, source: gc.address,

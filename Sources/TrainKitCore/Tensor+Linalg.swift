@@ -68,7 +68,7 @@ extension Tensor {
         precondition(a.shape[1] == b.shape[0], "mm: shapes \(a.shape) and \(b.shape) cannot be multiplied (\(a.shape[1]) != \(b.shape[0]))")
         let out = a.uninitializedLike([a.shape[0], b.shape[1]])
         Tensor.gemm(a, b, into: out)
-        return Tensor.record(out, op: "mm", inputs: [a, b]) { g, _ in
+        return Tensor.record(out, op: "mm", a, b) { g, _ in
             [a.requiresGrad ? g.mm(b.T) : nil, b.requiresGrad ? a.T.mm(g) : nil]
         }
     }
@@ -120,7 +120,7 @@ extension Tensor {
                                     strideB: strideB, c: out.address, strideC: n * m)
             }
         }
-        return Tensor.record(out, op: "bmm", inputs: [a, b]) { g, _ in
+        return Tensor.record(out, op: "bmm", a, b) { g, _ in
             [a.requiresGrad ? g.bmm(b.transpose(1, 2)) : nil, b.requiresGrad ? a.transpose(1, 2).bmm(g) : nil]
         }
     }

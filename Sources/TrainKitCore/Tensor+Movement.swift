@@ -26,7 +26,7 @@ extension Tensor {
         let base = contiguous()
         let out = base.view(shape: target, strides: Tensor.contiguousStrides(target), offset: base.offset)
         let original = shape
-        return Tensor.record(out, op: "reshape", inputs: [base]) { g, _ in [g.reshape(original)] }
+        return Tensor.record(out, op: "reshape", base) { g, _ in [g.reshape(original)] }
     }
 
     /// Reorders dimensions: result dimension i is input dimension `dims[i]`.
@@ -37,7 +37,7 @@ extension Tensor {
         let out = view(shape: dims.map { shape[$0] }, strides: dims.map { strides[$0] }, offset: offset)
         var inverse = [Int](repeating: 0, count: rank)
         for (i, d) in dims.enumerated() { inverse[d] = i }
-        return Tensor.record(out, op: "permute", inputs: [self]) { g, _ in [g.permute(inverse)] }
+        return Tensor.record(out, op: "permute", self) { g, _ in [g.permute(inverse)] }
     }
 
     /// Swaps two dimensions.
@@ -60,7 +60,7 @@ extension Tensor {
         newShape[d] = length
         let out = view(shape: newShape, strides: strides, offset: offset + start * strides[d])
         let inputShape = shape
-        return Tensor.record(out, op: "narrow", inputs: [self]) { g, _ in
+        return Tensor.record(out, op: "narrow", self) { g, _ in
             [Tensor.embed(g, inShape: inputShape, dim: d, start: start)]
         }
     }
@@ -109,7 +109,7 @@ extension Tensor {
         }
         if newShape == shape { return self }
         let out = view(shape: newShape, strides: newStrides, offset: offset)
-        return Tensor.record(out, op: "expand", inputs: [self]) { g, _ in [g] }  // summed back by record
+        return Tensor.record(out, op: "expand", self) { g, _ in [g] }  // summed back by record
     }
 
     /// Removes size-1 dimensions: all of them (`dims` nil) or the listed ones that have size 1.
@@ -198,7 +198,7 @@ extension Tensor {
         let interiorOffset = zip(begins, out.strides).map(*).reduce(0, +)
         out.view(shape: shape, strides: out.strides, offset: interiorOffset).assign(from: self)
         let inputShape = shape
-        return Tensor.record(out, op: "pad", inputs: [self]) { g, _ in
+        return Tensor.record(out, op: "pad", self) { g, _ in
             var r = g
             for d in 0..<inputShape.count where begins[d] != 0 || r.shape[d] != inputShape[d] {
                 r = r.narrow(d, start: begins[d], length: inputShape[d])

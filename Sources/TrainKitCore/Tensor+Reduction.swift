@@ -44,7 +44,7 @@ extension Tensor {
         let kept = x.reduceKernel(.sum, dims: dims, name: "sum")
         let out = keepDim ? kept : kept.reshape(x.keptShape(dims).enumerated().filter { !dims.contains($0.offset) }.map(\.element))
         let inputShape = shape, keepShape = kept.shape
-        return Tensor.record(out, op: "sum", inputs: [x]) { g, _ in [g.reshape(keepShape).expand(inputShape)] }
+        return Tensor.record(out, op: "sum", x) { g, _ in [g.reshape(keepShape).expand(inputShape)] }
     }
     public func sum(_ dim: Int, keepDim: Bool = false) -> Tensor { sum([dim], keepDim: keepDim) }
 
@@ -68,7 +68,7 @@ extension Tensor {
         let kept = reduceKernel(op, dims: d, name: name)
         let out = keepDim ? kept : kept.reshape(shape.enumerated().filter { !d.contains($0.offset) }.map(\.element))
         let x = self, keepShape = kept.shape
-        return Tensor.record(out, op: name, inputs: [self]) { g, _ in
+        return Tensor.record(out, op: name, self) { g, _ in
             let mask = (x .== kept).to(g.dtype)
             let share = mask / mask.sum(d, keepDim: true)
             return [g.reshape(keepShape) * share]

@@ -16,7 +16,7 @@ extension Tensor {
         let cols = shape[rank - 1], rows = count / Swift.max(cols, 1)
         let out = uninitializedLike(shape)
         backend.softmax(dtype, rows: rows, cols: cols, x: x.address, y: out.address, log: log)
-        return Tensor.record(out, op: log ? "log_softmax" : "softmax", inputs: [x]) { g, y in
+        return Tensor.record(out, op: log ? "log_softmax" : "softmax", x) { g, y in
             let gc = g.contiguous()
             let gx = y.uninitializedLike(y.shape)
             y.backend.softmaxBackward(y.dtype, rows: rows, cols: cols, y: y.address, g: gc.address, gx: gx.address,

@@ -88,7 +88,7 @@ public struct Tensor: @unchecked Sendable {
         if isContiguous { return self }
         let out = uninitializedLike(shape)
         copyStrided(into: out.address)
-        return Tensor.record(out, op: "contiguous", inputs: [self]) { g, _ in [g] }
+        return Tensor.record(out, op: "contiguous", self) { g, _ in [g] }
     }
 
     /// Copies the elements in row-major order into `destination` (count * byteSize bytes of this device).
@@ -147,7 +147,7 @@ extension Tensor {
             target.copyFromHost(host, out.address, byteCount: bytes)
         }
         let source = self.device
-        return Tensor.record(out, op: "to_device", inputs: [self]) { g, _ in [g.to(device: source)] }
+        return Tensor.record(out, op: "to_device", self) { g, _ in [g.to(device: source)] }
     }
 }
 

@@ -4,13 +4,13 @@ import TrainKitCore
 /// `cols[(c·kH + i)·kW + j][(n·oH + oy)·oW + ox] = x[n, c, oy·sH - pH + i·dH, ox·sW - pW + j·dW]` (0 outside).
 /// Convolution is then one GEMM per group. Backward: ``col2im(_:_:)``. Runs the backend's `im2col`.
 func im2col(_ x: Tensor, _ g: ConvolutionGeometry) -> Tensor {
-    Tensor.record(im2colValues(x, g), op: "im2col", inputs: [x]) { grad, _ in [col2im(grad, g)] }
+    Tensor.record(im2colValues(x, g), op: "im2col", x) { grad, _ in [col2im(grad, g)] }
 }
 
 /// Folds columns back into an image, adding overlapping patches: `[C·kH·kW, N·oH·oW] -> [N, C, H, W]`
 /// (the adjoint of ``im2col(_:_:)``; also the core of transposed convolution). Backward: im2col.
 func col2im(_ cols: Tensor, _ g: ConvolutionGeometry) -> Tensor {
-    Tensor.record(col2imValues(cols, g), op: "col2im", inputs: [cols]) { grad, _ in [im2col(grad, g)] }
+    Tensor.record(col2imValues(cols, g), op: "col2im", cols) { grad, _ in [im2col(grad, g)] }
 }
 
 /// ``im2col(_:_:)``'s values, not recorded.

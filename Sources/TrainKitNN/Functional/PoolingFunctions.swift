@@ -42,7 +42,7 @@ public func maxPool2d(_ input: Tensor, kernelSize: Size2d, stride: Size2d? = nil
         x.backend.maxPool2d(x.dtype, g, x: x.address, y: out.address, argmax: argmax.address)
     }
     let inputShape = input.shape
-    return Tensor.record(out, op: "max_pool2d", inputs: [input]) { grad, _ in
+    return Tensor.record(out, op: "max_pool2d", input) { grad, _ in
         let gy = grad.contiguous()
         let gx = gy.uninitializedLike(inputShape)  // the backward zeroes it first
         withExtendedLifetime(gy) {

@@ -115,11 +115,11 @@ private final class FullBackwardHookCall {
     }
 
     func wrapInput(_ x: Tensor) -> Tensor {
-        Tensor.record(x, op: "fullBackwardHookInput", inputs: [x]) { g, _ in [self.run(gradInput: g)] }
+        Tensor.record(x, op: "fullBackwardHookInput", x) { g, _ in [self.run(gradInput: g)] }
     }
 
     func wrapOutput(_ y: Tensor) -> Tensor {
-        Tensor.record(y, op: "fullBackwardHookOutput", inputs: [y]) { g, _ in
+        Tensor.record(y, op: "fullBackwardHookOutput", y) { g, _ in
             self.gradOutput = g
             if !self.inputTracked { _ = self.run(gradInput: nil) }
             return [g]
