@@ -8,10 +8,8 @@ public final class Storage: @unchecked Sendable {
     /// and the kernels of this package read or write through it.
     package let pointer: UnsafeMutableRawPointer
     public let byteCount: Int
-    /// The backend that owns the memory and runs the ops of tensors using it. Not retained: backends live as long
-    /// as the process (``BackendRegistry`` keeps them and has no way to remove one), and a retain per tensor was a
-    /// measurable part of a small op.
-    package unowned(unsafe) let backend: any Backend
+    /// The backend that owns the memory and runs the ops of tensors using it.
+    package let backend: any Backend
     /// Where the buffer lives.
     public var device: Device { backend.device }
 

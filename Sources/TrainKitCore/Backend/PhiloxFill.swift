@@ -21,14 +21,13 @@ package enum PhiloxFill {
             return low + scale * RandomKey.unitDouble(b.0, b.1)
         }
         let b = key.bits(UInt64(i / 4))
-        let w: UInt32
-        switch i % 4 {
-        case 0: w = b.0
-        case 1: w = b.1
-        case 2: w = b.2
-        default: w = b.3
-        }
-        return low + scale * Double(RandomKey.unitFloat(w))
+        return float32Value(SIMD4<UInt32>(b.0, b.1, b.2, b.3)[i % 4], low: low, scale: scale)
+    }
+
+    /// A float32 uniform element from its 32 random bits: `low + scale·(w >> 8)·2⁻²⁴`, in double.
+    @inline(__always)
+    static func float32Value(_ word: UInt32, low: Double, scale: Double) -> Double {
+        low + scale * Double(RandomKey.unitFloat(word))
     }
 
     /// Normal elements `2j` and `2j + 1`.
@@ -54,7 +53,7 @@ package enum PhiloxFill {
                 let b = key.bits(UInt64(i / 4))
                 let words = SIMD4<UInt32>(b.0, b.1, b.2, b.3)
                 for lane in (i % 4)..<4 where i < range.upperBound {
-                    p[i] = Float(low + scale * Double(RandomKey.unitFloat(words[lane])))
+                    p[i] = Float(float32Value(words[lane], low: low, scale: scale))
                     i += 1
                 }
             }

@@ -29,12 +29,7 @@ func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: Size2d, padd
     let ow = ConvolutionGeometry.outputSize(w, kernel: kw, stride: stride.width, padding: padding.width, dilation: dilation.width)
     precondition(oh > 0 && ow > 0, "conv2d: input \(input.shape) is too small for kernel \(kh)x\(kw) (dilation \(dilation), padding \(padding))")
     if let bias { precondition(bias.shape == [cout], "conv2d: bias shape \(bias.shape), expected [\(cout)]") }
-    // Float dtypes promote (float32 input, float64 weight → float64), as in `linear`; integers stop.
-    let dtypes = [input.dtype, weight.dtype] + (bias.map { [$0.dtype] } ?? [])
-    precondition(dtypes.allSatisfy(\.isFloatingPoint),
-                 "conv2d: needs float tensors, got \(dtypes.map(\.description).joined(separator: " and ")); use .to(.float32)")
-    let dtype = dtypes.reduce(dtypes[0], DType.promoted)
-    let (x, wt, bias) = (input.to(dtype), weight.to(dtype), bias?.to(dtype))
+    let (x, wt, bias) = promotedFloatOperands("conv2d", input, weight, bias)
     let g = ConvolutionGeometry(batch: n, channels: c, height: h, width: w, kernelH: kh, kernelW: kw,
                                 strideH: stride.height, strideW: stride.width, padH: padding.height, padW: padding.width,
                                 dilationH: dilation.height, dilationW: dilation.width, outHeight: oh,
@@ -104,12 +99,7 @@ public func convTranspose2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil
     let ow = (w - 1) * stride.width - 2 * padding.width + dilation.width * (kw - 1) + outputPadding.width + 1
     precondition(oh > 0 && ow > 0, "convTranspose2d: output size \(oh)x\(ow) is not positive for input \(input.shape)")
     if let bias { precondition(bias.shape == [cout], "convTranspose2d: bias shape \(bias.shape), expected [\(cout)]") }
-    // Float dtypes promote as in `conv2d`; integers stop.
-    let dtypes = [input.dtype, weight.dtype] + (bias.map { [$0.dtype] } ?? [])
-    precondition(dtypes.allSatisfy(\.isFloatingPoint),
-                 "convTranspose2d: needs float tensors, got \(dtypes.map(\.description).joined(separator: " and ")); use .to(.float32)")
-    let dtype = dtypes.reduce(dtypes[0], DType.promoted)
-    let (x, wt, bias) = (input.to(dtype), weight.to(dtype), bias?.to(dtype))
+    let (x, wt, bias) = promotedFloatOperands("convTranspose2d", input, weight, bias)
     let g = ConvolutionGeometry(batch: n, channels: cout, height: oh, width: ow, kernelH: kh, kernelW: kw,
                                 strideH: stride.height, strideW: stride.width, padH: padding.height,
                                 padW: padding.width, dilationH: dilation.height, dilationW: dilation.width,
@@ -129,4 +119,19 @@ public func convTranspose2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil
     var out = col2im(cols, g)
     if let bias { out = out + bias.reshape([1, cout, 1, 1]) }
     return out
+}
+
+/// `input`, `weight` and `bias` converted to their promoted dtype (float32 with float64 → float64, as in `linear`).
+/// Integer operands stop with an error naming `op` and the dtypes. Same-dtype operands pass through without work.
+private func promotedFloatOperands(_ op: StaticString, _ input: Tensor, _ weight: Tensor, _ bias: Tensor?)
+    -> (Tensor, Tensor, Tensor?)
+{
+    if input.dtype.isFloatingPoint && input.dtype == weight.dtype && (bias?.dtype ?? input.dtype) == input.dtype {
+        return (input, weight, bias)
+    }
+    let dtypes = [input.dtype, weight.dtype] + (bias.map { [$0.dtype] } ?? [])
+    precondition(dtypes.allSatisfy(\.isFloatingPoint),
+                 "\(op): needs float tensors, got \(dtypes.map(\.description).joined(separator: " and ")); use .to(.float32)")
+    let dtype = dtypes.reduce(dtypes[0], DType.promoted)
+    return (input.to(dtype), weight.to(dtype), bias?.to(dtype))
 }
