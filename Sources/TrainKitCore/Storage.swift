@@ -13,14 +13,25 @@ public final class Storage: @unchecked Sendable {
     /// Where the buffer lives.
     public var device: Device { backend.device }
 
-    /// Allocates uninitialized storage of `byteCount` bytes on `backend`.
-    package init(byteCount: Int, backend: any Backend) {
-        self.pointer = backend.allocate(byteCount: byteCount)
+    /// Whether the buffer came from ``Backend/allocateLongLived(byteCount:)``.
+    let isLongLived: Bool
+
+    /// Allocates uninitialized storage of `byteCount` bytes on `backend`; `longLived` for buffers that last the
+    /// whole run (optimizer state), which the CPU backend keeps out of its pool.
+    package init(byteCount: Int, backend: any Backend, longLived: Bool = false) {
+        self.pointer = longLived ? backend.allocateLongLived(byteCount: byteCount) : backend.allocate(byteCount: byteCount)
         self.byteCount = byteCount
         self.backend = backend
+        self.isLongLived = longLived
     }
 
-    deinit { backend.deallocate(pointer, byteCount: byteCount) }
+    deinit {
+        if isLongLived {
+            backend.deallocateLongLived(pointer, byteCount: byteCount)
+        } else {
+            backend.deallocate(pointer, byteCount: byteCount)
+        }
+    }
 }
 
 /// Buffer pool statistics of the CPU backend, for tests and benchmarks.

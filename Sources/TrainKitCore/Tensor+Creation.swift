@@ -35,8 +35,9 @@ extension Tensor {
     }
 
     /// `full` on `backend` (the default device's when nil).
-    package static func full(_ value: Double, shape: [Int], dtype: DType, on backend: (any Backend)?) -> Tensor {
-        let out = Tensor(uninitialized: shape, dtype: dtype, on: backend)
+    package static func full(_ value: Double, shape: [Int], dtype: DType, on backend: (any Backend)?,
+                             longLived: Bool = false) -> Tensor {
+        let out = Tensor(uninitialized: shape, dtype: dtype, on: backend, longLived: longLived)
         let pattern: UInt64
         switch dtype {
         case .float32: pattern = UInt64(Float(value).bitPattern)

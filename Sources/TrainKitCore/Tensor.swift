@@ -37,11 +37,12 @@ public struct Tensor: @unchecked Sendable {
         self.node = node
     }
 
-    /// A new contiguous tensor with uninitialized storage on `backend` (the default device's when nil).
-    package init(uninitialized shape: [Int], dtype: DType, on backend: (any Backend)? = nil) {
+    /// A new contiguous tensor with uninitialized storage on `backend` (the default device's when nil);
+    /// `longLived` for buffers that last the whole run (see ``Backend/allocateLongLived(byteCount:)``).
+    package init(uninitialized shape: [Int], dtype: DType, on backend: (any Backend)? = nil, longLived: Bool = false) {
         let n = shape.reduce(1, *)
         self.init(storage: Storage(byteCount: Swift.max(n, 1) * dtype.byteSize,
-                                   backend: backend ?? BackendRegistry.defaultBackend),
+                                   backend: backend ?? BackendRegistry.defaultBackend, longLived: longLived),
                   shape: shape, strides: Tensor.contiguousStrides(shape), offset: 0, dtype: dtype)
     }
 

@@ -50,7 +50,8 @@ extension ParameterState {
         _ slot: WritableKeyPath<ParameterState, Tensor?>, shape: [Int], initial: Double = 0
     ) -> Tensor {
         guard var tensor = self[keyPath: slot] else {
-            return Tensor.full(initial, shape: shape, dtype: .float32, device: .cpu)
+            // The state lasts the run: exact-size memory, not a pool block (Backend.allocateLongLived).
+            return Tensor.full(initial, shape: shape, dtype: .float32, on: BackendRegistry.require(.cpu), longLived: true)
         }
         self[keyPath: slot] = nil
         precondition(

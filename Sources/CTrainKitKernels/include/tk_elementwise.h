@@ -4,6 +4,7 @@
 #ifndef TK_ELEMENTWISE_H
 #define TK_ELEMENTWISE_H
 #include <stdint.h>
+#include <stddef.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -81,6 +82,10 @@ void tk_pool_free(void *ptr, int64_t bytes);
 /// Bytes currently cached in the pool and lifetime allocation counts (hits, misses) for tests and benches.
 void tk_pool_stats(int64_t *cached_bytes, int64_t *hits, int64_t *misses);
 void tk_pool_trim(void);
+/// 64-byte aligned memory straight from the system at its size (not pooled); aborts with a message when out of
+/// memory. For buffers that last a whole run (optimizer state).
+void *tk_aligned_alloc(size_t bytes);
+void tk_aligned_free(void *p);
 
 #ifdef __cplusplus
 }

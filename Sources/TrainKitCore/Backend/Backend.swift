@@ -29,6 +29,13 @@ package protocol Backend: AnyObject, Sendable {
     func allocate(byteCount: Int) -> UnsafeMutableRawPointer
     /// Returns memory from `allocate` (with the same `byteCount`).
     func deallocate(_ address: UnsafeMutableRawPointer, byteCount: Int)
+    /// Memory for a buffer that lives as long as the run (an optimizer's state): the CPU backend takes it from
+    /// the system at its exact size rather than from its pool, whose cached block of a larger size class would
+    /// waste its already-touched tail for the whole run (and leave the next step without the block it held).
+    /// Defaults to `allocate`.
+    func allocateLongLived(byteCount: Int) -> UnsafeMutableRawPointer
+    /// Returns memory from `allocateLongLived`. Defaults to `deallocate`.
+    func deallocateLongLived(_ address: UnsafeMutableRawPointer, byteCount: Int)
     /// Copies `byteCount` bytes from device memory to host memory.
     func copyToHost(_ source: UnsafeRawPointer, _ destination: UnsafeMutableRawPointer, byteCount: Int)
     /// Copies `byteCount` bytes from host memory to device memory.
@@ -166,6 +173,10 @@ package protocol Backend: AnyObject, Sendable {
 
 extension Backend {
     package var isHostAccessible: Bool { false }
+    package func allocateLongLived(byteCount: Int) -> UnsafeMutableRawPointer { allocate(byteCount: byteCount) }
+    package func deallocateLongLived(_ address: UnsafeMutableRawPointer, byteCount: Int) {
+        deallocate(address, byteCount: byteCount)
+    }
     package var fusedConvolution: (any FusedConvolutionKernels)? { nil }
     package var fusedLayerNorm: (any FusedLayerNormKernels)? { nil }
     package var fusedLSTM: (any FusedLSTMKernels)? { nil }

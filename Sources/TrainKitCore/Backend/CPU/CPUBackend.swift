@@ -18,6 +18,14 @@ package final class CPUBackend: Backend, @unchecked Sendable {
         tk_pool_free(address, Int64(Swift.max(byteCount, 1)))
     }
 
+    package func allocateLongLived(byteCount: Int) -> UnsafeMutableRawPointer {
+        tk_aligned_alloc(Swift.max(byteCount, 1))
+    }
+
+    package func deallocateLongLived(_ address: UnsafeMutableRawPointer, byteCount: Int) {
+        tk_aligned_free(address)
+    }
+
     package func copyToHost(_ source: UnsafeRawPointer, _ destination: UnsafeMutableRawPointer, byteCount: Int) {
         destination.copyMemory(from: source, byteCount: byteCount)
     }
