@@ -28,6 +28,13 @@ public protocol Module: AnyObject {
     /// This module's own parameters, buffers and direct children, by name, in a fixed order.
     /// The default finds them by reflection once and caches them.
     var ownEntries: [(name: String, entry: ModuleEntry)] { get }
+    /// Names this module's entries had in checkpoints written by an earlier TrainKit, as `(legacy, current)`
+    /// pairs in the order the entries had then; empty (the default) when nothing was renamed.
+    ///
+    /// ``load(stateDict:strict:)`` reads a state dict whose keys use these names (at any depth: a renamed child
+    /// renames every key under it), so checkpoints written before built-in layers took PyTorch's names
+    /// (`runningMean`, `weightIH.0`, `selfAttention.inProjWeight`) still load.
+    var legacyEntryNames: [(legacy: String, current: String)] { get }
 }
 
 /// A layer maps one tensor to one tensor, so layers chain in a ``Sequential``.
@@ -81,11 +88,33 @@ public final class ModuleState: @unchecked Sendable {
 
 extension Module {
     public var ownEntries: [(name: String, entry: ModuleEntry)] {
-        if let cached = moduleState.cachedEntries { return cached }
-        let entries = ModuleReflection.entries(of: self)
-        moduleState.cachedEntries = entries
+        moduleState.entries { ModuleReflection.entries(of: self) }
+    }
+
+    public var legacyEntryNames: [(legacy: String, current: String)] { [] }
+}
+
+extension ModuleState {
+    /// The module's entry list, made by `make` the first time and cached (a declared ``Module/ownEntries``
+    /// wraps its list in this, so walking the tree builds no strings).
+    public func entries(_ make: () -> [(name: String, entry: ModuleEntry)]) -> [(name: String, entry: ModuleEntry)] {
+        if let cached = cachedEntries { return cached }
+        let entries = make()
+        cachedEntries = entries
         return entries
     }
+}
+
+/// Builds a declared entry list (``Module/ownEntries``), leaving out the absent ones (a layer built without a
+/// bias has no `bias` entry, as in PyTorch, where it is `None` and not saved).
+///
+/// ```swift
+/// public var ownEntries: [(name: String, entry: ModuleEntry)] {
+///     moduleState.entries { declaredEntries(("weight", .parameter(weight)), ("bias", bias.map(ModuleEntry.parameter))) }
+/// }
+/// ```
+public func declaredEntries(_ items: (String, ModuleEntry?)...) -> [(name: String, entry: ModuleEntry)] {
+    items.compactMap { name, entry in entry.map { (name, $0) } }
 }
 
 enum ModuleReflection {
