@@ -107,7 +107,8 @@ def run(name, model, inputs):
 
 def make(directory):
     os.makedirs(directory, exist_ok=True)
-    meta = {"generator": f"torch {torch.__version__}", "script": "scripts/torch-state-dicts.py"}
+    # One metadata key: safetensors writes a map of several in no fixed order.
+    meta = {"generator": f"scripts/torch-state-dicts.py, torch {torch.__version__}"}
     for index, (name, (build, make_inputs)) in enumerate(models().items()):
         torch.manual_seed(1000 + index)
         model = build()
