@@ -98,6 +98,7 @@ struct TorchTwin: Sendable {
         }
     }
 
+    /// `num_batches_tracked` is int64 and counts training passes, as in PyTorch.
     @Test func batchNormCountsTrainingPassesLikePyTorch() throws {
         let (state, _) = try TorchTwin.all[0].fixture()
         #expect(state["1.num_batches_tracked"]!.dtype == .int64)
@@ -105,6 +106,16 @@ struct TorchTwin: Sendable {
         let model = TorchTwin.all[0].make(RandomKey(seed: 1)) as! Sequential
         for _ in 0..<3 { _ = model(Tensor.normal([5, 4], key: RandomKey(seed: 2))) }
         #expect(model.stateDict()["1.num_batches_tracked"]!.item() == 3)
+        // With momentum nil the loaded count continues the cumulative average: the 4th batch weighs 1/4.
+        let bn = BatchNorm1d(8, momentum: nil)
+        var own: [String: Tensor] = [:]
+        for (key, value) in state where key.hasPrefix("1.") { own[String(key.dropFirst(2))] = value }
+        try bn.load(stateDict: own)
+        let x = Tensor.normal([5, 8], key: RandomKey(seed: 3))
+        _ = bn(x)
+        let expected = own["running_mean"]! + (x.mean([0]) - own["running_mean"]!) / 4
+        #expect(closenessFailure(bn.runningMean!.value, expected, rtol: 1e-6, atol: 1e-6) == nil)
+        #expect(bn.stateDict()["num_batches_tracked"]!.item() == 4)
     }
 
     /// TrainKit's own state dicts have PyTorch's keys, shapes and dtypes (what `load_state_dict(strict=True)`
