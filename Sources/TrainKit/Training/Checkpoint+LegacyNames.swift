@@ -26,7 +26,7 @@ enum LegacyCheckpoint {
             start += group.parameterCount
             let ranks = range.map { rank[ObjectIdentifier(parameters[$0])] }
             guard ranks.allSatisfy({ $0 != nil }) else { continue }
-            let earlier = range.sorted { rank[ObjectIdentifier(parameters[$0])]! < rank[ObjectIdentifier(parameters[$1])]! }
+            let earlier = range.sorted { ranks[$0 - range.lowerBound]! < ranks[$1 - range.lowerBound]! }
             for (offset, today) in earlier.enumerated() { oldIndexOf[today] = range.lowerBound + offset }
         }
         guard oldIndexOf.contains(where: { $0.key != $0.value }) else { return optimizer }

@@ -314,8 +314,9 @@ public final class Trainer {
         do {
             try model.load(stateDict: checkpoint.model)
             let saved = OptimizerStateDict(tensors: checkpoint.optimizer, metadata: checkpoint.state.optimizer)
-            try optimizer.load(stateDict: LegacyCheckpoint.optimizerState(saved, checkpointModel: checkpoint.model,
-                                                                          model: model, parameters: optimizer.allParameters))
+            let renumbered = LegacyCheckpoint.optimizerState(saved, checkpointModel: checkpoint.model, model: model,
+                                                             parameters: optimizer.allParameters)
+            try optimizer.load(stateDict: renumbered)
         } catch {
             throw TrainingError.checkpoint("\(url.path) does not fit this model or optimizer: \(error)")
         }

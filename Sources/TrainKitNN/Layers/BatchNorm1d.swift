@@ -22,7 +22,8 @@ public final class BatchNorm1d: Layer {
     /// PyTorch's names: `weight`, `bias`, `running_mean`, `running_var`, `num_batches_tracked` (``batchNormEntries``).
     public var ownEntries: [(name: String, entry: ModuleEntry)] {
         moduleState.entries {
-            batchNormEntries(weight: weight, bias: bias, mean: runningMean, variance: runningVar, count: numBatchesTracked)
+            batchNormEntries(weight: weight, bias: bias, mean: runningMean, variance: runningVar,
+                             count: numBatchesTracked)
         }
     }
 

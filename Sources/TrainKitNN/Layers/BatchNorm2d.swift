@@ -13,7 +13,8 @@ public final class BatchNorm2d: Layer {
     /// PyTorch's names: `weight`, `bias`, `running_mean`, `running_var`, `num_batches_tracked` (``batchNormEntries``).
     public var ownEntries: [(name: String, entry: ModuleEntry)] {
         moduleState.entries {
-            batchNormEntries(weight: weight, bias: bias, mean: runningMean, variance: runningVar, count: numBatchesTracked)
+            batchNormEntries(weight: weight, bias: bias, mean: runningMean, variance: runningVar,
+                             count: numBatchesTracked)
         }
     }
 

@@ -11,7 +11,9 @@ public final class Conv1d: Layer {
 
     /// PyTorch's names: `weight`, `bias` (absent without a bias).
     public var ownEntries: [(name: String, entry: ModuleEntry)] {
-        moduleState.entries { declaredEntries(("weight", .parameter(weight)), ("bias", bias.map(ModuleEntry.parameter))) }
+        moduleState.entries {
+            declaredEntries(("weight", .parameter(weight)), ("bias", bias.map(ModuleEntry.parameter)))
+        }
     }
     public let stride: Int
     public let padding: Int

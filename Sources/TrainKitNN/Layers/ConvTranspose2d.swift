@@ -12,7 +12,9 @@ public final class ConvTranspose2d: Layer {
 
     /// PyTorch's names: `weight`, `bias` (absent without a bias).
     public var ownEntries: [(name: String, entry: ModuleEntry)] {
-        moduleState.entries { declaredEntries(("weight", .parameter(weight)), ("bias", bias.map(ModuleEntry.parameter))) }
+        moduleState.entries {
+            declaredEntries(("weight", .parameter(weight)), ("bias", bias.map(ModuleEntry.parameter)))
+        }
     }
     public let stride: Size2d
     public let padding: Size2d

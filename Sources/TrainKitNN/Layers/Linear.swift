@@ -23,7 +23,9 @@ public final class Linear: Layer {
 
     /// PyTorch's names: `weight`, `bias` (absent without a bias).
     public var ownEntries: [(name: String, entry: ModuleEntry)] {
-        moduleState.entries { declaredEntries(("weight", .parameter(weight)), ("bias", bias.map(ModuleEntry.parameter))) }
+        moduleState.entries {
+            declaredEntries(("weight", .parameter(weight)), ("bias", bias.map(ModuleEntry.parameter)))
+        }
     }
 
     public init(_ inputDimensions: Int, _ outputDimensions: Int, bias: Bool = true, key: RandomKey? = nil,

@@ -149,7 +149,8 @@ extension Module {
             modules.append((m, path, legacyPath))
             let legacyOf = Dictionary(m.legacyEntryNames.map { ($0.current, $0.legacy) }, uniquingKeysWith: { a, _ in a })
             for (name, entry) in m.linkedEntries() {
-                if case .module(let child) = entry { visit(child, join(path, name), join(legacyPath, legacyOf[name] ?? name)) }
+                guard case .module(let child) = entry else { continue }
+                visit(child, join(path, name), join(legacyPath, legacyOf[name] ?? name))
             }
         }
         visit(self, "", "")

@@ -3,16 +3,26 @@ import TrainKitCore
 /// A building block of a model: parameters, buffers and child modules in a name-keyed tree.
 ///
 /// Conforming types are classes whose parameters (``Parameter``), buffers (``Buffer``) and child modules
-/// sit in `let` properties. The tree is found by reflection (`Mirror`) the first time it is needed and
-/// cached in ``moduleState``; names come from property labels and join into dotted paths that double as
-/// checkpoint keys (`encoder.layers.2.fc1.weight`). Arrays get index names (`layers.0`), dictionaries
-/// their sorted keys, optionals count when set, and superclass properties come first. Renaming a stored
-/// property therefore changes the checkpoint format.
+/// sit in `let` properties. Names join into dotted paths that double as checkpoint keys
+/// (`encoder.layers.2.fc1.weight`).
 ///
-/// A module with a different layout (``Sequential`` names its layers `0`, `1`, ...) overrides
-/// ``ownEntries``. Keep the tree fixed after `init` (`let` properties): the walk is cached, and values
-/// replaced later would not be seen. Do not store references to an ancestor module in a property: the
-/// walk would take it for a child.
+/// Built-in layers **declare** their names (they implement ``ownEntries`` with an explicit list, not derived
+/// from Swift property names), and the names are PyTorch's for the equivalent `torch.nn` module: `weight` and
+/// `bias`, BatchNorm's `running_mean`, `running_var`, `num_batches_tracked`, recurrent layers'
+/// `weight_ih_l0` and `bias_hh_l1_reverse`, attention's `in_proj_weight` and `out_proj.weight`, a
+/// ``Sequential``'s `0`, `1`, ... So a state dict saved by PyTorch loads into the equivalent TrainKit model,
+/// and back (docs/state-dicts.md).
+///
+/// A module you write keeps the default: the tree is found by reflection (`Mirror`) the first time it is
+/// needed and cached in ``moduleState``, and names come from property labels, as PyTorch's come from
+/// attribute names. Arrays get index names (`layers.0`), dictionaries their sorted keys, optionals count when
+/// set, and superclass properties come first. Renaming a stored property therefore changes the checkpoint
+/// format; a module that needs other names implements ``ownEntries`` (with ``declaredEntries(_:)``), and
+/// ``legacyEntryNames`` to keep reading files written with the old ones.
+///
+/// Keep the tree fixed after `init` (`let` properties): the walk is cached, and values replaced later would
+/// not be seen. Do not store references to an ancestor module in a property: the walk would take it for a
+/// child.
 ///
 /// ```swift
 /// final class MLP: Layer {
@@ -110,7 +120,9 @@ extension ModuleState {
 ///
 /// ```swift
 /// public var ownEntries: [(name: String, entry: ModuleEntry)] {
-///     moduleState.entries { declaredEntries(("weight", .parameter(weight)), ("bias", bias.map(ModuleEntry.parameter))) }
+///     moduleState.entries {
+///         declaredEntries(("weight", .parameter(weight)), ("bias", bias.map(ModuleEntry.parameter)))
+///     }
 /// }
 /// ```
 public func declaredEntries(_ items: (String, ModuleEntry?)...) -> [(name: String, entry: ModuleEntry)] {
