@@ -43,6 +43,7 @@ The models (mirrored in the Swift test; keep the two in step):
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -178,12 +179,15 @@ def main():
         make(sys.argv[2] if len(sys.argv) > 2 else FIXTURES)
     elif mode == "roundtrip":
         if len(sys.argv) > 2:
-            directory = sys.argv[2]
+            failures = roundtrip(sys.argv[2])
         else:
             directory = tempfile.mkdtemp(prefix="trainkit-state-dicts-")
-            env = dict(os.environ, TRAINKIT_STATE_DICT_EXPORT=directory)
-            subprocess.run(["swift", "test", "--filter", "TorchStateDictTests"], cwd=ROOT, env=env, check=True)
-        failures = roundtrip(directory)
+            try:
+                env = dict(os.environ, TRAINKIT_STATE_DICT_EXPORT=directory)
+                subprocess.run(["swift", "test", "--filter", "TorchStateDictTests"], cwd=ROOT, env=env, check=True)
+                failures = roundtrip(directory)
+            finally:
+                shutil.rmtree(directory, ignore_errors=True)
         sys.exit(1 if failures else 0)
     else:
         sys.exit(f"unknown mode '{mode}' (make or roundtrip)")
