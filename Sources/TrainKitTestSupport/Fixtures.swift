@@ -29,6 +29,22 @@ public enum Fixtures {
         return root.appendingPathComponent("Tests/Fixtures/torch")
     }
 
+    /// The PyTorch state-dict fixtures made by `scripts/torch-state-dicts.py`: `$TRAINKIT_STATE_DICT_FIXTURES`
+    /// when set, else the repository's `Tests/Fixtures/torch-state-dicts`. A separate variable from
+    /// `TRAINKIT_FIXTURES`, which replaces the JSON op cases only (its held-back set has no state dicts).
+    public static var stateDictDirectory: URL {
+        if let env = ProcessInfo.processInfo.environment["TRAINKIT_STATE_DICT_FIXTURES"], !env.isEmpty {
+            return URL(fileURLWithPath: env)
+        }
+        return directory(named: "Tests/Fixtures/torch-state-dicts")
+    }
+
+    /// `path` inside the repository.
+    static func directory(named path: String) -> URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(path)
+    }
+
     /// Loads `<group>.json` and returns its top-level object (format checked).
     public static func loadGroup(_ group: String) throws -> [String: Any] {
         let url = directory.appendingPathComponent("\(group).json")

@@ -45,8 +45,8 @@ import TrainKitTestSupport
             let out = layer(input)
             let buffers = Dictionary(uniqueKeysWithValues: layer.namedBuffers.map { ($0.name, $0.buffer.value) })
             let params = Dictionary(uniqueKeysWithValues: layer.namedParameters.map { ($0.name, $0.parameter) })
-            return OpResult(outputs: ["output": out, "running_mean": buffers["runningMean"]!,
-                                      "running_var": buffers["runningVar"]!], parameters: params)
+            return OpResult(outputs: ["output": out, "running_mean": buffers["running_mean"]!,
+                                      "running_var": buffers["running_var"]!], parameters: params)
         case "layer_norm":
             let layer = LayerNorm(weight: x["weight"], bias: x["bias"], normalizedShape: c.ints("normalized_shape")!,
                                   eps: c.double("eps")!)

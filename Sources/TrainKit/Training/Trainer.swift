@@ -313,7 +313,10 @@ public final class Trainer {
         }
         do {
             try model.load(stateDict: checkpoint.model)
-            try optimizer.load(stateDict: OptimizerStateDict(tensors: checkpoint.optimizer, metadata: checkpoint.state.optimizer))
+            let saved = OptimizerStateDict(tensors: checkpoint.optimizer, metadata: checkpoint.state.optimizer)
+            let renumbered = LegacyCheckpoint.optimizerState(saved, checkpointModel: checkpoint.model, model: model,
+                                                             parameters: optimizer.allParameters)
+            try optimizer.load(stateDict: renumbered)
         } catch {
             throw TrainingError.checkpoint("\(url.path) does not fit this model or optimizer: \(error)")
         }

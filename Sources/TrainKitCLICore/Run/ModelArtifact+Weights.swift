@@ -7,8 +7,10 @@ extension ModelArtifact {
     /// The rules, each a `DataError` naming the file and the tensor: a floating-point parameter or buffer must be
     /// stored with a float dtype (F16, BF16, F32, F64; integer and bool tensors are refused, not converted), and
     /// every one of its values must be finite (no NaN or infinity). Integer buffers (a batch norm's
-    /// `numBatchesTracked`) are left to the shape check of `load(stateDict:)`.
+    /// `num_batches_tracked`) are left to the shape check of `load(stateDict:)`. A model written before built-in
+    /// layers took PyTorch's names (`runningMean`, `weightIH.0`) is checked under today's names, as it loads.
     static func checkWeights(_ tensors: [String: Tensor], model: any Layer, file: String) throws {
+        let tensors = model.upgradingLegacyKeys(tensors)
         let expected = model.stateDict()
         for name in model.stateDictKeys {
             guard let stored = tensors[name], let current = expected[name], current.dtype.isFloatingPoint else { continue }

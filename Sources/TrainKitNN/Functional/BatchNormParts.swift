@@ -48,3 +48,18 @@ struct BatchNormParts {
         return result.output
     }
 }
+
+/// BatchNorm's entries under PyTorch's names; the absent ones (no affine, no running statistics) are left out.
+func batchNormEntries(weight: Parameter?, bias: Parameter?, mean: Buffer?, variance: Buffer?, count: Buffer?)
+    -> [(name: String, entry: ModuleEntry)]
+{
+    declaredEntries(("weight", weight.map(ModuleEntry.parameter)), ("bias", bias.map(ModuleEntry.parameter)),
+                    ("running_mean", mean.map(ModuleEntry.buffer)), ("running_var", variance.map(ModuleEntry.buffer)),
+                    ("num_batches_tracked", count.map(ModuleEntry.buffer)))
+}
+
+/// BatchNorm's buffer names before TrainKit took PyTorch's (the Swift property names).
+let batchNormLegacyNames: [(legacy: String, current: String)] = [
+    ("weight", "weight"), ("bias", "bias"), ("runningMean", "running_mean"), ("runningVar", "running_var"),
+    ("numBatchesTracked", "num_batches_tracked"),
+]

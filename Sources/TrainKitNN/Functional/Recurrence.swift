@@ -178,3 +178,35 @@ private func composedDirection(_ cell: RecurrentCell, _ seq: Tensor, _ h: Tensor
     }
     return (Tensor.stack(outputs.map { $0! }, dim: 0), h, c)
 }
+
+extension RecurrentConfig {
+    /// PyTorch's suffix for weight index `k = layer · directions + direction`: `l0`, `l1_reverse`, ...
+    func suffix(_ k: Int) -> String {
+        "l\(k / directions)" + (k % directions == 1 ? "_reverse" : "")
+    }
+
+    /// A recurrent layer's parameters under PyTorch's names and in PyTorch's order: layer by layer, forward
+    /// direction then reverse, each `weight_ih_l{k}`, `weight_hh_l{k}`, `bias_ih_l{k}`, `bias_hh_l{k}`.
+    func entries(_ ih: [Parameter], _ hh: [Parameter], _ bih: [Parameter], _ bhh: [Parameter])
+        -> [(name: String, entry: ModuleEntry)]
+    {
+        var out: [(name: String, entry: ModuleEntry)] = []
+        for k in ih.indices {
+            let s = suffix(k)
+            out.append(("weight_ih_\(s)", .parameter(ih[k])))
+            out.append(("weight_hh_\(s)", .parameter(hh[k])))
+            if k < bih.count { out.append(("bias_ih_\(s)", .parameter(bih[k]))) }
+            if k < bhh.count { out.append(("bias_hh_\(s)", .parameter(bhh[k]))) }
+        }
+        return out
+    }
+
+    /// The names before TrainKit took PyTorch's (`weightIH.k`, `weightHH.k`, `biasIH.k`, `biasHH.k` with
+    /// `k = layer · directions + direction`), in the order they had then: every `weightIH` first.
+    func legacyNames(hasBias: Bool) -> [(legacy: String, current: String)] {
+        let count = numLayers * directions
+        var kinds = [("weightIH", "weight_ih"), ("weightHH", "weight_hh")]
+        if hasBias { kinds += [("biasIH", "bias_ih"), ("biasHH", "bias_hh")] }
+        return kinds.flatMap { legacy, current in (0..<count).map { ("\(legacy).\($0)", "\(current)_\(suffix($0))") } }
+    }
+}

@@ -6,6 +6,8 @@ import TrainKitCore
 /// `y = max(x, 0)`.
 public final class ReLU: Layer {
     public let moduleState = ModuleState()
+    /// None: the layer has no parameters or buffers.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] { [] }
     public init() {}
     public func forward(_ x: Tensor) -> Tensor { x.relu() }
 }
@@ -13,6 +15,8 @@ public final class ReLU: Layer {
 /// `y = x` for `x > 0`, else `negativeSlope · x`.
 public final class LeakyReLU: Layer {
     public let moduleState = ModuleState()
+    /// None: the layer has no parameters or buffers.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] { [] }
     public let negativeSlope: Double
     public init(negativeSlope: Double = 0.01) { self.negativeSlope = negativeSlope }
     public func forward(_ x: Tensor) -> Tensor { x.leakyRelu(negativeSlope: negativeSlope) }
@@ -21,6 +25,8 @@ public final class LeakyReLU: Layer {
 /// `y = x` for `x > 0`, else `α(eˣ - 1)`.
 public final class ELU: Layer {
     public let moduleState = ModuleState()
+    /// None: the layer has no parameters or buffers.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] { [] }
     public let alpha: Double
     public init(alpha: Double = 1) { self.alpha = alpha }
     public func forward(_ x: Tensor) -> Tensor { x.elu(alpha: alpha) }
@@ -29,6 +35,8 @@ public final class ELU: Layer {
 /// `y = x·Φ(x)` (exact), or with `approximate` the tanh form `0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))`.
 public final class GELU: Layer {
     public let moduleState = ModuleState()
+    /// None: the layer has no parameters or buffers.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] { [] }
     public let approximate: Bool
     public init(approximate: Bool = false) { self.approximate = approximate }
     public func forward(_ x: Tensor) -> Tensor { x.gelu(approximate: approximate) }
@@ -37,6 +45,8 @@ public final class GELU: Layer {
 /// `y = 1 / (1 + e⁻ˣ)`.
 public final class Sigmoid: Layer {
     public let moduleState = ModuleState()
+    /// None: the layer has no parameters or buffers.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] { [] }
     public init() {}
     public func forward(_ x: Tensor) -> Tensor { x.sigmoid() }
 }
@@ -44,6 +54,8 @@ public final class Sigmoid: Layer {
 /// `y = tanh(x)`.
 public final class Tanh: Layer {
     public let moduleState = ModuleState()
+    /// None: the layer has no parameters or buffers.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] { [] }
     public init() {}
     public func forward(_ x: Tensor) -> Tensor { x.tanh() }
 }
@@ -51,6 +63,8 @@ public final class Tanh: Layer {
 /// `y = log(1 + e^(βx)) / β`, or `x` where `βx > threshold`.
 public final class Softplus: Layer {
     public let moduleState = ModuleState()
+    /// None: the layer has no parameters or buffers.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] { [] }
     public let beta: Double
     public let threshold: Double
     public init(beta: Double = 1, threshold: Double = 20) {
@@ -63,6 +77,8 @@ public final class Softplus: Layer {
 /// `y = x · σ(x)`.
 public final class SiLU: Layer {
     public let moduleState = ModuleState()
+    /// None: the layer has no parameters or buffers.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] { [] }
     public init() {}
     public func forward(_ x: Tensor) -> Tensor { x.silu() }
 }
@@ -70,6 +86,8 @@ public final class SiLU: Layer {
 /// `yᵢ = exp(xᵢ) / Σⱼ exp(xⱼ)` along `dim`.
 public final class Softmax: Layer {
     public let moduleState = ModuleState()
+    /// None: the layer has no parameters or buffers.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] { [] }
     public let dim: Int
     public init(dim: Int = -1) { self.dim = dim }
     public func forward(_ x: Tensor) -> Tensor { x.softmax(dim) }
@@ -78,6 +96,8 @@ public final class Softmax: Layer {
 /// `yᵢ = xᵢ - log Σⱼ exp(xⱼ)` along `dim`.
 public final class LogSoftmax: Layer {
     public let moduleState = ModuleState()
+    /// None: the layer has no parameters or buffers.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] { [] }
     public let dim: Int
     public init(dim: Int = -1) { self.dim = dim }
     public func forward(_ x: Tensor) -> Tensor { x.logSoftmax(dim) }

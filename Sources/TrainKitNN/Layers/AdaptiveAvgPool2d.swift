@@ -4,6 +4,8 @@ import TrainKitCore
 /// `[⌊i·H/oH⌋, ⌈(i+1)·H/oH⌉)` (likewise columns). Shapes: `[N, C, H, W] -> [N, C, oH, oW]`.
 public final class AdaptiveAvgPool2d: Layer {
     public let moduleState = ModuleState()
+    /// None: the layer has no parameters or buffers.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] { [] }
     public let outputSize: Size2d
 
     public init(_ outputSize: Size2d) { self.outputSize = outputSize }

@@ -4,6 +4,8 @@ import TrainKitCore
 /// number of non-padding elements. Shapes: `[N, C, H, W] -> [N, C, oH, oW]`, `oH = ⌊(H + 2p - k)/s⌋ + 1`.
 public final class AvgPool2d: Layer {
     public let moduleState = ModuleState()
+    /// None: the layer has no parameters or buffers.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] { [] }
     public let kernelSize: Size2d
     public let stride: Size2d
     public let padding: Size2d

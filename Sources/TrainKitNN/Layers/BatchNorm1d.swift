@@ -8,7 +8,9 @@ import TrainKitCore
 /// cumulative average instead). Evaluation (`isTraining = false`): the running statistics normalise.
 ///
 /// Parameters `weight` (ones) and `bias` (zeros) `[C]`; buffers `runningMean` (zeros), `runningVar`
-/// (ones) `[C]` and `numBatchesTracked` (int64 0-d).
+/// (ones) `[C]` and `numBatchesTracked` (int64 0-d, counting training forward passes as PyTorch does; with
+/// `momentum: nil` the cumulative average weights batch `t` by `1/t`). State-dict keys are PyTorch's: `weight`,
+/// `bias`, `running_mean`, `running_var`, `num_batches_tracked`.
 public final class BatchNorm1d: Layer {
     public let moduleState = ModuleState()
     public let weight: Parameter?
@@ -16,6 +18,17 @@ public final class BatchNorm1d: Layer {
     public let runningMean: Buffer?
     public let runningVar: Buffer?
     public let numBatchesTracked: Buffer?
+
+    /// PyTorch's names: `weight`, `bias`, `running_mean`, `running_var`, `num_batches_tracked` (``batchNormEntries``).
+    public var ownEntries: [(name: String, entry: ModuleEntry)] {
+        moduleState.entries {
+            batchNormEntries(weight: weight, bias: bias, mean: runningMean, variance: runningVar,
+                             count: numBatchesTracked)
+        }
+    }
+
+    /// The names before TrainKit took PyTorch's: `runningMean`, `runningVar`, `numBatchesTracked`.
+    public var legacyEntryNames: [(legacy: String, current: String)] { batchNormLegacyNames }
     public let eps: Double
     public let momentum: Double?
 

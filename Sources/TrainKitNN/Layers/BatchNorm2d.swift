@@ -9,6 +9,17 @@ public final class BatchNorm2d: Layer {
     public let runningMean: Buffer?
     public let runningVar: Buffer?
     public let numBatchesTracked: Buffer?
+
+    /// PyTorch's names: `weight`, `bias`, `running_mean`, `running_var`, `num_batches_tracked` (``batchNormEntries``).
+    public var ownEntries: [(name: String, entry: ModuleEntry)] {
+        moduleState.entries {
+            batchNormEntries(weight: weight, bias: bias, mean: runningMean, variance: runningVar,
+                             count: numBatchesTracked)
+        }
+    }
+
+    /// The names before TrainKit took PyTorch's: `runningMean`, `runningVar`, `numBatchesTracked`.
+    public var legacyEntryNames: [(legacy: String, current: String)] { batchNormLegacyNames }
     public let eps: Double
     public let momentum: Double?
 

@@ -8,6 +8,13 @@ public final class Conv1d: Layer {
     public let moduleState = ModuleState()
     public let weight: Parameter
     public let bias: Parameter?
+
+    /// PyTorch's names: `weight`, `bias` (absent without a bias).
+    public var ownEntries: [(name: String, entry: ModuleEntry)] {
+        moduleState.entries {
+            declaredEntries(("weight", .parameter(weight)), ("bias", bias.map(ModuleEntry.parameter)))
+        }
+    }
     public let stride: Int
     public let padding: Int
     public let dilation: Int

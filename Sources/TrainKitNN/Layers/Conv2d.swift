@@ -19,6 +19,13 @@ public final class Conv2d: Layer {
     public let moduleState = ModuleState()
     public let weight: Parameter
     public let bias: Parameter?
+
+    /// PyTorch's names: `weight`, `bias` (absent without a bias).
+    public var ownEntries: [(name: String, entry: ModuleEntry)] {
+        moduleState.entries {
+            declaredEntries(("weight", .parameter(weight)), ("bias", bias.map(ModuleEntry.parameter)))
+        }
+    }
     public let stride: Size2d
     public let padding: Size2d
     public let dilation: Size2d

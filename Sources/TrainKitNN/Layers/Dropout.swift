@@ -7,6 +7,8 @@ import TrainKitCore
 /// one, from the global stream (`Random.seed(_:)`).
 public final class Dropout: Layer {
     public let moduleState = ModuleState()
+    /// None: the layer has no parameters or buffers.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] { [] }
     public let p: Double
     private let key: RandomKey?
     private var calls: UInt64 = 0

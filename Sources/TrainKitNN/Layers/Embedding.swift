@@ -8,6 +8,11 @@ import TrainKitCore
 public final class Embedding: Layer {
     public let moduleState = ModuleState()
     public let weight: Parameter
+
+    /// PyTorch's name: `weight`.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] {
+        moduleState.entries { [("weight", .parameter(weight))] }
+    }
     public let paddingIndex: Int?
 
     public init(_ numEmbeddings: Int, _ embeddingDim: Int, paddingIndex: Int? = nil, key: RandomKey? = nil,

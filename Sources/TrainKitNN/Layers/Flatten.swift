@@ -5,6 +5,8 @@ import TrainKitCore
 /// Shapes: `[N, C, H, W] -> [N, C·H·W]` with the defaults (`startDim: 1, endDim: -1`).
 public final class Flatten: Layer {
     public let moduleState = ModuleState()
+    /// None: the layer has no parameters or buffers.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] { [] }
     public let startDim: Int
     public let endDim: Int
 

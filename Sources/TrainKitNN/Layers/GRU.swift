@@ -17,6 +17,15 @@ public final class GRU: Module {
     public let biasHH: [Parameter]
     let config: RecurrentConfig
 
+    /// PyTorch's names and order: `weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, then
+    /// `..._l0_reverse` when bidirectional, then layer 1.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] {
+        moduleState.entries { config.entries(weightIH, weightHH, biasIH, biasHH) }
+    }
+
+    /// The names before TrainKit took PyTorch's: `weightIH.k`, `weightHH.k`, `biasIH.k`, `biasHH.k`.
+    public var legacyEntryNames: [(legacy: String, current: String)] { config.legacyNames(hasBias: !biasIH.isEmpty) }
+
     public init(_ inputSize: Int, _ hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
                 dropout: Double = 0, bidirectional: Bool = false, key: RandomKey? = nil, dtype: DType = .float32) {
         config = RecurrentConfig(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers,

@@ -8,6 +8,13 @@ public final class GroupNorm: Layer {
     public let moduleState = ModuleState()
     public let weight: Parameter?
     public let bias: Parameter?
+
+    /// PyTorch's names: `weight`, `bias` (absent without affine parameters).
+    public var ownEntries: [(name: String, entry: ModuleEntry)] {
+        moduleState.entries {
+            declaredEntries(("weight", weight.map(ModuleEntry.parameter)), ("bias", bias.map(ModuleEntry.parameter)))
+        }
+    }
     public let numGroups: Int
     public let numChannels: Int
     public let eps: Double

@@ -11,8 +11,10 @@ import TrainKitCore
 /// → output `[T, N, D·hiddenSize]` (same layout); states `h`, `c` are `[numLayers·D, N, hiddenSize]`
 /// whatever `batchFirst` says (D = 2 when bidirectional). Missing initial states are zeros.
 ///
-/// Parameters: `weightIH.k` `[4H, in]`, `weightHH.k` `[4H, H]`, `biasIH.k`, `biasHH.k` `[4H]`, with
-/// `k = layer·D + direction` (PyTorch's `weight_ih_l{layer}[_reverse]`), all from `U(-1/√H, 1/√H)`.
+/// Parameters: `weightIH[k]` `[4H, in]`, `weightHH[k]` `[4H, H]`, `biasIH[k]`, `biasHH[k]` `[4H]`, with
+/// `k = layer·D + direction`, all from `U(-1/√H, 1/√H)`. State-dict keys are PyTorch's:
+/// `weight_ih_l{layer}`, `weight_hh_l{layer}`, `bias_ih_l{layer}`, `bias_hh_l{layer}` (`_reverse` appended for
+/// the backward direction), in PyTorch's order.
 ///
 /// ```swift
 /// let lstm = LSTM(10, 20, numLayers: 2, batchFirst: true)
@@ -25,6 +27,15 @@ public final class LSTM: Module {
     public let biasIH: [Parameter]
     public let biasHH: [Parameter]
     let config: RecurrentConfig
+
+    /// PyTorch's names and order: `weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, then
+    /// `..._l0_reverse` when bidirectional, then layer 1.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] {
+        moduleState.entries { config.entries(weightIH, weightHH, biasIH, biasHH) }
+    }
+
+    /// The names before TrainKit took PyTorch's: `weightIH.k`, `weightHH.k`, `biasIH.k`, `biasHH.k`.
+    public var legacyEntryNames: [(legacy: String, current: String)] { config.legacyNames(hasBias: !biasIH.isEmpty) }
 
     public init(_ inputSize: Int, _ hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
                 dropout: Double = 0, bidirectional: Bool = false, key: RandomKey? = nil, dtype: DType = .float32) {

@@ -21,6 +21,13 @@ public final class Linear: Layer {
     public let weight: Parameter
     public let bias: Parameter?
 
+    /// PyTorch's names: `weight`, `bias` (absent without a bias).
+    public var ownEntries: [(name: String, entry: ModuleEntry)] {
+        moduleState.entries {
+            declaredEntries(("weight", .parameter(weight)), ("bias", bias.map(ModuleEntry.parameter)))
+        }
+    }
+
     public init(_ inputDimensions: Int, _ outputDimensions: Int, bias: Bool = true, key: RandomKey? = nil,
                 dtype: DType = .float32) {
         let keys = (key ?? Random.nextKey()).split(2)

@@ -6,6 +6,8 @@ import TrainKitCore
 /// `stride` defaults to `kernelSize`. No parameters.
 public final class MaxPool2d: Layer {
     public let moduleState = ModuleState()
+    /// None: the layer has no parameters or buffers.
+    public var ownEntries: [(name: String, entry: ModuleEntry)] { [] }
     public let kernelSize: Size2d
     public let stride: Size2d
     public let padding: Size2d

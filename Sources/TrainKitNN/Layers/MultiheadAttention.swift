@@ -12,7 +12,8 @@ import TrainKitCore
 /// `[L, N, E]` (or `[N, L, E]`).
 ///
 /// Parameters: `inProjWeight` `[3E, E]` (W_q, W_k, W_v stacked; Xavier uniform), `inProjBias` `[3E]`
-/// (zeros), `outProj` a ``Linear`` (PyTorch's default weight, zero bias).
+/// (zeros), `outProj` a ``Linear`` (PyTorch's default weight, zero bias). State-dict keys are PyTorch's:
+/// `in_proj_weight`, `in_proj_bias`, `out_proj.weight`, `out_proj.bias`.
 public final class MultiheadAttention: Module {
     public let moduleState = ModuleState()
     public let inProjWeight: Parameter
@@ -21,6 +22,19 @@ public final class MultiheadAttention: Module {
     public let numHeads: Int
     public let dropout: Double
     public let batchFirst: Bool
+
+    /// PyTorch's names: `in_proj_weight`, `in_proj_bias`, `out_proj` (so `out_proj.weight`, `out_proj.bias`).
+    public var ownEntries: [(name: String, entry: ModuleEntry)] {
+        moduleState.entries {
+            declaredEntries(("in_proj_weight", .parameter(inProjWeight)),
+                            ("in_proj_bias", inProjBias.map(ModuleEntry.parameter)), ("out_proj", .module(outProj)))
+        }
+    }
+
+    /// The names before TrainKit took PyTorch's: `inProjWeight`, `inProjBias`, `outProj`.
+    public var legacyEntryNames: [(legacy: String, current: String)] {
+        [("inProjWeight", "in_proj_weight"), ("inProjBias", "in_proj_bias"), ("outProj", "out_proj")]
+    }
 
     public init(_ embedDim: Int, _ numHeads: Int, dropout: Double = 0, bias: Bool = true, batchFirst: Bool = false,
                 key: RandomKey? = nil, dtype: DType = .float32) {

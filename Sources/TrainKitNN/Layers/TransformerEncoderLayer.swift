@@ -29,6 +29,19 @@ public final class TransformerEncoderLayer: Layer {
     public let activation: Activation
     public let normFirst: Bool
 
+    /// PyTorch's names and order: `self_attn`, `linear1`, `dropout`, `linear2`, `norm1`, `norm2`, `dropout1`,
+    /// `dropout2` (so `self_attn.in_proj_weight`, `linear1.weight`, `norm2.bias`, ...).
+    public var ownEntries: [(name: String, entry: ModuleEntry)] {
+        moduleState.entries {
+            [("self_attn", .module(selfAttention)), ("linear1", .module(linear1)), ("dropout", .module(dropout)),
+             ("linear2", .module(linear2)), ("norm1", .module(norm1)), ("norm2", .module(norm2)),
+             ("dropout1", .module(dropout1)), ("dropout2", .module(dropout2))]
+        }
+    }
+
+    /// The name before TrainKit took PyTorch's: `selfAttention`.
+    public var legacyEntryNames: [(legacy: String, current: String)] { [("selfAttention", "self_attn")] }
+
     public init(dModel: Int, numHeads: Int, dimFeedforward: Int = 2048, dropout: Double = 0.1,
                 activation: Activation = .relu, layerNormEps: Double = 1e-5, batchFirst: Bool = false,
                 normFirst: Bool = false, key: RandomKey? = nil, dtype: DType = .float32) {

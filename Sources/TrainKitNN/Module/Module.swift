@@ -3,16 +3,26 @@ import TrainKitCore
 /// A building block of a model: parameters, buffers and child modules in a name-keyed tree.
 ///
 /// Conforming types are classes whose parameters (``Parameter``), buffers (``Buffer``) and child modules
-/// sit in `let` properties. The tree is found by reflection (`Mirror`) the first time it is needed and
-/// cached in ``moduleState``; names come from property labels and join into dotted paths that double as
-/// checkpoint keys (`encoder.layers.2.fc1.weight`). Arrays get index names (`layers.0`), dictionaries
-/// their sorted keys, optionals count when set, and superclass properties come first. Renaming a stored
-/// property therefore changes the checkpoint format.
+/// sit in `let` properties. Names join into dotted paths that double as checkpoint keys
+/// (`encoder.layers.2.fc1.weight`).
 ///
-/// A module with a different layout (``Sequential`` names its layers `0`, `1`, ...) overrides
-/// ``ownEntries``. Keep the tree fixed after `init` (`let` properties): the walk is cached, and values
-/// replaced later would not be seen. Do not store references to an ancestor module in a property: the
-/// walk would take it for a child.
+/// Built-in layers **declare** their names (they implement ``ownEntries`` with an explicit list, not derived
+/// from Swift property names), and the names are PyTorch's for the equivalent `torch.nn` module: `weight` and
+/// `bias`, BatchNorm's `running_mean`, `running_var`, `num_batches_tracked`, recurrent layers'
+/// `weight_ih_l0` and `bias_hh_l1_reverse`, attention's `in_proj_weight` and `out_proj.weight`, a
+/// ``Sequential``'s `0`, `1`, ... So a state dict saved by PyTorch loads into the equivalent TrainKit model,
+/// and back (docs/state-dicts.md).
+///
+/// A module you write keeps the default: the tree is found by reflection (`Mirror`) the first time it is
+/// needed and cached in ``moduleState``, and names come from property labels, as PyTorch's come from
+/// attribute names. Arrays get index names (`layers.0`), dictionaries their sorted keys, optionals count when
+/// set, and superclass properties come first. Renaming a stored property therefore changes the checkpoint
+/// format; a module that needs other names implements ``ownEntries`` (with ``declaredEntries(_:)``), and
+/// ``legacyEntryNames`` to keep reading files written with the old ones.
+///
+/// Keep the tree fixed after `init` (`let` properties): the walk is cached, and values replaced later would
+/// not be seen. Do not store references to an ancestor module in a property: the walk would take it for a
+/// child.
 ///
 /// ```swift
 /// final class MLP: Layer {
@@ -28,6 +38,13 @@ public protocol Module: AnyObject {
     /// This module's own parameters, buffers and direct children, by name, in a fixed order.
     /// The default finds them by reflection once and caches them.
     var ownEntries: [(name: String, entry: ModuleEntry)] { get }
+    /// Names this module's entries had in checkpoints written by an earlier TrainKit, as `(legacy, current)`
+    /// pairs in the order the entries had then; empty (the default) when nothing was renamed.
+    ///
+    /// ``load(stateDict:strict:)`` reads a state dict whose keys use these names (at any depth: a renamed child
+    /// renames every key under it), so checkpoints written before built-in layers took PyTorch's names
+    /// (`runningMean`, `weightIH.0`, `selfAttention.inProjWeight`) still load.
+    var legacyEntryNames: [(legacy: String, current: String)] { get }
 }
 
 /// A layer maps one tensor to one tensor, so layers chain in a ``Sequential``.
@@ -81,11 +98,35 @@ public final class ModuleState: @unchecked Sendable {
 
 extension Module {
     public var ownEntries: [(name: String, entry: ModuleEntry)] {
-        if let cached = moduleState.cachedEntries { return cached }
-        let entries = ModuleReflection.entries(of: self)
-        moduleState.cachedEntries = entries
+        moduleState.entries { ModuleReflection.entries(of: self) }
+    }
+
+    public var legacyEntryNames: [(legacy: String, current: String)] { [] }
+}
+
+extension ModuleState {
+    /// The module's entry list, made by `make` the first time and cached (a declared ``Module/ownEntries``
+    /// wraps its list in this, so walking the tree builds no strings).
+    public func entries(_ make: () -> [(name: String, entry: ModuleEntry)]) -> [(name: String, entry: ModuleEntry)] {
+        if let cached = cachedEntries { return cached }
+        let entries = make()
+        cachedEntries = entries
         return entries
     }
+}
+
+/// Builds a declared entry list (``Module/ownEntries``), leaving out the absent ones (a layer built without a
+/// bias has no `bias` entry, as in PyTorch, where it is `None` and not saved).
+///
+/// ```swift
+/// public var ownEntries: [(name: String, entry: ModuleEntry)] {
+///     moduleState.entries {
+///         declaredEntries(("weight", .parameter(weight)), ("bias", bias.map(ModuleEntry.parameter)))
+///     }
+/// }
+/// ```
+public func declaredEntries(_ items: (String, ModuleEntry?)...) -> [(name: String, entry: ModuleEntry)] {
+    items.compactMap { name, entry in entry.map { (name, $0) } }
 }
 
 enum ModuleReflection {
