@@ -1,8 +1,10 @@
 // MARK: - Comparison operators as PyTorch spells them
 
-/// `a > b`, `x == 0`, `0.5 < p`: element-wise comparisons that return a bool tensor, as PyTorch's
+/// `a > b`, `x == 0`, `p >= 0.5`: element-wise comparisons that return a bool tensor, as PyTorch's
 /// operators do (the dotted forms `.>` etc. are the same operations). Operands broadcast and promote
-/// as in arithmetic; no gradient flows through a comparison.
+/// as in arithmetic; no gradient flows through a comparison. The scalar goes on the right (`p > 0.5`, not
+/// `0.5 < p`): overloads with a scalar on the left would slow down the type-checking of every plain-number
+/// comparison in a file that imports TrainKit.
 ///
 /// `Tensor` is not `Equatable`: `a == b` is an element-wise tensor, never a single `Bool` (use
 /// `(a == b).all().item() != 0`, or compare ``Tensor/toArray(as:)`` arrays, for that).
@@ -27,20 +29,6 @@ extension Tensor {
     public static func <= (a: Tensor, n: Int) -> Tensor { a .<= n }
     public static func > (a: Tensor, n: Int) -> Tensor { a .> n }
     public static func >= (a: Tensor, n: Int) -> Tensor { a .>= n }
-
-    // A scalar on the left mirrors the comparison: `0.5 < p` is `p > 0.5`.
-    public static func == (s: Double, a: Tensor) -> Tensor { a .== s }
-    public static func != (s: Double, a: Tensor) -> Tensor { a .!= s }
-    public static func < (s: Double, a: Tensor) -> Tensor { a .> s }
-    public static func <= (s: Double, a: Tensor) -> Tensor { a .>= s }
-    public static func > (s: Double, a: Tensor) -> Tensor { a .< s }
-    public static func >= (s: Double, a: Tensor) -> Tensor { a .<= s }
-    public static func == (n: Int, a: Tensor) -> Tensor { a .== n }
-    public static func != (n: Int, a: Tensor) -> Tensor { a .!= n }
-    public static func < (n: Int, a: Tensor) -> Tensor { a .> n }
-    public static func <= (n: Int, a: Tensor) -> Tensor { a .>= n }
-    public static func > (n: Int, a: Tensor) -> Tensor { a .< n }
-    public static func >= (n: Int, a: Tensor) -> Tensor { a .<= n }
 }
 
 // MARK: - Truth reductions
