@@ -22,7 +22,7 @@ struct ProgressDisplayTests {
         #expect(ProgressLine.text(state, columns: 200).contains("samples/s"))
         let sixty = ProgressLine.text(state, columns: 60)
         #expect(sixty.contains("[") && sixty.contains("loss 0.1235") && !sixty.contains("samples/s"), "\(sixty)")
-        #expect(ProgressLine.text(state, columns: 30).hasPrefix("epoch 12/200  1234/46875"))
+        #expect(ProgressLine.text(state, columns: 30).hasPrefix("epoch 12/200   1234/46875"))
     }
 
     @Test func liveBarFollowsTheInjectedWidthAndEndsWithTheEarlyStop() throws {

@@ -32,7 +32,9 @@ enum ProgressLine {
     static func text(_ state: State, columns: Int) -> String {
         let budget = Swift.max(columns - 1, 0)
         let head = "epoch \(state.epoch)/\(state.epochs)"
-        let counts = "\(state.done)/\(state.total)"
+        // The step is padded to the total's width, so the bar keeps its length as the count grows.
+        let done = String(state.done), total = String(state.total)
+        let counts = String(repeating: " ", count: Swift.max(total.count - done.count, 0)) + done + "/" + total
         let eta = String(format: "ETA %.0fs", state.eta)
         let rate = String(format: "%.0f samples/s", state.samplesPerSecond)
         let loss = String(format: "loss %.4f", state.loss)
