@@ -109,6 +109,18 @@ import TrainKit
         #expect(Int(firstCount.output.1)! == largest)
     }
 
+    @Test func keptWeightsNameTheLastEpochAndWhereTheLowestValidationLossIs() throws {
+        let history = History(epochs: [["loss": 1, "val_loss": 0.5], ["loss": 0.8, "val_loss": 0.4],
+                                       ["loss": 0.7, "val_loss": 0.45]])
+        let kept = try #require(KeptWeights.after(history: history, stopping: nil))
+        #expect(kept.epoch == 3)
+        #expect(kept.sentence == "weights kept from epoch 3, the last; the lowest val_loss, 0.4 at epoch 2, is in best/model.safetensors")
+        let last = try #require(KeptWeights.after(history: History(epochs: [["loss": 1, "val_loss": 0.5], ["loss": 0.8, "val_loss": 0.4]]),
+                                                  stopping: nil))
+        #expect(last.sentence == "weights kept from epoch 2, the last")
+        #expect(KeptWeights.after(history: History(), stopping: nil) == nil)
+    }
+
     @Test func confusionCSVQuotesClassNamesAndOrdersConfusionsByCount() {
         let report = ConfusionReport(matrix: [[5, 1, 0], [3, 2, 3], [0, 4, 1]], classes: ["a,b", "say \"hi\"", "c"],
                                      part: "test set, 19 examples")
