@@ -267,3 +267,16 @@ private final class DerivedModule: BaseModule {
     l2Penalty(layer.parameters).backward()
     #expect(layer.weight.grad!.toArray() == [2, -4, 6, -8])
 }
+
+@Suite struct ModuleModeSwitchTests {
+    @Test func evalAndTrainSetTheWholeTree() {
+        let model = Sequential([Linear(2, 3), Dropout(p: 0.5), Linear(3, 1)])
+        let returned = model.eval()
+        #expect(returned === model)
+        #expect(model.modules.allSatisfy { !$0.isTraining })
+        model.train()
+        #expect(model.modules.allSatisfy { $0.isTraining })
+        model.train(false)
+        #expect(!model.isTraining)
+    }
+}

@@ -270,3 +270,22 @@ extension Module {
         "\(pathDescription): expected input \(expected), got \(shape)"
     }
 }
+
+// MARK: - PyTorch's mode switches
+
+extension Module {
+    /// Evaluation mode for the whole tree (Dropout passes through, BatchNorm uses its running statistics),
+    /// as PyTorch's `model.eval()`. Returns the module, so `let net = Net().eval()` reads as in PyTorch.
+    @discardableResult
+    public func eval() -> Self {
+        isTraining = false
+        return self
+    }
+
+    /// Training mode (`true`, the default) or evaluation mode for the whole tree, as `model.train(mode)`.
+    @discardableResult
+    public func train(_ mode: Bool = true) -> Self {
+        isTraining = mode
+        return self
+    }
+}
