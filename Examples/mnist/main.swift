@@ -2,12 +2,14 @@
 //
 //     swift run -c release mnist [--data DIR] [--epochs N] [--run-dir DIR] [--bare-loop]
 //
-// DIR defaults to ../shared/datasets/mnist (the four IDX .gz files). `--bare-loop` trains the same model with
-// a hand-written loop instead (no callbacks, no metrics) to measure the Trainer's overhead.
+// DIR holds the four IDX .gz files of MNIST (docs/datasets.md has the official source and checksums); it
+// defaults to $TRAINKIT_DATA/mnist, else the team's shared folder beside the repository. `--bare-loop` trains
+// the same model with a hand-written loop instead (no callbacks, no metrics) to measure the Trainer's overhead.
 import Foundation
 import TrainKit
 
-var dataDirectory = "../shared/datasets/mnist"
+var dataDirectory = ProcessInfo.processInfo.environment["TRAINKIT_DATA"].map { $0 + "/mnist" }
+    ?? "../shared/datasets/mnist"
 var epochs = 10
 var runDirectory = "runs/mnist"
 var bareLoop = false

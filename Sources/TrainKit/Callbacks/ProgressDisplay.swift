@@ -15,26 +15,38 @@ public enum ProgressMode: Sendable, Equatable {
     case silent
 }
 
-/// Progress on standard error: on a terminal a live bar with the step, ETA, throughput and running loss;
-/// when standard error is not a terminal (a log file, CI), one plain line per epoch (or every N steps).
+/// Progress on standard error: on a terminal a live bar with the step, ETA, throughput and running loss,
+/// fitted to the terminal's width (``ProgressLine``); when standard error is not a terminal (a log file, CI),
+/// no bar, one plain line per epoch (or every N steps). When early stopping ends the run, a last line says at
+/// which epoch and which epoch's weights the model keeps.
 ///
 /// The running loss is read from the device only when a line is written or the bar redrawn (at most ten
 /// times a second), not after every batch.
 final class ProgressDisplay: Callback {
     let mode: ProgressMode
     let isTerminal: Bool
+    /// The terminal's width, asked before each redraw (so a resized window is followed).
+    let columns: () -> Int
+    private let output: (String) -> Void
     private var epochStart = Date()
     private var lastDraw = Date.distantPast
     private var samplesThisEpoch = 0
     private var totalBatches = 0
     private var epochs = 0
 
-    init(mode: ProgressMode) {
+    /// - Parameters:
+    ///   - isTerminal: whether to draw the live bar; nil asks whether standard error is a terminal.
+    ///   - columns: the width to fit the bar to; nil reads the terminal's (``ProgressLine/terminalColumns()``).
+    ///   - output: where the text goes; nil writes to standard error.
+    init(mode: ProgressMode, isTerminal: Bool? = nil, columns: (() -> Int)? = nil,
+         output: ((String) -> Void)? = nil) {
         self.mode = mode
-        self.isTerminal = isatty(STDERR_FILENO) != 0
+        self.isTerminal = isTerminal ?? (isatty(STDERR_FILENO) != 0)
+        self.columns = columns ?? ProgressLine.terminalColumns
+        self.output = output ?? { FileHandle.standardError.write(Data($0.utf8)) }
     }
 
-    private func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+    private func write(_ s: String) { output(s) }
 
     override func fitStart(_ trainer: Trainer) throws {
         totalBatches = trainer.batchesPerEpoch
@@ -64,12 +76,10 @@ final class ProgressDisplay: Callback {
             let elapsed = now.timeIntervalSince(epochStart)
             let done = batch + 1
             let eta = elapsed / Double(done) * Double(Swift.max(totalBatches - done, 0))
-            let width = 24
-            let filled = totalBatches > 0 ? width * done / totalBatches : width
-            let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
-            write(String(format: "\r\u{1B}[2Kepoch %d/%d [%@] %d/%d  ETA %.0fs  %.0f samples/s  loss %.4f",
-                         epoch + 1, epochs, bar, done, totalBatches, eta,
-                         Double(samplesThisEpoch) / Swift.max(elapsed, 1e-9), loss))
+            let state = ProgressLine.State(epoch: epoch + 1, epochs: epochs, done: done, total: totalBatches, eta: eta,
+                                           samplesPerSecond: Double(samplesThisEpoch) / Swift.max(elapsed, 1e-9),
+                                           loss: loss)
+            write("\r\u{1B}[2K" + ProgressLine.text(state, columns: columns()))
         }
     }
 
@@ -79,5 +89,27 @@ final class ProgressDisplay: Callback {
         let metrics = logs.keys.sorted().filter { $0 != "lr" }.map { String(format: "%@ %.4f", $0, logs[$0]!) }
         let line = "epoch \(epoch + 1)/\(epochs)  " + metrics.joined(separator: "  ") + String(format: "  (%.1fs)", seconds)
         write((isTerminal && mode == .automatic ? "\r\u{1B}[2K" : "") + line + "\n")
+    }
+
+    override func fitEnd(_ trainer: Trainer) throws {
+        if mode == .silent { return }
+        for case let stopping as EarlyStopping in trainer.callbacks {
+            if let line = Self.earlyStoppingLine(stopping) { write(line + "\n") }
+        }
+    }
+
+    /// What early stopping did, once it has fired: "early stopping at epoch 15 (val_loss did not improve for
+    /// 5 epochs); weights kept from epoch 10 (best val_loss 0.4100)"; nil while it has not.
+    static func earlyStoppingLine(_ stopping: EarlyStopping) -> String? {
+        guard let stopped = stopping.stoppedEpoch else { return nil }
+        let epochs = stopping.patience == 1 ? "1 epoch" : "\(stopping.patience) epochs"
+        var line = "early stopping at epoch \(stopped + 1) (\(stopping.monitor) did not improve for \(epochs)); "
+        if stopping.restoreBestWeights && stopping.bestEpoch >= 0 {
+            line += String(format: "weights kept from epoch %d (best %@ %.4f)", stopping.bestEpoch + 1,
+                           stopping.monitor, stopping.best)
+        } else {
+            line += "weights kept from epoch \(stopped + 1), the last (restoring the best weights is off)"
+        }
+        return line
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// A run writes these paths, relative to the run directory:
 ///
 /// ```
-/// config.yaml  metrics.jsonl  metrics.csv  metrics.json  report.md  report.html
+/// config.yaml  metrics.jsonl  metrics.csv  metrics.json  report.md  report.html  confusion.csv
 /// model/model.json  model/weights.safetensors
 /// best/model.safetensors
 /// checkpoints/latest  checkpoints/step-NNNNNNNNN/
@@ -19,7 +19,8 @@ import Foundation
 /// `checkpoints/` or `metrics.jsonl` from a run; in any other directory a `config.yaml` or `report.md` is the
 /// user's file that merely has a run's name.
 struct RunContents {
-    static let topFiles = ["config.yaml", "metrics.jsonl", "metrics.csv", "metrics.json", "report.md", "report.html"]
+    static let topFiles = ["config.yaml", "metrics.jsonl", "metrics.csv", "metrics.json", "report.md", "report.html",
+                           ConfusionReport.fileName]
     static let folderFiles = ["model": ["model.json", "weights.safetensors"], "best": ["model.safetensors"]]
     static let previousName = ".trainkit-previous"
     /// A previous run being moved aside or back: its files belong at the top level (see ``RunDirectory``).

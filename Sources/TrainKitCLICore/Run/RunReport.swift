@@ -7,8 +7,10 @@ struct RunReport {
     let artifact: ModelArtifact
     let history: History
     let data: PreparedData
+    /// Which epoch's weights the model holds; nil when no epoch ran.
+    var kept: KeptWeights? = nil
 
-    /// The run in five lines: data, task, examples, model, training.
+    /// The run in five lines (data, task, examples, model, training), and a sixth on the kept weights.
     var summaryLines: [String] {
         let spec = artifact.spec, t = config.training
         let variant = spec.encoder.map { ", encoder \($0)" } ?? spec.architecture.map { ", architecture \($0)" } ?? ""
@@ -18,7 +20,7 @@ struct RunReport {
             "examples: \(data.summary)",
             "model: \(spec.kind.rawValue)\(variant), hidden \(spec.hidden), \(artifact.parameterCount) parameters",
             "training: \(history.epochs.count) of \(t.epochs) epochs, batch \(t.batchSize), \(t.optimizer.name) lr \(t.optimizer.lr), schedule \(t.schedule.name), seed \(config.seed)",
-        ]
+        ] + (kept.map { [$0.sentence] } ?? [])
     }
 
     var markdown: String {
@@ -42,7 +44,8 @@ struct RunReport {
             lines.append("| epoch | " + columns.joined(separator: " | ") + " |")
             lines.append("|---|" + columns.map { _ in "---|" }.joined())
             for (i, logs) in history.epochs.enumerated() {
-                lines.append("| \(i + 1) | " + columns.map { logs[$0].map(Self.format) ?? "" }.joined(separator: " | ") + " |")
+                let epoch = kept?.epoch == i + 1 ? "**\(i + 1)** (kept)" : "\(i + 1)"
+                lines.append("| \(epoch) | " + columns.map { logs[$0].map(Self.format) ?? "" }.joined(separator: " | ") + " |")
             }
         }
         lines.append("")
@@ -54,7 +57,7 @@ struct RunReport {
         lines.append("trainkit predict \(config.output) --data FILE --output predictions.csv")
         lines.append("```")
         lines.append("")
-        lines.append("Files: `model/weights.safetensors` (safetensors, PyTorch names), `model/model.json` (architecture, preprocessing, metrics), `metrics.jsonl` / `metrics.csv` (per epoch), `checkpoints/` (resume with `trainkit train CONFIG --resume \(config.output)`).")
+        lines.append("Files: `model/weights.safetensors` (safetensors, PyTorch names), `model/model.json` (architecture, preprocessing, metrics), `metrics.jsonl` / `metrics.csv` (per epoch), `confusion.csv` (classification: every cell of the confusion matrix), `checkpoints/` (resume with `trainkit train CONFIG --resume \(config.output)`).")
         lines.append("")
         return lines.joined(separator: "\n")
     }

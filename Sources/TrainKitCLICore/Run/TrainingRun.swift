@@ -8,7 +8,9 @@ import TrainKit
 /// RUN_DIR/config.yaml            the resolved config
 /// RUN_DIR/metrics.jsonl, .csv    one line per epoch
 /// RUN_DIR/metrics.json           the final metrics
-/// RUN_DIR/report.md, report.html the report (the page has learning curves and a confusion matrix)
+/// RUN_DIR/report.md, report.html the report (the page has learning curves, the kept epoch, the epoch table
+///                                and the confusion matrix)
+/// RUN_DIR/confusion.csv          classification: every cell of the confusion matrix
 /// RUN_DIR/checkpoints/           resumable checkpoints (`--resume RUN_DIR`)
 /// RUN_DIR/best/model.safetensors the weights of the best validation loss
 /// RUN_DIR/model/                 weights.safetensors + model.json (what evaluate / predict read)
@@ -175,15 +177,20 @@ struct TrainingRun {
         }
         try artifact.write(model: model, to: runDirectory.appendingPathComponent("model"))
         try AtomicFile.write(try JSONCoding.encode(metrics), to: runDirectory.appendingPathComponent("metrics.json"))
-        let report = RunReport(config: config, artifact: artifact, history: history, data: data)
+        let report = RunReport(config: config, artifact: artifact, history: history, data: data,
+                               kept: KeptWeights.after(trainer, history: history))
         try AtomicFile.write(Data(report.markdown.utf8), to: runDirectory.appendingPathComponent("report.md"))
         var page = HTMLReport(report: report)
         if task == .classification, let classes = data.preprocessing.classes,
            let (part, name) = [(evaluatesTest ? data.test : nil, "test"), (data.validation, "validation")]
                .first(where: { ($0.0?.count ?? 0) > 0 }).map({ ($0.0!, $0.1) }) {
             let outputs = Evaluation.outputs(model, features: part.features)
-            page.confusion = (HTMLReport.confusionMatrix(outputs: outputs, labels: part.labels, classCount: classes.count),
-                              classes, "\(name) set, \(part.count) examples")
+            let confusion = ConfusionReport(
+                matrix: HTMLReport.confusionMatrix(outputs: outputs, labels: part.labels, classCount: classes.count),
+                classes: classes, part: "\(name) set, \(part.count) examples")
+            try AtomicFile.write(Data(confusion.csv.utf8),
+                                 to: runDirectory.appendingPathComponent(ConfusionReport.fileName))
+            page.confusion = confusion
         }
         try AtomicFile.write(Data(page.html.utf8), to: runDirectory.appendingPathComponent("report.html"))
         return Result(runDirectory: runDirectory, metrics: metrics, artifact: artifact, epochs: history.epochs.count)
