@@ -71,7 +71,10 @@ extension Tensor {
     package mutating func makeWritableInPlace() {
         node = nil
         if !(isContiguous && offset == 0 && isKnownUniquelyReferenced(&storage)) {
-            self = contiguousData().copied()
+            // The copy keeps the buffer's kind: long-lived state stays out of the pool.
+            let out = Tensor(uninitialized: shape, dtype: dtype, on: storage.backend, longLived: storage.isLongLived)
+            copyStrided(into: out.address)
+            self = out
         }
     }
 }

@@ -14,7 +14,7 @@ public final class Storage: @unchecked Sendable {
     public var device: Device { backend.device }
 
     /// Whether the buffer came from ``Backend/allocateLongLived(byteCount:)``.
-    let isLongLived: Bool
+    package let isLongLived: Bool
 
     /// Allocates uninitialized storage of `byteCount` bytes on `backend`; `longLived` for buffers that last the
     /// whole run (optimizer state), which the CPU backend keeps out of its pool.

@@ -101,3 +101,20 @@ func fusedLoopMatchesComposedTensorOps(_ index: Int) {
     #expect(saved.toArray() == [1, 1, 1])
     #expect(optimizer.state(group: 0, index: 0)!.momentumBuffer!.toArray() == [1.9, 1.9, 1.9])
 }
+
+/// Optimizer state is long-lived: it must not take blocks from the buffer pool, where a cached activation
+/// block of a larger size class would be wasted for the whole run.
+@Suite struct OptimizerStateMemoryTests {
+    @Test func fusedStateIsLongLivedMemory() throws {
+        let parameter = Parameter(Tensor.uniform([300, 7], key: RandomKey(seed: 1)))
+        parameter.grad = Tensor.uniform([300, 7], key: RandomKey(seed: 2))
+        let optimizer = Optimizer(Adam(lr: 1e-3), parameters: [parameter])
+        optimizer.step()   // creates exp_avg and exp_avg_sq
+        let state = try #require(optimizer.state(group: 0, index: 0))
+        #expect(state.expAvg?.storage.isLongLived == true)
+        #expect(state.expAvgSq?.storage.isLongLived == true)
+        #expect(parameter.grad?.storage.isLongLived == false)
+        optimizer.step()   // updated in place: still the long-lived buffers
+        #expect(optimizer.state(group: 0, index: 0)?.expAvg?.storage.isLongLived == true)
+    }
+}
