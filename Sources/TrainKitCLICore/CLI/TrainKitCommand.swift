@@ -50,7 +50,11 @@ public enum TrainKitCLI {
                 io.output(message)
                 return ExitStatus.success.rawValue
             }
-            io.diagnostics(message)
+            if let suggestion = ArgumentSuggestions.message(for: arguments) {
+                io.diagnostics("trainkit: error: \(suggestion)")
+            } else {
+                io.diagnostics(message)
+            }
             return ExitStatus.usage.rawValue
         }
         do {

@@ -100,14 +100,16 @@ extension RunConfig {
         guard let train = try s.string("train") else {
             throw ConfigError.missingKey(path: "data.train", hint: "name the training data file (or IDX directory)")
         }
-        d.train = resolve(train, against: base)
-        if let test = try s.string("test") { d.test = resolve(test, against: base) }
+        let test = try s.string("test")
         if checkFiles {
-            for (key, path) in [("train", d.train), ("test", d.test)] {
-                if let path, !FileManager.default.fileExists(atPath: path) {
-                    throw ConfigError.missingFile(path: "data.\(key)", file: path)
-                }
-            }
+            // Data files are looked up beside the config, then in $TRAINKIT_DATA (`--data-dir` is resolved by
+            // the command line before this).
+            let lookup = DataLookup()
+            d.train = try lookup.locate(train, base: base, key: "data.train", location: s.value("train")?.location)
+            d.test = try test.map { try lookup.locate($0, base: base, key: "data.test", location: s.value("test")?.location) }
+        } else {
+            d.train = resolve(train, against: base)
+            d.test = test.map { resolve($0, against: base) }
         }
         let allowed: [ModelKind: [DataFormat]] = [
             .mlp: [.csv, .idx], .tabular: [.csv], .cnn: [.idx], .resnet: [.idx], .text: [.text], .recommender: [.ratings],
