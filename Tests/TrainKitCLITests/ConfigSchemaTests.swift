@@ -153,9 +153,16 @@ import Testing
                 return value
             }
             model = camel(model) as! [String: Any]
+            // Earlier files held every model key, also those the kind does not read.
+            var config = try #require(model["config"] as? [String: Any])
+            var m = try #require(config["model"] as? [String: Any])
+            let everyKind: [String: Any] = ["encoder": "bag", "architecture": "mf", "heads": 4, "latentDim": 8]
+            m.merge(everyKind) { a, _ in a }
+            config["model"] = m
+            model["config"] = config
         }
         let oldText = try String(contentsOf: old.appendingPathComponent("model/model.json"), encoding: .utf8)
-        #expect(oldText.contains("\"validationSplit\"") && oldText.contains("\"parameterCount\""))
+        #expect(oldText.contains("\"validationSplit\"") && oldText.contains("\"parameterCount\"") && oldText.contains("\"latentDim\""))
         let loaded = try ModelArtifact.load(old.path).artifact
         #expect(loaded.config == fresh.config)
         #expect(loaded.parameterCount == fresh.parameterCount)

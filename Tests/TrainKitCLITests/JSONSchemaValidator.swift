@@ -8,7 +8,7 @@ import Foundation
 struct JSONSchemaValidator {
     let root: JSONTree
 
-    static let known: Set<String> = ["$schema", "$id", "title", "description", "default", "definitions", "type", "enum",
+    static let known: Set<String> = ["$schema", "title", "description", "default", "definitions", "type", "enum",
                                      "anyOf", "$ref", "properties", "required", "additionalProperties", "items",
                                      "minItems", "maxItems", "minimum", "maximum", "exclusiveMinimum",
                                      "exclusiveMaximum", "pattern"]

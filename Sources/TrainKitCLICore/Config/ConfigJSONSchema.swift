@@ -12,8 +12,7 @@ enum ConfigJSONSchema {
     static var schema: JSONTree {
         var root = section("")
         root.insert(("$schema", .string("http://json-schema.org/draft-07/schema#")), at: 0)
-        root.insert(("$id", .string("https://trainkit.dev/schemas/run-config.json")), at: 1)
-        root.insert(("title", .string("TrainKit run config")), at: 2)
+        root.insert(("title", .string("TrainKit run config")), at: 1)
         root.append(("definitions", .object([("tune", tuneSpec)])))
         return .object(root)
     }

@@ -3,7 +3,8 @@ import Foundation
 /// `RunConfig` in JSON (model.json's `config`) is the tree config.yaml holds, with the same snake_case keys,
 /// written and read through ``RunConfig/fields`` and the config decoder, so a stored config is checked like a
 /// config file. A config stored with camelCase keys (model.json files written before the keys were unified)
-/// still reads: its keys are turned into snake_case first.
+/// still reads: its keys are turned into snake_case first, and the model keys its kind does not read (which
+/// those files held for every kind: `encoder: bag` for an `mlp`) are dropped.
 extension RunConfig {
     public func encode(to encoder: any Encoder) throws {
         try JSONTree(tree).encode(to: encoder)
@@ -13,6 +14,7 @@ extension RunConfig {
         let json = try JSONTree(from: decoder)
         var tree = json.configNode
         tree.snakeCaseKeys()
+        tree.dropKeysTheKindDoesNotRead()
         do {
             self = try RunConfig.decode(tree, baseDirectory: "/", workingDirectory: "/", checkFiles: false)
         } catch {
@@ -37,6 +39,22 @@ extension ConfigNode {
             value = .list(items)
         default: break
         }
+    }
+}
+
+extension ConfigNode {
+    /// Removes the `model` keys that the config's `model.kind` does not read (``ConfigField/kinds``).
+    mutating func dropKeysTheKindDoesNotRead() {
+        guard case .map(var entries) = value, let m = entries.firstIndex(where: { $0.key == "model" }),
+              case .map(let model) = entries[m].value.value else { return }
+        let kind = model.first { $0.key == "kind" }.flatMap { entry -> ModelKind? in
+            if case .string(let name) = entry.value.value { return ModelKind(rawValue: name) }
+            return nil
+        } ?? ModelConfig().kind
+        entries[m].value.value = .map(model.filter { entry in
+            RunConfig.field("model.\(entry.key)")?.kinds.map { $0.contains(kind) } ?? true
+        })
+        value = .map(entries)
     }
 }
 
