@@ -126,6 +126,16 @@ import Testing
         let printed = try JSONDecoder().decode(JSONTree.self, from: Data(result.output.utf8))
         let expected = try JSONDecoder().decode(JSONTree.self, from: Data(try ConfigJSONSchema.text().utf8))
         #expect(printed == expected)
+        // --update rewrites only the marked tables, and refuses a file without any.
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let stale = try write("# Title\n\n\(ConfigDocs.beginMarker("model"))\n| old |\n\(ConfigDocs.endMarker)\n\nkept\n", to: "c.md", in: dir)
+        #expect(trainkit(["config", "docs", "--update", stale]).status == 0)
+        let updated = try String(contentsOfFile: stale, encoding: .utf8)
+        #expect(updated.contains(ConfigDocs.table("model")) && !updated.contains("| old |") && updated.hasSuffix("\n\nkept\n"))
+        let plain = try write("# nothing\n", to: "p.md", in: dir)
+        let refused = trainkit(["config", "docs", "--update", plain])
+        #expect(refused.status == 2 && refused.diagnostics.contains("no generated tables"), "\(refused.diagnostics)")
         let docs = trainkit(["config", "docs"])
         #expect(docs.status == 0)
         #expect(docs.output.contains("| `optimizer.lr` | number > 0 | 0.001 |"))

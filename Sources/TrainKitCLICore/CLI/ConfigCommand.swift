@@ -48,6 +48,9 @@ struct ConfigDocsCommand: CLICommand {
         } catch {
             throw ConfigError.usage("--update \(update): cannot read the file (\(error.localizedDescription))")
         }
+        guard ConfigDocs.groups.contains(where: { text.contains(ConfigDocs.beginMarker($0)) }) else {
+            throw ConfigError.usage("--update \(update): no generated tables to update (mark one with \(ConfigDocs.beginMarker("data")) … \(ConfigDocs.endMarker))")
+        }
         let updated = try ConfigDocs.update(text)
         guard updated != text else { return }
         try Data(updated.utf8).write(to: URL(fileURLWithPath: update), options: .atomic)

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TrainKit
 
-/// `trainkit tune CONFIG --trials N [--sampler grid|random|tpe] [--prune asha] [--parallel N] [--json]`.
+/// `trainkit tune CONFIG --trials N [--sampler grid|random|tpe] [--prune asha] [--parallel N] [--set ...] [--data-dir DIR] [--json]`.
 struct TuneCommand: CLICommand {
     static let configuration = CommandConfiguration(
         commandName: "tune",
@@ -33,7 +33,8 @@ struct TuneCommand: CLICommand {
     @Option(parsing: .unconditional, help: "Trials run at once (at most the trials left, and 256).")
     var parallel = 1
 
-    @Option(help: "The validation metric that ranks trials (default: val_accuracy, or val_rmse for regression).")
+    @Option(help: "The validation metric that ranks trials (default: val_accuracy, or val_rmse for regression).",
+            completion: .list(["val_loss", "val_accuracy", "val_f1_macro", "val_rmse", "val_mae", "val_r2"]))
     var metric: String?
 
     @Option(parsing: .unconditional, help: "Grid values per continuous dimension (--sampler grid).")
