@@ -57,6 +57,9 @@ import Testing
         let bad = trainkit(["tune", "c.yaml", "--trials", "2", "--sampler", "gird"])
         #expect(bad.status == 2)
         #expect(bad.diagnostics.contains("'grid', 'random' or 'tpe'"), "\(bad.diagnostics)")
+        #expect(bad.diagnostics.contains("(did you mean 'grid'?)"), "\(bad.diagnostics)")
+        let far = trainkit(["predict", "run", "--data", "x.csv", "--format", "parquet"])
+        #expect(far.status == 2 && far.diagnostics.contains("'csv' and 'jsonl'") && !far.diagnostics.contains("did you mean"))
         #expect(trainkit(["tune", "c.yaml", "--trials", "2", "--sampler", "TPE", "--set", "x"]).diagnostics
             .contains("--set x: expected key.path=value"))
         let fish = trainkit(["--generate-completion-script", "fish"])

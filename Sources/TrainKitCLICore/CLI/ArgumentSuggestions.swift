@@ -57,6 +57,21 @@ enum ArgumentSuggestions {
         return "\(context)unknown option '\(name)' (options: \(options.joined(separator: " ")))"
     }
 
+    /// ArgumentParser's message for a value outside an option's choices (`The value 'gird' is invalid for
+    /// '--sampler <sampler>'. Please provide one of 'grid', 'random' or 'tpe'.`) with the nearest choice
+    /// added; nil for other messages.
+    static func choiceHint(in message: String) -> String? {
+        guard let valueStart = message.range(of: "The value '"),
+              let valueEnd = message.range(of: "' is invalid for", range: valueStart.upperBound..<message.endIndex),
+              let listStart = message.range(of: "Please provide one of ", range: valueEnd.upperBound..<message.endIndex)
+        else { return nil }
+        let value = String(message[valueStart.upperBound..<valueEnd.lowerBound])
+        let listLine = message[listStart.upperBound...].prefix { $0 != "\n" }
+        let choices = listLine.split(separator: "'", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        guard let close = nearest(value.lowercased(), among: choices) else { return nil }
+        return "did you mean '\(close)'?"
+    }
+
     /// `cv: ` (the subcommand a message is about), or nothing at the top level.
     private static func prefix(_ names: [String]) -> String { names.isEmpty ? "" : names.joined(separator: " ") + ": " }
 

@@ -52,6 +52,8 @@ public enum TrainKitCLI {
             }
             if let suggestion = ArgumentSuggestions.message(for: arguments) {
                 io.diagnostics("trainkit: error: \(suggestion)")
+            } else if let hint = ArgumentSuggestions.choiceHint(in: message) {
+                io.diagnostics(message.replacingOccurrences(of: "\n", with: " (\(hint))\n", options: [], range: message.range(of: "\n")))
             } else {
                 io.diagnostics(message)
             }
