@@ -53,8 +53,8 @@ func expectDataError(_ run: URL, _ message: String, _ label: String, also: Strin
         }
         let cases: [(String, (inout [String: Any]) throws -> Void, String)] = [
             ("negative-hidden", spec("hidden", [-16]), "spec.hidden[0] must be >= 1, got -16"),
-            ("huge-input", spec("inputSize", 1_000_000_000_000_000), "spec.inputSize must be <= 16777216"),
-            ("wide-input", spec("inputSize", 5000), "spec.inputSize × hidden[0] (5000 × 32) is larger than the"),
+            ("huge-input", spec("input_size", 1_000_000_000_000_000), "spec.inputSize must be <= 16777216"),
+            ("wide-input", spec("input_size", 5000), "spec.inputSize × hidden[0] (5000 × 32) is larger than the"),
             ("wide-hidden", spec("hidden", [100_000, 100_000]), "spec.inputSize × hidden[0] (11 × 100000) is larger"),
             ("dropout", spec("dropout", 7.5), "spec.dropout must be in [0, 1], got 7.5"),
             ("scaler", { model in
@@ -62,14 +62,14 @@ func expectDataError(_ run: URL, _ message: String, _ label: String, also: Strin
                 var table = try #require(pre["table"] as? [String: Any])
                 var encoder = try #require(table["encoder"] as? [String: Any])
                 var steps = try #require(encoder["steps"] as? [[String: Any]])
-                var scaler = try #require(steps[0]["standardScaler"] as? [String: Any])
+                var scaler = try #require(steps[0]["standard_scaler"] as? [String: Any])
                 scaler["mean"] = [Double]()
-                steps[0]["standardScaler"] = scaler
+                steps[0]["standard_scaler"] = scaler
                 encoder["steps"] = steps
                 table["encoder"] = encoder
                 pre["table"] = table
                 model["preprocessing"] = pre
-            }, "preprocessing.table.encoder.steps[0].standardScaler has 0 means and 1 stds for 1 feature"),
+            }, "preprocessing.table.encoder.steps[0].standard_scaler has 0 means and 1 stds for 1 feature"),
         ]
         for (name, edit, message) in cases {
             let edited = try editedRun(run, name, in: dir, edit)

@@ -16,6 +16,9 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidValue(path: String, reason: String, location: ConfigLocation?)
     /// `path` names a file or directory that does not exist.
     case missingFile(path: String, file: String)
+    /// `path` names a data file found in none of the places searched (see ``DataLookup``); `hint` says
+    /// where to get it.
+    case missingData(path: String, file: String, searched: [String], hint: String, location: ConfigLocation?)
     /// The YAML itself does not parse.
     case syntax(file: String, reason: String)
     /// The config file cannot be read.
@@ -36,6 +39,9 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(prefix(location))\(path): \(reason)"
         case let .missingFile(path, file):
             return "\(path): no such file or directory: \(file)"
+        case let .missingData(path, file, searched, hint, location):
+            return "\(prefix(location))\(path): no such file or directory: \(file)\n  looked in: "
+                + searched.joined(separator: "\n             ") + "\n  \(hint)"
         case let .syntax(file, reason):
             return "\(file): invalid YAML: \(reason)"
         case let .unreadable(file, reason):

@@ -31,18 +31,21 @@ struct CrossValidateCommand: CLICommand {
             valueName: "column"))
     var groupBy: String?
 
-    @Option(
-        name: .customLong("set"),
-        help: ArgumentHelp(
-            "Override a config value, read as YAML (repeatable), e.g. --set training.epochs=5.",
-            valueName: "key.path=value"))
-    var overrides: [String] = []
+    @OptionGroup var options: ConfigOptions
 
     @Flag(help: #"Print one JSON object {"folds": [...], "mean": {...}, "std": {...}} on standard output."#)
     var json = false
 
+    func validate() throws {
+        guard folds >= 2 else { throw ValidationError("--folds must be >= 2, got \(folds)") }
+        guard repeats >= 1 else { throw ValidationError("--repeats must be >= 1, got \(repeats)") }
+        if stratified, let groupBy {
+            throw ValidationError("--stratified and --group-by \(groupBy) cannot be combined: grouped folds keep groups whole, not class shares")
+        }
+    }
+
     func execute(_ io: CommandIO) throws {
-        let config = try RunConfig.load(file: config, overrides: overrides)
+        let config = try RunConfig.load(file: config, overrides: try options.overrides(for: config))
         let plan = try FoldPlan(
             config: config, folds: folds, stratified: stratified, repeats: repeats, groupBy: groupBy)
         io.progress(

@@ -17,7 +17,7 @@ struct InfoCommand: CLICommand {
     func execute(_ io: CommandIO) throws {
         let (artifact, layer, url) = try ModelArtifact.load(model)
         if json {
-            io.output(String(decoding: try JSONCoding.encode(artifact), as: UTF8.self))
+            io.output(String(decoding: try JSONCoding.encodeModelFile(artifact), as: UTF8.self))
             return
         }
         let spec = artifact.spec

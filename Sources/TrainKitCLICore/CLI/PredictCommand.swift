@@ -22,8 +22,8 @@ struct PredictCommand: CLICommand {
     @Option(help: "Write the predictions here (default: standard output); not the data file itself.", completion: .file())
     var output: String?
 
-    @Option(help: "csv or jsonl (default: from the output file's extension, else csv).")
-    var format: String?
+    @Option(help: "How to write the predictions (default: from the output file's extension, else csv).")
+    var format: PredictionFormat?
 
     func execute(_ io: CommandIO) throws {
         if let output, SameFile.same(output, data) {
@@ -31,10 +31,7 @@ struct PredictCommand: CLICommand {
         }
         let (artifact, layer, _) = try ModelArtifact.load(model)
         guard FileManager.default.fileExists(atPath: data) else { throw ConfigError.usage("--data \(data): no such file or directory") }
-        let chosen = format ?? (output.map { ["jsonl", "json", "ndjson"].contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) ? "jsonl" : "csv" } ?? "csv")
-        guard let writerFormat = PredictionWriter.Format(rawValue: chosen.lowercased()) else {
-            throw ConfigError.usage("--format \(chosen): expected csv or jsonl")
-        }
+        let writerFormat = (format ?? PredictionFormat.implied(by: output)).writerFormat
         let inputs = try artifact.preprocessing.inputs(file: data)
         let outputs: Tensor, codes: Tensor?
         if let autoencoder = layer as? Autoencoder {  // codes once, then decoded into the reconstructions

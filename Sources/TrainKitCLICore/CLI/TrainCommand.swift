@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TrainKit
 
-/// `trainkit train CONFIG [--set key.path=value ...] [--resume RUN_DIR] [--json]`.
+/// `trainkit train CONFIG [--set key.path=value ...] [--data-dir DIR] [--resume RUN_DIR] [--json]`.
 struct TrainCommand: CLICommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -19,10 +19,7 @@ struct TrainCommand: CLICommand {
     @Argument(help: "The YAML config file.", completion: .file(extensions: ["yaml", "yml"]))
     var config: String
 
-    @Option(name: .customLong("set"),
-            help: ArgumentHelp("Override a config value, read as YAML (repeatable), e.g. --set training.epochs=5.",
-                               valueName: "key.path=value"))
-    var overrides: [String] = []
+    @OptionGroup var options: ConfigOptions
 
     @Option(help: ArgumentHelp("Continue the run in this directory from its last checkpoint.", valueName: "run-dir"),
             completion: .directory)
@@ -36,10 +33,13 @@ struct TrainCommand: CLICommand {
     @Flag(help: "Print one JSON object (run directory and metrics) on standard output at the end.")
     var json = false
 
+    func validate() throws {
+        if resume != nil && overwrite { throw ValidationError("--resume and --overwrite contradict each other: choose one") }
+    }
+
     func execute(_ io: CommandIO) throws {
-        var config = try RunConfig.load(file: config, overrides: overrides)
+        var config = try RunConfig.load(file: config, overrides: try options.overrides(for: config))
         if let resume { config.output = RunConfig.resolve(resume, against: FileManager.default.currentDirectoryPath) }
-        if resume != nil && overwrite { throw ConfigError.usage("--resume and --overwrite contradict each other: choose one") }
         let result = try TrainingRun(config: config, resume: resume != nil, io: io, overwrite: overwrite).run()
         if json {
             let object = RunSummary(runDir: result.runDirectory.path,

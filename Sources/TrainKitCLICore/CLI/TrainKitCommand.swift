@@ -13,7 +13,7 @@ public struct TrainKitCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self,
-                      CrossValidateCommand.self, TuneCommand.self])
+                      CrossValidateCommand.self, TuneCommand.self, ConfigCommand.self])
 
     public init() {}
 }
@@ -50,7 +50,13 @@ public enum TrainKitCLI {
                 io.output(message)
                 return ExitStatus.success.rawValue
             }
-            io.diagnostics(message)
+            if let suggestion = ArgumentSuggestions.message(for: arguments) {
+                io.diagnostics("trainkit: error: \(suggestion)")
+            } else if let hint = ArgumentSuggestions.choiceHint(in: message) {
+                io.diagnostics(message.replacingOccurrences(of: "\n", with: " (\(hint))\n", options: [], range: message.range(of: "\n")))
+            } else {
+                io.diagnostics(message)
+            }
             return ExitStatus.usage.rawValue
         }
         do {

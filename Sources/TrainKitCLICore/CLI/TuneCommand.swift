@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TrainKit
 
-/// `trainkit tune CONFIG --trials N [--sampler grid|random|tpe] [--prune asha] [--parallel N] [--json]`.
+/// `trainkit tune CONFIG --trials N [--sampler grid|random|tpe] [--prune asha] [--parallel N] [--set ...] [--data-dir DIR] [--json]`.
 struct TuneCommand: CLICommand {
     static let configuration = CommandConfiguration(
         commandName: "tune",
@@ -24,16 +24,17 @@ struct TuneCommand: CLICommand {
     @Option(parsing: .unconditional, help: "Trials in the study when it ends, counting those an earlier run of it finished.")
     var trials: Int
 
-    @Option(help: "grid, random or tpe.")
-    var sampler = "tpe"
+    @Option(help: "How trials draw their values.")
+    var sampler: SamplerKind = .tpe
 
-    @Option(help: ArgumentHelp("Stop weak trials early: asha or none.", valueName: "pruner"))
-    var prune = "none"
+    @Option(help: ArgumentHelp("Stop weak trials early.", valueName: "pruner"))
+    var prune: PrunerKind = .none
 
     @Option(parsing: .unconditional, help: "Trials run at once (at most the trials left, and 256).")
     var parallel = 1
 
-    @Option(help: "The validation metric that ranks trials (default: val_accuracy, or val_rmse for regression).")
+    @Option(help: "The validation metric that ranks trials (default: val_accuracy, or val_rmse for regression).",
+            completion: .list(["val_loss", "val_accuracy", "val_f1_macro", "val_rmse", "val_mae", "val_r2"]))
     var metric: String?
 
     @Option(parsing: .unconditional, help: "Grid values per continuous dimension (--sampler grid).")
@@ -46,27 +47,24 @@ struct TuneCommand: CLICommand {
             valueName: "n"))
     var startupTrials: Int?
 
-    @Option(
-        name: .customLong("set"),
-        help: ArgumentHelp(
-            "Override a config value, read as YAML (repeatable); a {tune: ...} value adds a dimension.",
-            valueName: "key.path=value"))
-    var overrides: [String] = []
+    @OptionGroup var options: ConfigOptions
 
     @Flag(help: "Print one JSON object (best trial, every trial, best.yaml's path) on standard output.")
     var json = false
 
+    func validate() throws {
+        guard trials >= 1 else { throw ValidationError("--trials must be >= 1, got \(trials)") }
+        guard parallel >= 1 else { throw ValidationError("--parallel must be >= 1, got \(parallel)") }
+        guard gridPoints >= 1 else { throw ValidationError("--grid-points must be >= 1, got \(gridPoints)") }
+        if let startupTrials, startupTrials < 0 {
+            throw ValidationError("--startup-trials must be >= 0, got \(startupTrials)")
+        }
+    }
+
     func execute(_ io: CommandIO) throws {
-        guard let samplerKind = SamplerKind(rawValue: sampler.lowercased()) else {
-            throw ConfigError.usage("--sampler \(sampler): expected grid, random or tpe")
-        }
-        guard let prunerKind = PrunerKind(rawValue: prune.lowercased()) else {
-            throw ConfigError.usage("--prune \(prune): expected asha or none")
-        }
-        guard gridPoints >= 1 else { throw ConfigError.usage("--grid-points must be >= 1, got \(gridPoints)") }
-        let tunable = try TunableConfig(file: config, overrides: overrides)
+        let tunable = try TunableConfig(file: config, overrides: try options.overrides(for: config))
         let result = try TuneRun(
-            tunable: tunable, trials: trials, sampler: samplerKind, pruner: prunerKind,
+            tunable: tunable, trials: trials, sampler: sampler, pruner: prune,
             parallel: parallel, metric: metric, gridPoints: gridPoints, startupTrials: startupTrials,
             io: io
         ).run()

@@ -1,23 +1,9 @@
-/// Every key a config may hold, by section (`""` is the top level). Unknown keys are errors that suggest the
-/// nearest of these; docs/config.md documents each one.
+/// Every key a config may hold, by section (`""` is the top level), as ``RunConfig/fields`` defines them.
+/// Unknown keys are errors that suggest the nearest of these.
 enum ConfigSchema {
-    static let sections: [String: [String]] = [
-        "": ["seed", "data", "model", "training", "output"],
-        "data": ["train", "test", "format", "target", "features", "drop", "categorical", "validation_split",
-                 "test_split", "stratify", "delimiter", "header", "columns", "comment", "missing_values",
-                 "strip_suffix", "text_column", "label_column", "label_first", "user", "item", "rating",
-                 "tokenizer", "normalize"],
-        "data.tokenizer": ["kind", "vocab_size", "min_frequency", "max_length", "lowercase", "ngrams"],
-        "model": ["kind", "hidden", "dropout", "activation", "embedding_dim", "channels", "batch_norm", "encoder",
-                  "architecture", "layers", "heads", "latent_dim"],
-        "training": ["task", "epochs", "batch_size", "loss", "label_smoothing", "optimizer", "schedule",
-                     "early_stopping", "checkpoint", "gradient_clip", "progress", "target_scaling"],
-        "training.optimizer": ["name", "lr", "weight_decay", "momentum", "nesterov", "betas"],
-        "training.schedule": ["name", "step_size", "gamma", "min_lr", "max_lr", "pct_start", "factor", "patience",
-                              "monitor"],
-        "training.early_stopping": ["monitor", "patience", "min_delta", "restore_best"],
-        "training.checkpoint": ["every_steps", "every_epochs", "keep"],
-    ]
+    /// The keys of each mapping, from ``RunConfig/fields``.
+    static let sections: [String: [String]] = Dictionary(grouping: RunConfig.fields, by: \.section)
+        .mapValues { $0.map(\.key) }
 
     /// Every known key as a full dotted path.
     static var allPaths: [String] {

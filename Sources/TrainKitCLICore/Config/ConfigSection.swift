@@ -86,6 +86,15 @@ struct ConfigSection {
         }
     }
 
+    /// A string that must be one of the choices ``RunConfig/fields`` lists for `key` (an unknown one suggests
+    /// the nearest).
+    func choice(_ key: String) throws -> String? {
+        guard let field = RunConfig.field(fullPath(key)), case .choice(let choices) = field.type else {
+            preconditionFailure("\(fullPath(key)) is not a choice in RunConfig.fields")
+        }
+        return try choice(key, choices)
+    }
+
     /// A string that must be one of `choices` (an unknown one suggests the nearest).
     func choice(_ key: String, _ choices: [String]) throws -> String? {
         guard let s = try string(key) else { return nil }

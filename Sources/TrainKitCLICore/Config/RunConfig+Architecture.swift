@@ -1,19 +1,14 @@
 extension RunConfig {
     /// The model keys that only some kinds read: `encoder` (text), `architecture` (recommender), `layers`
     /// (text encoders, resnet), `heads` (text transformer), `latent_dim` (autoencoder). A key set for a kind
-    /// that ignores it is an error, so a typo in `kind` does not silently train another model.
+    /// that ignores it (``ConfigField/kinds``) is an error, so a typo in `kind` does not silently train another model.
     static func decodeArchitectureKeys(_ s: ConfigSection, into m: inout ModelConfig) throws {
-        func onlyFor(_ key: String, _ kinds: [ModelKind]) throws {
-            guard s.has(key), !kinds.contains(m.kind) else { return }
-            throw s.invalid(key, "is read by model kind \(kinds.map { "'\($0.rawValue)'" }.joined(separator: " or ")), not '\(m.kind.rawValue)'")
+        for field in fields where field.section == "model" {
+            guard let kinds = field.kinds, s.has(field.key), !kinds.contains(m.kind) else { continue }
+            throw s.invalid(field.key, "is read by model kind \(kinds.map { "'\($0.rawValue)'" }.joined(separator: " or ")), not '\(m.kind.rawValue)'")
         }
-        try onlyFor("encoder", [.text])
-        try onlyFor("architecture", [.recommender])
-        try onlyFor("layers", [.text, .resnet])
-        try onlyFor("heads", [.text])
-        try onlyFor("latent_dim", [.autoencoder])
-        m.encoder = try s.choice("encoder", ["bag", "lstm", "transformer"]) ?? m.encoder
-        m.architecture = try s.choice("architecture", ["mf", "ncf"]) ?? m.architecture
+        m.encoder = try s.choice("encoder") ?? m.encoder
+        m.architecture = try s.choice("architecture") ?? m.architecture
         if let layers = try s.int("layers") {
             guard layers >= 1 else { throw s.invalid("layers", "must be >= 1, got \(layers)") }
             guard m.kind != .text || m.encoder != "bag" else {

@@ -76,7 +76,7 @@ extension RunConfig {
             guard p >= 0 && p < 1 else { throw s.invalid("dropout", "must be in [0, 1), got \(p)") }
             m.dropout = p
         }
-        m.activation = try s.choice("activation", ["relu", "gelu", "tanh", "silu", "leaky_relu", "elu"]) ?? m.activation
+        m.activation = try s.choice("activation") ?? m.activation
         if let d = try s.int("embedding_dim") {
             guard d >= 1 else { throw s.invalid("embedding_dim", "must be >= 1, got \(d)") }
             m.embeddingDim = d
@@ -100,20 +100,22 @@ extension RunConfig {
         guard let train = try s.string("train") else {
             throw ConfigError.missingKey(path: "data.train", hint: "name the training data file (or IDX directory)")
         }
-        d.train = resolve(train, against: base)
-        if let test = try s.string("test") { d.test = resolve(test, against: base) }
+        let test = try s.string("test")
         if checkFiles {
-            for (key, path) in [("train", d.train), ("test", d.test)] {
-                if let path, !FileManager.default.fileExists(atPath: path) {
-                    throw ConfigError.missingFile(path: "data.\(key)", file: path)
-                }
-            }
+            // Data files are looked up beside the config, then in $TRAINKIT_DATA (`--data-dir` is resolved by
+            // the command line before this).
+            let lookup = DataLookup()
+            d.train = try lookup.locate(train, base: base, key: "data.train", location: s.value("train")?.location)
+            d.test = try test.map { try lookup.locate($0, base: base, key: "data.test", location: s.value("test")?.location) }
+        } else {
+            d.train = resolve(train, against: base)
+            d.test = test.map { resolve($0, against: base) }
         }
         let allowed: [ModelKind: [DataFormat]] = [
             .mlp: [.csv, .idx], .tabular: [.csv], .cnn: [.idx], .resnet: [.idx], .text: [.text], .recommender: [.ratings],
             .autoencoder: [.csv, .idx],
         ]
-        if let format = try s.choice("format", DataFormat.allCases.map(\.rawValue) + ["tsv"]) {
+        if let format = try s.choice("format") {
             d.format = format == "tsv" ? .csv : DataFormat(rawValue: format)!
             if format == "tsv" && !s.has("delimiter") { d.delimiter = "\t" }
             guard allowed[kind]!.contains(d.format) else {
@@ -185,7 +187,7 @@ extension RunConfig {
     static func decodeTokenizer(_ s: ConfigSection) throws -> TokenizerConfig {
         try s.checkKeys()
         var t = TokenizerConfig()
-        t.kind = try s.choice("kind", ["word", "bpe"]) ?? t.kind
+        t.kind = try s.choice("kind") ?? t.kind
         if let v = try s.int("vocab_size") {
             let minimum = t.kind == "bpe" ? 257 : 3
             guard v >= minimum else { throw s.invalid("vocab_size", "must be >= \(minimum) for a \(t.kind) tokenizer, got \(v)") }
@@ -213,7 +215,7 @@ extension RunConfig {
     static func decodeTraining(_ s: ConfigSection, data: DataConfig, kind: ModelKind) throws -> TrainingConfig {
         try s.checkKeys()
         var t = TrainingConfig()
-        if let task = try s.choice("task", ["classification", "regression", "reconstruction"]) { t.task = TaskKind(rawValue: task) }
+        if let task = try s.choice("task") { t.task = TaskKind(rawValue: task) }
         if (kind == .autoencoder) != (t.task == .reconstruction), t.task != nil {
             throw s.invalid("task", kind == .autoencoder ? "an autoencoder learns to reconstruct its inputs: use reconstruction (or leave task out)"
                                                         : "reconstruction is the task of model kind 'autoencoder'")
@@ -236,7 +238,7 @@ extension RunConfig {
             guard b >= 1 else { throw s.invalid("batch_size", "must be >= 1, got \(b)") }
             t.batchSize = b
         }
-        if let loss = try s.choice("loss", ["cross_entropy", "mse", "l1", "huber"]) {
+        if let loss = try s.choice("loss") {
             let classification = loss == "cross_entropy"
             if let task = t.task, (task == .classification) != classification {
                 throw s.invalid("loss", "'\(loss)' does not fit a \(task.rawValue) task (use \(task == .classification ? "cross_entropy" : "mse, l1 or huber"))")
@@ -253,7 +255,7 @@ extension RunConfig {
             if case .string(let name) = node.value {  // `schedule: cosine` for short
                 var sc = ScheduleConfig()
                 sc.name = try ConfigSection(ConfigNode(.map([.init(key: "name", value: ConfigNode(.string(name), location: node.location))])),
-                                            path: "training.schedule").choice("name", scheduleNames) ?? sc.name
+                                            path: "training.schedule").choice("name") ?? sc.name
                 t.schedule = sc
             } else if let sc = try s.section("schedule") {
                 t.schedule = try decodeSchedule(sc)
@@ -278,17 +280,15 @@ extension RunConfig {
             guard clip > 0 else { throw s.invalid("gradient_clip", "must be > 0, got \(clip)") }
             t.gradientClip = clip
         }
-        t.progress = try s.choice("progress", ["auto", "lines", "silent"]) ?? t.progress
-        t.targetScaling = try s.choice("target_scaling", ["standardize", "none"]) ?? t.targetScaling
+        t.progress = try s.choice("progress") ?? t.progress
+        t.targetScaling = try s.choice("target_scaling") ?? t.targetScaling
         return t
     }
-
-    static let scheduleNames = ["none", "cosine", "step", "exponential", "onecycle", "plateau"]
 
     static func decodeOptimizer(_ s: ConfigSection) throws -> OptimizerConfig {
         try s.checkKeys()
         var o = OptimizerConfig()
-        o.name = try s.choice("name", ["adam", "adamw", "sgd", "rmsprop"]) ?? o.name
+        o.name = try s.choice("name") ?? o.name
         if o.name == "adamw" { o.weightDecay = 0.01 }
         if let lr = try s.double("lr") {
             guard lr > 0 && lr.isFinite else { throw s.invalid("lr", "must be > 0, got \(lr)") }
@@ -318,7 +318,7 @@ extension RunConfig {
     static func decodeSchedule(_ s: ConfigSection) throws -> ScheduleConfig {
         try s.checkKeys()
         var c = ScheduleConfig()
-        c.name = try s.choice("name", scheduleNames) ?? c.name
+        c.name = try s.choice("name") ?? c.name
         if let v = try s.int("step_size") {
             guard v >= 1 else { throw s.invalid("step_size", "must be >= 1, got \(v)") }
             c.stepSize = v

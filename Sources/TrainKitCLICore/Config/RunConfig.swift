@@ -28,7 +28,7 @@ public enum DataFormat: String, Codable, Sendable, CaseIterable {
 }
 
 /// `data:` — where the examples come from and how they are read and split.
-public struct DataConfig: Codable, Equatable, Sendable {
+public struct DataConfig: Equatable, Sendable {
     public var train = ""
     public var test: String?
     public var format: DataFormat = .csv
@@ -73,7 +73,7 @@ public struct DataConfig: Codable, Equatable, Sendable {
 }
 
 /// `data.tokenizer:` — how texts become token ids.
-public struct TokenizerConfig: Codable, Equatable, Sendable {
+public struct TokenizerConfig: Equatable, Sendable {
     /// `word` (words and punctuation through a vocabulary) or `bpe` (byte-level BPE).
     public var kind = "word"
     public var vocabSize = 20_000
@@ -93,7 +93,7 @@ public enum ModelKind: String, Codable, Sendable, CaseIterable {
 }
 
 /// `model:` — the architecture.
-public struct ModelConfig: Codable, Equatable, Sendable {
+public struct ModelConfig: Equatable, Sendable {
     public var kind: ModelKind = .mlp
     /// Hidden layer widths of the MLP part (default by kind).
     public var hidden: [Int]?
@@ -126,7 +126,7 @@ public enum TaskKind: String, Codable, Sendable {
 }
 
 /// `training:` — the loop.
-public struct TrainingConfig: Codable, Equatable, Sendable {
+public struct TrainingConfig: Equatable, Sendable {
     /// Inferred from the target column (text: classification; numbers: regression) when absent.
     public var task: TaskKind?
     public var epochs = 20
@@ -149,7 +149,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
 }
 
 /// `training.optimizer:`.
-public struct OptimizerConfig: Codable, Equatable, Sendable {
+public struct OptimizerConfig: Equatable, Sendable {
     /// `adam`, `adamw`, `sgd`, `rmsprop`.
     public var name = "adam"
     public var lr = 1e-3
@@ -163,7 +163,7 @@ public struct OptimizerConfig: Codable, Equatable, Sendable {
 }
 
 /// `training.schedule:`.
-public struct ScheduleConfig: Codable, Equatable, Sendable {
+public struct ScheduleConfig: Equatable, Sendable {
     /// `none`, `cosine`, `step`, `exponential`, `onecycle`, `plateau`.
     public var name = "none"
     public var stepSize = 10
@@ -179,7 +179,7 @@ public struct ScheduleConfig: Codable, Equatable, Sendable {
 }
 
 /// `training.early_stopping:`.
-public struct EarlyStoppingConfig: Codable, Equatable, Sendable {
+public struct EarlyStoppingConfig: Equatable, Sendable {
     public var monitor = "val_loss"
     public var patience = 5
     public var minDelta = 0.0
@@ -189,7 +189,7 @@ public struct EarlyStoppingConfig: Codable, Equatable, Sendable {
 }
 
 /// `training.checkpoint:`.
-public struct CheckpointConfig: Codable, Equatable, Sendable {
+public struct CheckpointConfig: Equatable, Sendable {
     /// 0: at each epoch end only; N: also every N optimizer steps.
     public var everySteps = 0
     public var everyEpochs = 1

@@ -50,7 +50,7 @@ extension ModelArtifact {
         for (i, step) in table.encoder.steps.enumerated() {
             let at = "steps[\(i)]"
             if let s = step.standardScaler, s.mean.count != 1 || s.std.count != 1 {
-                throw fail("\(at).standardScaler has \(s.mean.count) means and \(s.std.count) stds for 1 feature")
+                throw fail("\(at).standard_scaler has \(s.mean.count) means and \(s.std.count) stds for 1 feature")
             }
             if let s = step.minMaxScaler, s.minimum.count != 1 || s.maximum.count != 1 {
                 throw fail("\(at).minMaxScaler has \(s.minimum.count) minimums and \(s.maximum.count) maximums for 1 feature")

@@ -1,7 +1,7 @@
 import Foundation
 import TrainKit
 
-/// `model.json`: everything besides the weights that `evaluate`, `predict` and `info` need — the
+/// `model.json` (snake_case keys; files written with camelCase keys still read): everything besides the weights that `evaluate`, `predict` and `info` need — the
 /// architecture, the fitted preprocessing, the class names and the final metrics — beside
 /// `weights.safetensors` (readable by PyTorch's `safetensors`).
 public struct ModelArtifact: Codable, Sendable {
@@ -42,7 +42,7 @@ public struct ModelArtifact: Codable, Sendable {
     func write(model: any Layer, to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try model.save(to: directory.appendingPathComponent(weights).path, metadata: ["format": "pt"])
-        try AtomicFile.write(try JSONCoding.encode(self), to: directory.appendingPathComponent("model.json"))
+        try AtomicFile.write(try JSONCoding.encodeModelFile(self), to: directory.appendingPathComponent("model.json"))
     }
 
     /// The model.json of a run directory, a model directory, a model.json file or a weights file beside one.
@@ -81,7 +81,7 @@ public struct ModelArtifact: Codable, Sendable {
         let url = try locate(path)
         let artifact: ModelArtifact
         do {
-            artifact = try JSONCoding.decode(ModelArtifact.self, from: try Data(contentsOf: url))
+            artifact = try JSONCoding.decodeModelFile(ModelArtifact.self, from: try Data(contentsOf: url))
         } catch {
             throw DataError.invalidFormat(file: url.path, reason: "not a TrainKit model.json (\(error))")
         }
@@ -110,15 +110,19 @@ public struct ModelArtifact: Codable, Sendable {
 
 /// JSON with sorted keys, pretty printed, and NaN / infinities written as strings.
 enum JSONCoding {
-    static func encode<T: Encodable>(_ value: T, pretty: Bool = true) throws -> Data {
+    static func encode<T: Encodable>(_ value: T, pretty: Bool = true,
+                                     keys: JSONEncoder.KeyEncodingStrategy = .useDefaultKeys) throws -> Data {
         let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = keys
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return try encoder.encode(value)
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data,
+                                     keys: JSONDecoder.KeyDecodingStrategy = .useDefaultKeys) throws -> T {
         let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = keys
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return try decoder.decode(type, from: data)
     }
