@@ -97,6 +97,7 @@ struct TrainingRun {
             io.progress("reading \(config.data.format.rawValue) data from \(config.data.train)")
             data = try PreparedData.prepare(config)
             for warning in data.warnings { io.progress("warning: \(warning)") }
+            if let note = data.taskNote { io.progress(note) }
         }
         let task = data.preprocessing.task
         io.progress("\(task.rawValue): \(data.summary)")
