@@ -134,8 +134,12 @@ struct TrainingRun {
         let t = config.training
         let history: History
         do {
-            history = try trainer.fit(data.train, validation: data.validation, epochs: t.epochs, batchSize: t.batchSize,
+            if spec.kind == .linear {
+                history = try LinearRun.fit(model, spec: spec, data: data, seed: config.seed, io: io)
+            } else {
+                history = try trainer.fit(data.train, validation: data.validation, epochs: t.epochs, batchSize: t.batchSize,
                                       resumeFrom: resumes ? runDirectory : nil)
+            }
         } catch let error as TrainingError {
             if case .labelMismatch = error {
                 throw ConfigError.invalidValue(path: "training.loss", reason: error.description, location: nil)
