@@ -33,6 +33,9 @@ let package = Package(
         .target(name: "TrainKitNN", dependencies: ["TrainKitCore"]),
         .target(name: "TrainKitOptim", dependencies: ["TrainKitCore"]),
 
+        // MARK: - Ready models (TabularNet, TextClassifier, ResidualNet, MatrixFactorization, ...)
+        .target(name: "TrainKitModels", dependencies: ["TrainKitCore", "TrainKitNN"]),
+
         // MARK: - Data
         .target(name: "TrainKitData", dependencies: ["TrainKitCore"]),
 
@@ -42,7 +45,7 @@ let package = Package(
 
         // MARK: - Umbrella: training loop, selection; re-exports the building blocks
         .target(name: "TrainKit", dependencies: ["TrainKitCore", "TrainKitNN", "TrainKitOptim", "TrainKitData",
-                                                 "TrainKitMetrics", "TrainKitIO"]),
+                                                 "TrainKitMetrics", "TrainKitIO", "TrainKitModels"]),
 
         // MARK: - Executables
         .target(name: "TrainKitCLICore", dependencies: [
@@ -52,6 +55,7 @@ let package = Package(
         .executableTarget(name: "TrainKitBench", dependencies: ["TrainKit", "CTrainKitKernels"]),
         .executableTarget(name: "moons", dependencies: ["TrainKit"], path: "Examples/moons"),
         .executableTarget(name: "mnist", dependencies: ["TrainKit"], path: "Examples/mnist"),
+        .executableTarget(name: "models", dependencies: ["TrainKit"], path: "Examples/models"),
 
         // MARK: - Test support and tests
         .target(name: "TrainKitTestSupport", dependencies: ["TrainKitCore"]),
@@ -61,6 +65,7 @@ let package = Package(
         .testTarget(name: "TrainKitDataTests", dependencies: ["TrainKitData", "TrainKitTestSupport"],
                     exclude: ["Resources"]),
         .testTarget(name: "TrainKitMetricsTests", dependencies: ["TrainKitMetrics", "TrainKitTestSupport"]),
+        .testTarget(name: "TrainKitModelsTests", dependencies: ["TrainKitModels", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitTests", dependencies: ["TrainKit", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitCLITests", dependencies: ["TrainKitCLICore", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitIOTests", dependencies: ["TrainKitIO", "TrainKitTestSupport"]),

@@ -3,5 +3,6 @@
 @_exported import TrainKitData
 @_exported import TrainKitIO
 @_exported import TrainKitMetrics
+@_exported import TrainKitModels
 @_exported import TrainKitNN
 @_exported import TrainKitOptim

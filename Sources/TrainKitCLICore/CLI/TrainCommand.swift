@@ -44,7 +44,8 @@ struct TrainCommand: CLICommand {
         if json {
             let object = RunSummary(runDir: result.runDirectory.path,
                                     model: result.runDirectory.appendingPathComponent("model/model.json").path,
-                                    epochs: result.epochs, metrics: result.metrics)
+                                    task: result.artifact.preprocessing.task.rawValue, epochs: result.epochs,
+                                    metrics: result.metrics)
             io.output(String(decoding: try JSONCoding.encode(object, pretty: false), as: UTF8.self))
         } else {
             io.output("run: \(result.runDirectory.path)")
@@ -57,11 +58,13 @@ struct TrainCommand: CLICommand {
 struct RunSummary: Codable {
     var runDir: String
     var model: String
+    /// `classification`, `regression` or `reconstruction`: the task the run trained (chosen or inferred).
+    var task: String
     var epochs: Int
     var metrics: [String: Double]
 
     enum CodingKeys: String, CodingKey {
-        case runDir = "run_dir", model, epochs, metrics
+        case runDir = "run_dir", model, task, epochs, metrics
     }
 }
 

@@ -113,7 +113,7 @@ extension RunConfig {
         }
         let allowed: [ModelKind: [DataFormat]] = [
             .mlp: [.csv, .idx], .tabular: [.csv], .cnn: [.idx], .resnet: [.idx], .text: [.text], .recommender: [.ratings],
-            .autoencoder: [.csv, .idx],
+            .autoencoder: [.csv, .idx], .linear: [.csv],
         ]
         if let format = try s.choice("format") {
             d.format = format == "tsv" ? .csv : DataFormat(rawValue: format)!
@@ -128,13 +128,13 @@ extension RunConfig {
             case .text: d.format = .text
             case .recommender: d.format = .ratings
             case .cnn, .resnet: d.format = .idx
-            case .mlp, .tabular, .autoencoder: d.format = exists && isDirectory.boolValue ? .idx : .csv
+            case .mlp, .tabular, .autoencoder, .linear: d.format = exists && isDirectory.boolValue ? .idx : .csv
             }
             if d.format == .idx && exists && isDirectory.boolValue && !ImagePipeline.hasFiles(d.train, prefix: "train") {
                 throw s.invalid("train", "\(d.train) is a directory without IDX files (train-images-idx3-ubyte[.gz]); name a CSV file, or a directory of IDX files")
             }
-            if kind == .tabular && exists && isDirectory.boolValue {
-                throw s.invalid("train", "model kind 'tabular' reads a CSV file, but \(d.train) is a directory")
+            if (kind == .tabular || kind == .linear) && exists && isDirectory.boolValue {
+                throw s.invalid("train", "model kind '\(kind.rawValue)' reads a CSV file, but \(d.train) is a directory")
             }
             if (kind == .cnn || kind == .resnet) && exists && !isDirectory.boolValue {
                 throw s.invalid("train", "model kind '\(kind.rawValue)' reads a directory of IDX files, but \(d.train) is a file")

@@ -8,6 +8,8 @@ struct PreparedData {
     var preprocessing: Preprocessing
     /// Problems worth a `warning:` line that do not stop the run (a numeric-looking column read as categories).
     var warnings: [String] = []
+    /// How a CSV run chose its task (``TaskChoice``): one line for the log, nil for other formats.
+    var taskNote: String?
 
     /// Reads and splits the data a config names, fitting the preprocessing on the training rows only, and checks
     /// that images fit the model's convolution stages (``ImageGeometry``).
@@ -38,6 +40,7 @@ struct PreparedData {
                                   preprocessing: preprocessing)
         result.preprocessing.task = .reconstruction
         result.warnings = warnings
+        result.taskNote = nil
         result.preprocessing.classes = nil
         return result
     }

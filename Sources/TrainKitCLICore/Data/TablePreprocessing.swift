@@ -98,7 +98,8 @@ enum TablePipeline {
             throw ConfigError.invalidValue(path: "data.features", reason: "no input columns are left", location: nil)
         }
         read.columnTypes = Dictionary(uniqueKeysWithValues: zip(table.columnNames, table.columns.map(\.type)))
-        let task = config.training.task ?? (targetColumn?.type == .string ? .classification : .regression)
+        let taskChoice = TaskChoice.choose(configured: config.training.task, target: target, column: targetColumn)
+        let task = taskChoice.task
         try TableRowCheck.requireFinite(table, lines: lines, columns: inputs)
 
         var classes: [String]? = nil
@@ -142,6 +143,7 @@ enum TablePipeline {
                                   test: try testTable.map(dataset),
                                   preprocessing: Preprocessing(format: .csv, task: task, classes: classes))
         result.preprocessing.table = preprocessing
+        result.taskNote = taskChoice.note
         result.warnings = TableColumnCheck.mixedColumnWarnings(
             table, lines: lines, columns: inputs.filter { !d.categorical.contains($0) })
         return result

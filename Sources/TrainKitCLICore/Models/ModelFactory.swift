@@ -6,7 +6,7 @@ public enum ModelFactory {
     public static func build(_ spec: ModelSpec) -> any Layer {
         let core: any Layer
         switch spec.kind {
-        case .mlp:
+        case .mlp, .linear:
             core = mlp(input: spec.inputSize, spec: spec)  // images arrive flattened (ImagePreprocessing)
         case .tabular:
             core = TabularNet(cardinalities: spec.columnCardinalities ?? [], embeddingDims: spec.columnEmbeddingDims ?? [],

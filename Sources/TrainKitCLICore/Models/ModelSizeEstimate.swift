@@ -13,7 +13,7 @@ struct ModelSizeEstimate {
     init(_ spec: ModelSpec) {
         let hidden = spec.hidden.map(Double.init)
         switch spec.kind {
-        case .mlp:
+        case .mlp, .linear:
             addMLP(input: Double(spec.inputSize), hidden: hidden, output: Double(spec.outputSize))
         case .tabular:
             let cards = (spec.columnCardinalities ?? []).map(Double.init)

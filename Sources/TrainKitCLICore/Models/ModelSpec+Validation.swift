@@ -23,7 +23,7 @@ extension ModelSpec {
         let named = hidden.enumerated().map { ("hidden[\($0)]", $1) }
         let widths: [(String, Int)]  // the widths of one chain of Linear layers
         switch kind {
-        case .mlp:
+        case .mlp, .linear:
             try check.size("inputSize", inputSize)
             widths = [("inputSize", inputSize)] + named + [("outputSize", outputSize)]
         case .autoencoder:
@@ -35,7 +35,7 @@ extension ModelSpec {
         }
         for (a, b) in zip(widths, widths.dropFirst()) { try check.product(a, b) }
         switch kind {
-        case .mlp, .autoencoder:
+        case .mlp, .autoencoder, .linear:
             break
         case .tabular:
             let cards = columnCardinalities ?? [], dims = columnEmbeddingDims ?? []

@@ -53,6 +53,7 @@ extension ModelSpec {
         batchNorm = m.batchNorm
         switch m.kind {
         case .mlp, .tabular: hidden = m.hidden ?? [128, 64]
+        case .linear: hidden = []  // one Linear layer, fitted by LinearFit
         case .cnn: hidden = m.hidden ?? [128]
         case .resnet: hidden = m.hidden ?? []
         case .text: hidden = m.hidden ?? [64]

@@ -61,7 +61,7 @@ extension ModelArtifact {
         }
         let features = table.encoder.outputNames.count
         switch spec.kind {
-        case .mlp, .autoencoder:
+        case .mlp, .autoencoder, .linear:
             guard features == spec.inputSize else {
                 throw fail("steps encode \(features) features, spec.inputSize is \(spec.inputSize)")
             }

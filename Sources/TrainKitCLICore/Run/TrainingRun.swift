@@ -99,6 +99,7 @@ struct TrainingRun {
             io.progress("reading \(config.data.format.rawValue) data from \(config.data.train)")
             data = try PreparedData.prepare(config)
             for warning in data.warnings { io.progress("warning: \(warning)") }
+            if let note = data.taskNote { io.progress(note) }
         }
         let task = data.preprocessing.task
         io.progress("\(task.rawValue): \(data.summary)")
@@ -135,8 +136,12 @@ struct TrainingRun {
         let t = config.training
         let history: History
         do {
-            history = try trainer.fit(data.train, validation: data.validation, epochs: t.epochs, batchSize: t.batchSize,
+            if spec.kind == .linear {
+                history = try LinearRun.fit(model, spec: spec, data: data, seed: config.seed, io: io)
+            } else {
+                history = try trainer.fit(data.train, validation: data.validation, epochs: t.epochs, batchSize: t.batchSize,
                                       resumeFrom: resumes ? runDirectory : nil)
+            }
         } catch let error as TrainingError {
             if case .labelMismatch = error {
                 throw ConfigError.invalidValue(path: "training.loss", reason: error.description, location: nil)

@@ -25,7 +25,10 @@ struct CrossValidationRun {
                 "\(name): training on \(rows.train.count) rows (validation \(rows.validation.count)), scoring \(rows.test.count)"
             )
             let data = try PreparedData.prepare(foldConfig, rows: rows)
-            if split.index == 0 { for warning in data.warnings { io.progress("warning: \(warning)") } }
+            if split.index == 0 {
+                for warning in data.warnings { io.progress("warning: \(warning)") }
+                if let note = data.taskNote { io.progress(note) }
+            }
             let result = try TrainingRun(config: foldConfig, resume: false, io: quiet, data: data, persists: false)
                 .run()
             var metrics: [String: Double] = [:]

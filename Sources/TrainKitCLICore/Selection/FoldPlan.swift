@@ -74,7 +74,7 @@ struct FoldPlan {
             let (t, lines) = try numberedTable()
             guard let targetName = d.target else { return (t.rowCount, nil, try groupBy.map { try t.column($0).asStrings() }) }
             let target = try t.column(targetName)
-            let task = config.training.task ?? (target.type == .string ? .classification : .regression)
+            let task = TaskChoice.choose(configured: config.training.task, target: targetName, column: target).task
             var labels: [Int]? = nil
             if task == .classification {
                 let values = target.asStrings()

@@ -60,6 +60,7 @@ struct TuneRun {
         io.progress("reading \(base.data.format.rawValue) data from \(base.data.train)")
         let data = try cache.data(for: base)
         for warning in data.warnings { io.progress("warning: \(warning)") }
+        if let note = data.taskNote { io.progress(note) }
         guard let validation = data.validation, validation.count > 0 else {
             throw ConfigError.invalidValue(
                 path: "data.validation_split", reason: "tune ranks trials by validation scores: set it > 0",

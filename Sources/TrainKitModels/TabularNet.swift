@@ -1,4 +1,5 @@
-import TrainKit
+import TrainKitCore
+import TrainKitNN
 
 /// A network for mixed tables: each categorical column's code goes through its own embedding, numeric
 /// columns pass as they are (standardized upstream), and the concatenation feeds an MLP.
@@ -13,6 +14,11 @@ public final class TabularNet: Layer {
     private let numericColumns: Tensor
     private let categoricalColumns: [Int]
 
+    /// - Parameters:
+    ///   - cardinalities: per input column, 0 for numeric or the category count `k` (codes `0..<k`; the
+    ///     embedding has `k + 1` rows, row 0 for -1, an unseen category).
+    ///   - embeddingDims: per input column, the embedding width of a categorical column (ignored for numeric).
+    ///   - head: builds the MLP from the concatenated width (numeric columns + embedding widths).
     public init(cardinalities: [Int], embeddingDims: [Int], head: (Int) -> Sequential) {
         var embeddings: [Embedding] = []
         var numeric: [Int] = [], categorical: [Int] = []

@@ -1,4 +1,5 @@
-import TrainKit
+import TrainKitCore
+import TrainKitNN
 
 /// A basic residual block (He et al., 2016): `y = relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))`.
 ///
@@ -42,6 +43,11 @@ public final class ResidualNet: Layer {
     public let stages: [ResidualBlock]
     public let head: Sequential
 
+    /// - Parameters:
+    ///   - inChannels: the image channels `C`.
+    ///   - channels: the width of each stage (stage `s > 0` halves the resolution).
+    ///   - blocksPerStage: residual blocks per stage (>= 1).
+    ///   - head: builds the classifier from the last stage's width (after global average pooling).
     public init(inChannels: Int, channels: [Int], blocksPerStage: Int, head: (Int) -> Sequential) {
         precondition(!channels.isEmpty && blocksPerStage >= 1, "ResidualNet: needs channels and >= 1 block per stage")
         stem = Sequential([Conv2d(inChannels, channels[0], kernelSize: 3, padding: 1, bias: false),

@@ -1,4 +1,5 @@
-import TrainKit
+import TrainKitCore
+import TrainKitNN
 
 /// Matrix factorization with biases: `r̂(u, i) = μ + b_u + b_i + p_u · q_i`.
 ///
@@ -14,6 +15,11 @@ public final class MatrixFactorization: Layer {
     public let itemBias: Parameter
     public let globalMean: Buffer
 
+    /// - Parameters:
+    ///   - users, items: table sizes including the unknown row 0 (ids `1..<users` are real users).
+    ///   - factors: the width `k` of `p_u` and `q_i`.
+    ///   - globalMean: `μ`, usually the training ratings' mean.
+    ///   - userBias, itemBias: starting biases per row (index 0 is ignored: the unknown row stays 0).
     public init(users: Int, items: Int, factors: Int, globalMean: Double, userBias: [Double]? = nil,
                 itemBias: [Double]? = nil) {
         userFactors = Self.table(users, factors, std: 0.05)

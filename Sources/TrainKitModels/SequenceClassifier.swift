@@ -1,11 +1,14 @@
-import TrainKit
+import TrainKitCore
+import TrainKitNN
 
 /// A text classifier that reads tokens in order (model kind `text` with `encoder: lstm` or `transformer`):
 /// token embeddings → a sequence encoder → the mean of the encoder's outputs over the real tokens → MLP head.
 ///
 /// Input int64 ids `[B, L]` with 0 as padding; output `[B, outputs]`.
 /// - `lstm`: a bidirectional ``LSTM`` (`layers` deep, hidden width `D` per direction), so each position
-///   sees the whole text; pooled width `2D`.
+///   sees the whole text; pooled width `2D`. The backward direction starts at the end of the padded row, so
+///   trailing padding (zero embeddings) shifts its states: the same text padded to another length gives
+///   slightly different logits (pad every text to one length, as the CLI's tokenizer does).
 /// - `transformer`: learned position embeddings are added, then `layers` pre-norm
 ///   ``TransformerEncoderLayer``s (`heads` heads, feed-forward width `4D`, GELU) whose attention skips the
 ///   padding, and a final layer norm; pooled width `D`.
@@ -23,6 +26,13 @@ public final class SequenceClassifier: Layer {
     public let embeddingDropout: Dropout
     public let head: Sequential
 
+    /// - Parameters:
+    ///   - vocabularySize: token ids `0..<vocabularySize`, 0 the padding.
+    ///   - embeddingDim: `D`, the token embedding and model width.
+    ///   - sequenceLength: the most tokens per text (the transformer's position table; unused by the LSTM).
+    ///   - layers: LSTM or transformer layers; `heads`: attention heads (transformer, must divide `D`).
+    ///   - dropout: on the embeddings, between LSTM layers and inside the transformer blocks.
+    ///   - head: builds the classifier from the pooled width (`2D` for the LSTM, `D` for the transformer).
     public init(encoder: Encoder, vocabularySize: Int, embeddingDim d: Int, sequenceLength: Int, layers: Int,
                 heads: Int, dropout: Double, head: (Int) -> Sequential) {
         embedding = Embedding(weight: Self.table(vocabularySize, d, zeroFirstRow: true), paddingIndex: 0)

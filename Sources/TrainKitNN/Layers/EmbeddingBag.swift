@@ -1,4 +1,4 @@
-import TrainKit
+import TrainKitCore
 
 /// The mean of the embeddings of each row's tokens, skipping padding (PyTorch's `EmbeddingBag(mode="mean",
 /// padding_idx=0)`): `y[b] = (1/n_b) Σ_{l: ids[b,l] ≠ 0} weight[ids[b,l]]`, zeros for a row of padding only.

@@ -1,7 +1,6 @@
 import Testing
-import TrainKit
-
-@testable import TrainKitCLICore
+import TrainKitCore
+import TrainKitNN
 
 /// Mean of each row's non-padding embeddings, by hand: weight rows r_k = [k, 10k] (row 0 is padding).
 @Test func embeddingBagAveragesTokensAndSkipsPadding() {

@@ -1,4 +1,5 @@
-import TrainKit
+import TrainKitCore
+import TrainKitNN
 
 /// Neural collaborative filtering (NeuMF, He et al., 2017) for explicit ratings, with the biases of
 /// ``MatrixFactorization``:
@@ -21,6 +22,10 @@ public final class NeuralCollaborativeFiltering: Layer {
     public let output: Linear
     public let globalMean: Buffer
 
+    /// - Parameters:
+    ///   - users, items: table sizes including the unknown row 0; `factors`: the width `k` of both parts.
+    ///   - hidden: the MLP part's widths after the `2k` concatenated embeddings; `dropout` after each.
+    ///   - globalMean, userBias, itemBias: as in ``MatrixFactorization``.
     public init(users: Int, items: Int, factors k: Int, hidden: [Int], dropout: Double, globalMean: Double,
                 userBias: [Double]? = nil, itemBias: [Double]? = nil) {
         userFactors = MatrixFactorization.table(users, k, std: 0.05)

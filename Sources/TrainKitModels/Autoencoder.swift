@@ -1,4 +1,5 @@
-import TrainKit
+import TrainKitCore
+import TrainKitNN
 
 /// A fully connected autoencoder (model kind `autoencoder`): `x̂ = decoder(encoder(x))`, trained to
 /// reconstruct its (standardized) input under the mean squared error.
@@ -11,6 +12,10 @@ public final class Autoencoder: Layer {
     public let encoder: Sequential
     public let decoder: Sequential
 
+    /// - Parameters:
+    ///   - inputSize: features `F`; `hidden`: the encoder's widths (the decoder uses them reversed).
+    ///   - latent: the code width; `dropout`: after every hidden activation (0 for none).
+    ///   - activation: makes one activation layer, e.g. `{ ReLU() }`.
     public init(inputSize: Int, hidden: [Int], latent: Int, dropout: Double, activation: () -> any Layer) {
         func stack(_ widths: [Int], from start: Int, to end: Int, leadingActivation: Bool) -> Sequential {
             var layers: [any Layer] = leadingActivation ? [activation()] : []
