@@ -57,7 +57,10 @@ import TrainKit
     @Test func softmaxRegressionSeparatesThreeClassesDeterministically() {
         // Class = which of three features is largest.
         let n = 300, x = Self.features(n, 3, seed: 4)
-        let y = (0..<n).map { r in Double((0..<3).max { x[3 * r + $0] < x[3 * r + $1] }!) }
+        let y: [Double] = (0..<n).map { (r: Int) -> Double in
+            let row: [Double] = Array(x[(3 * r)..<(3 * r + 3)])
+            return Double(row.indices.max { (a: Int, b: Int) -> Bool in row[a] < row[b] }!)
+        }
         let first = LinearFit(seed: 7).fit(x: x, rows: n, features: 3, y: y, classes: 3)
         let again = LinearFit(seed: 7).fit(x: x, rows: n, features: 3, y: y, classes: 3)
         #expect(first.weight == again.weight && first.bias == again.bias)
@@ -65,7 +68,8 @@ import TrainKit
         for r in 0..<n {
             var logits = first.bias
             for c in 0..<3 { for j in 0..<3 { logits[c] += first.weight[c][j] * x[3 * r + j] } }
-            if logits.indices.max(by: { logits[$0] < logits[$1] }) == Int(y[r]) { correct += 1 }
+            let predicted = logits.indices.max { (a: Int, b: Int) -> Bool in logits[a] < logits[b] }
+            if predicted == Int(y[r]) { correct += 1 }
         }
         #expect(Double(correct) / Double(n) > 0.95, "\(correct)/\(n)")
     }

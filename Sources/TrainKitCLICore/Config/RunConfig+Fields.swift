@@ -146,7 +146,7 @@ extension RunConfig {
     private static let trainingFields: [ConfigField] = [
         ConfigField(path: "training.task", type: .choice(["classification", "regression", "reconstruction"]),
                     defaultText: "inferred",
-                    doc: "CSV: classification when the target holds text, regression when it holds numbers (set it to classify numeric labels). idx/text: classification; ratings: regression; `autoencoder`: reconstruction (and only it).",
+                    doc: "CSV, after AutoGluon's rule over the `data.train` rows that hold a target (`N` rows, `k` distinct values): classification when the target holds text, when `k = 2`, or when it holds whole numbers with `3 ≤ k ≤ 20` and `k ≤ 0.1·N` (`0.05·N` above 1000 rows; digits 0–9 need 100 rows); regression otherwise. The run prints the choice as one line, e.g. `task: classification (target 'quality' holds 6 distinct whole numbers in 1599 rows; set training.task: regression to override)`, and `train --json` has `\"task\"`. idx/text: classification; ratings: regression; `autoencoder`: reconstruction (and only it).",
                     write: { $0.training.task.map { .string($0.rawValue) } }),
         ConfigField(path: "training.epochs", type: .integer, bounds: .atLeast(1), defaultText: "20",
                     doc: "Epochs (counted from the start of the run when resuming).", write: { .int($0.training.epochs) }),

@@ -89,7 +89,7 @@ public struct TokenizerConfig: Equatable, Sendable {
 
 /// The model families `model.kind` can name.
 public enum ModelKind: String, Codable, Sendable, CaseIterable {
-    case mlp, tabular, cnn, resnet, text, recommender, autoencoder, linear
+    case mlp, tabular, linear, cnn, resnet, text, recommender, autoencoder
 }
 
 /// `model:` — the architecture.
