@@ -5,3 +5,4 @@
 @_exported import TrainKitMetrics
 @_exported import TrainKitNN
 @_exported import TrainKitOptim
+@_exported import TrainKitUnsupervised

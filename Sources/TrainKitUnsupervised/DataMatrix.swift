@@ -1,0 +1,89 @@
+import TrainKitCore
+
+/// Validated training data in host memory: `[samples, features]` as row-major float64, with the float64
+/// tensor of the same values (for the matrix products).
+struct DataMatrix {
+    let rows: Int
+    let cols: Int
+    let values: [Double]
+    let dtype: DType
+
+    /// Checks `x` is a non-empty 2-d float tensor of finite values.
+    init(_ x: Tensor, algorithm: String) throws {
+        guard x.rank == 2, x.dtype.isFloatingPoint else { throw UnsupervisedError.badShape(algorithm: algorithm, shape: x.shape) }
+        guard x.shape[0] > 0, x.shape[1] > 0 else { throw UnsupervisedError.emptyData(algorithm: algorithm, shape: x.shape) }
+        rows = x.shape[0]
+        cols = x.shape[1]
+        dtype = x.dtype
+        values = x.toArray(as: Double.self)
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw UnsupervisedError.nonFinite(algorithm: algorithm, row: bad / cols, column: bad % cols)
+        }
+    }
+
+    init(rows: Int, cols: Int, values: [Double], dtype: DType = .float64) {
+        self.rows = rows
+        self.cols = cols
+        self.values = values
+        self.dtype = dtype
+    }
+
+    /// Row `i` as a slice.
+    @inline(__always) func row(_ i: Int) -> ArraySlice<Double> { values[(i * cols)..<((i + 1) * cols)] }
+
+    /// Per-column means.
+    var columnMeans: [Double] {
+        var mean = [Double](repeating: 0, count: cols)
+        for i in 0..<rows { for j in 0..<cols { mean[j] += values[i * cols + j] } }
+        return mean.map { $0 / Double(rows) }
+    }
+
+    /// Per-column population variances (divisor n), two-pass.
+    var columnVariances: [Double] {
+        let mean = columnMeans
+        var v = [Double](repeating: 0, count: cols)
+        for i in 0..<rows {
+            for j in 0..<cols {
+                let d = values[i * cols + j] - mean[j]
+                v[j] += d * d
+            }
+        }
+        return v.map { $0 / Double(rows) }
+    }
+
+    /// Squared norms of the rows.
+    var rowSquaredNorms: [Double] {
+        (0..<rows).map { i in
+            var s = 0.0
+            for j in 0..<cols { s += values[i * cols + j] * values[i * cols + j] }
+            return s
+        }
+    }
+
+    /// `A Bᵀ` for row-major `a` [m, d] and `b` [k, d] through the float64 GEMM of the default device.
+    static func productTransposed(_ a: [Double], rows m: Int, _ b: [Double], rows k: Int, cols d: Int) -> [Double] {
+        let ta = Tensor(a, shape: [m, d]), tb = Tensor(b, shape: [k, d])
+        return noGrad { ta.mm(tb.T) }.toArray(as: Double.self)
+    }
+
+    /// Squared Euclidean distances `[rows, k]` from every row to every centre
+    /// (`‖x‖² - 2 x·c + ‖c‖²`, clamped at 0).
+    func squaredDistances(to centers: [Double], count k: Int, rowNorms: [Double]? = nil) -> [Double] {
+        let xc = DataMatrix.productTransposed(values, rows: rows, centers, rows: k, cols: cols)
+        let xn = rowNorms ?? rowSquaredNorms
+        let cn = (0..<k).map { c in (0..<cols).reduce(0.0) { $0 + centers[c * cols + $1] * centers[c * cols + $1] } }
+        var out = xc
+        for i in 0..<rows { for c in 0..<k { out[i * k + c] = max(xn[i] - 2 * xc[i * k + c] + cn[c], 0) } }
+        return out
+    }
+
+    /// Exact squared distance from row `i` to centre `c` of `centers`.
+    @inline(__always) func squaredDistance(row i: Int, _ centers: [Double], _ c: Int) -> Double {
+        var s = 0.0
+        for j in 0..<cols {
+            let d = values[i * cols + j] - centers[c * cols + j]
+            s += d * d
+        }
+        return s
+    }
+}

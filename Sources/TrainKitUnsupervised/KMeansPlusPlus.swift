@@ -1,0 +1,61 @@
+import Foundation
+import TrainKitCore
+
+/// Seeding of k-means centres.
+enum KMeansSeeding {
+    /// Greedy k-means++ (Arthur & Vassilvitskii, with scikit-learn's greedy refinement): the first centre
+    /// is a uniformly drawn row; each next one is the best of `2 + ⌊ln k⌋` candidates drawn with probability
+    /// `D(x)² / Σ D²` (`D` = distance to the nearest chosen centre), best meaning the lowest potential
+    /// `Σ_x min(D(x)², ‖x - candidate‖²)`. Returns `[k, d]` row-major centres.
+    static func plusPlus(_ x: DataMatrix, k: Int, generator: inout KeyedGenerator) -> [Double] {
+        let (n, d) = (x.rows, x.cols)
+        let trials = 2 + Int(log(Double(k)))
+        var centers = [Double](repeating: 0, count: k * d)
+        let first = Int.random(in: 0..<n, using: &generator)
+        for j in 0..<d { centers[j] = x.values[first * d + j] }
+        var closest = (0..<n).map { x.squaredDistance(row: $0, centers, 0) }
+        var potential = closest.reduce(0, +)
+        for c in 1..<max(k, 1) {
+            // Cumulative sum of D² for the inverse-CDF draws (searchsorted, left side, clipped).
+            var cumulative = [Double](repeating: 0, count: n)
+            var running = 0.0
+            for i in 0..<n { running += closest[i]; cumulative[i] = running }
+            let candidates: [Int] = (0..<trials).map { _ in
+                let r = Double.random(in: 0..<1, using: &generator) * potential
+                var lo = 0, hi = n
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if cumulative[mid] < r { lo = mid + 1 } else { hi = mid }
+                }
+                return min(lo, n - 1)
+            }
+            var best: (potential: Double, index: Int, distances: [Double])? = nil
+            for candidate in candidates {
+                var distances = closest
+                var pot = 0.0
+                for i in 0..<n {
+                    var s = 0.0
+                    for j in 0..<d {
+                        let diff = x.values[i * d + j] - x.values[candidate * d + j]
+                        s += diff * diff
+                    }
+                    distances[i] = min(distances[i], s)
+                    pot += distances[i]
+                }
+                if best == nil || pot < best!.potential { best = (pot, candidate, distances) }
+            }
+            let chosen = best!
+            potential = chosen.potential
+            closest = chosen.distances
+            for j in 0..<d { centers[c * d + j] = x.values[chosen.index * d + j] }
+        }
+        return centers
+    }
+
+    /// `k` distinct rows drawn uniformly (a random permutation's first `k`).
+    static func random(_ x: DataMatrix, k: Int, generator: inout KeyedGenerator) -> [Double] {
+        var order = Array(0..<x.rows)
+        order.shuffle(using: &generator)
+        return order.prefix(k).flatMap { Array(x.row($0)) }
+    }
+}
