@@ -74,3 +74,23 @@ import TrainKitCore
         #expect(model.inertia == 0)
     }
 }
+
+@Suite struct MiniBatchKMeansTests {
+    let data = blobs([[0, 0], [8, 0], [0, 8], [8, 8], [4, 4]], perCluster: 200, spread: 0.8, seed: 31)
+
+    @Test func findsTheBlobsCloseToFullKMeans() throws {
+        let mini = try MiniBatchKMeans(nClusters: 5, batchSize: 64, seed: 3).fit(data.x)
+        let full = try KMeans(nClusters: 5, seed: 3).fit(data.x)
+        #expect(samePartition(mini.labels.toArray(as: Int64.self).map { Int($0) }, data.labels))
+        #expect(mini.inertia <= full.inertia * 1.02)
+        #expect(try mini.predict(data.x).toArray(as: Int64.self) == mini.labels.toArray(as: Int64.self))
+    }
+
+    @Test func isReproducibleAndRefusesBadInput() throws {
+        let a = try MiniBatchKMeans(nClusters: 5, batchSize: 50, seed: 8).fit(data.x)
+        let b = try MiniBatchKMeans(nClusters: 5, batchSize: 50, seed: 8).fit(data.x)
+        #expect(a.centers.toArray(as: Double.self) == b.centers.toArray(as: Double.self))
+        #expect(throws: UnsupervisedError.self) { try MiniBatchKMeans(nClusters: 5, batchSize: 0).fit(data.x) }
+        #expect(throws: UnsupervisedError.self) { try MiniBatchKMeans(nClusters: 2000).fit(data.x) }
+    }
+}
