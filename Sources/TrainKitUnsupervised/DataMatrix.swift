@@ -7,6 +7,8 @@ struct DataMatrix {
     let cols: Int
     let values: [Double]
     let dtype: DType
+    /// The same values as a float64 tensor `[rows, cols]` (made once, for the GEMMs).
+    let tensor: Tensor
 
     /// Checks `x` is a non-empty 2-d float tensor of finite values.
     init(_ x: Tensor, algorithm: String) throws {
@@ -19,6 +21,7 @@ struct DataMatrix {
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
             throw UnsupervisedError.nonFinite(algorithm: algorithm, row: bad / cols, column: bad % cols)
         }
+        tensor = Tensor(values, shape: [rows, cols])
     }
 
     init(rows: Int, cols: Int, values: [Double], dtype: DType = .float64) {
@@ -26,6 +29,7 @@ struct DataMatrix {
         self.cols = cols
         self.values = values
         self.dtype = dtype
+        tensor = Tensor(values, shape: [rows, cols])
     }
 
     /// Row `i` as a slice.
@@ -60,16 +64,11 @@ struct DataMatrix {
         }
     }
 
-    /// `A Bᵀ` for row-major `a` [m, d] and `b` [k, d] through the float64 GEMM of the default device.
-    static func productTransposed(_ a: [Double], rows m: Int, _ b: [Double], rows k: Int, cols d: Int) -> [Double] {
-        let ta = Tensor(a, shape: [m, d]), tb = Tensor(b, shape: [k, d])
-        return noGrad { ta.mm(tb.T) }.toArray(as: Double.self)
-    }
-
     /// Squared Euclidean distances `[rows, k]` from every row to every centre
     /// (`‖x‖² - 2 x·c + ‖c‖²`, clamped at 0).
     func squaredDistances(to centers: [Double], count k: Int, rowNorms: [Double]? = nil) -> [Double] {
-        let xc = DataMatrix.productTransposed(values, rows: rows, centers, rows: k, cols: cols)
+        let c = Tensor(centers, shape: [k, cols])
+        let xc = noGrad { tensor.mm(c.T) }.toArray(as: Double.self)
         let xn = rowNorms ?? rowSquaredNorms
         let cn = (0..<k).map { c in (0..<cols).reduce(0.0) { $0 + centers[c * cols + $1] * centers[c * cols + $1] } }
         var out = xc

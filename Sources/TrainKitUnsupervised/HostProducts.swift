@@ -16,6 +16,14 @@ enum HostProducts {
     }
 }
 
+extension HostProducts {
+    /// `op(T) · B` for a float64 tensor `t` already on the device (the data, made once) and row-major `b`.
+    static func multiply(_ t: Tensor, transposeA: Bool = false, _ b: [Double], _ bShape: (Int, Int)) -> [Double] {
+        let tb = Tensor(b, shape: [bShape.0, bShape.1])
+        return noGrad { (transposeA ? t.T : t).mm(tb) }.toArray(as: Double.self)
+    }
+}
+
 /// Draws from the standard normal distribution with a seeded generator (Box–Muller).
 struct NormalSampler {
     var generator: KeyedGenerator

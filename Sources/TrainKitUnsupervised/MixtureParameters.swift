@@ -117,7 +117,7 @@ struct MixtureParameters: Sendable {
                 var logDet = 0.0
                 for j in 0..<d { logDet += log(f[j * d + j]) }
                 // y = X F - μ F
-                let xf = HostProducts.multiply(x.values, (n, d), f, (d, d))
+                let xf = HostProducts.multiply(x.tensor, f, (d, d))
                 let mu = Array(means[(c * d)..<((c + 1) * d)])
                 let muF = HostProducts.multiply(mu, (1, d), f, (d, d))
                 for i in 0..<n {
@@ -182,7 +182,7 @@ struct MixtureParameters: Sendable {
         let resp = logResp.map { exp($0) }
         var nk = [Double](repeating: 10 * Double.ulpOfOne, count: k)
         for i in 0..<n { for c in 0..<k { nk[c] += resp[i * k + c] } }
-        var means = HostProducts.multiply(resp, (n, k), transposeA: true, x.values, (n, d))  // [k, d]
+        var means = HostProducts.multiply(x.tensor, transposeA: true, resp, (n, k)).transposedMatrix(rows: d, cols: k)  // [k, d]
         for c in 0..<k { for j in 0..<d { means[c * d + j] /= nk[c] } }
         var covariances: [Double]
         switch type {
@@ -204,7 +204,7 @@ struct MixtureParameters: Sendable {
                 covariances += cov
             }
         case .tied:
-            let x2 = HostProducts.multiply(x.values, (n, d), transposeA: true, x.values, (n, d))
+            let x2 = HostProducts.multiply(x.tensor, transposeA: true, x.values, (n, d))
             let scaledMeans = (0..<(k * d)).map { means[$0] * nk[$0 / d] }
             let m2 = HostProducts.multiply(scaledMeans, (k, d), transposeA: true, means, (k, d))
             let total = nk.reduce(0, +)
@@ -232,5 +232,14 @@ struct MixtureParameters: Sendable {
         case .spherical: k
         }
         return covariance + k * d + k - 1
+    }
+}
+
+extension Array where Element == Double {
+    /// The transpose of this row-major `[rows, cols]` matrix.
+    func transposedMatrix(rows: Int, cols: Int) -> [Double] {
+        var out = [Double](repeating: 0, count: count)
+        for i in 0..<rows { for j in 0..<cols { out[j * rows + i] = self[i * cols + j] } }
+        return out
     }
 }
