@@ -13,6 +13,7 @@ enum KMeansSeeding {
         var centers = [Double](repeating: 0, count: k * d)
         let first = Int.random(in: 0..<n, using: &generator)
         for j in 0..<d { centers[j] = x.values[first * d + j] }
+        let norms = x.rowSquaredNorms
         var closest = (0..<n).map { x.squaredDistance(row: $0, centers, 0) }
         var potential = closest.reduce(0, +)
         for c in 1..<max(k, 1) {
@@ -29,16 +30,15 @@ enum KMeansSeeding {
                 }
                 return min(lo, n - 1)
             }
+            // Squared distances to every candidate at once: ‖x‖² + ‖y‖² - 2 x·y through one GEMM.
+            let candidateRows = candidates.flatMap { x.row($0) }.transposedMatrix(rows: trials, cols: d)
+            let dots = HostProducts.multiply(x.tensor, candidateRows, (d, trials))
             var best: (potential: Double, index: Int, distances: [Double])? = nil
-            for candidate in candidates {
+            for (t, candidate) in candidates.enumerated() {
                 var distances = closest
                 var pot = 0.0
                 for i in 0..<n {
-                    var s = 0.0
-                    for j in 0..<d {
-                        let diff = x.values[i * d + j] - x.values[candidate * d + j]
-                        s += diff * diff
-                    }
+                    let s = max(norms[i] + norms[candidate] - 2 * dots[i * trials + t], 0)
                     distances[i] = min(distances[i], s)
                     pot += distances[i]
                 }
