@@ -72,12 +72,24 @@ package enum BuiltinLinalg {
     /// Thin SVD by one-sided Jacobi (Hestenes): column pairs of `U = A` are rotated until mutually orthogonal
     /// (`|u_pᵀu_q| ≤ 1e-15 ‖u_p‖‖u_q‖`), accumulating the rotations in `V`; then `σ_j = ‖u_j‖`, `u_j /= σ_j`.
     /// `a` [m, n] → `U` [m, k], `S` [k] descending, `Vᵀ` [k, n], `k = min(m, n)`. Columns of `U` for zero
-    /// singular values are completed to an orthonormal set.
+    /// singular values are completed to an orthonormal set. Tall matrices are reduced by a Householder QR
+    /// first (`A = Q R`, `R = U_R S Vᵀ`, `U = Q U_R`).
     package static func svd(_ a: HostMatrix) throws -> (u: HostMatrix, s: [Double], vt: HostMatrix) {
         if a.rows < a.cols {
             let (u, s, vt) = try svd(a.transposed)
             return (vt.transposed, s, u.transposed)
         }
+        if a.rows > a.cols {
+            // Tall: A = Q R first, so the rotations work on the small R (n × n) instead of m-long columns.
+            let (q, r) = qr(a)
+            let (ur, s, vt) = try jacobiSVD(r)
+            return (q.multiplied(by: ur), s, vt)
+        }
+        return try jacobiSVD(a)
+    }
+
+    /// One-sided Jacobi on `a` [m, n] with m ≥ n (see ``svd(_:)``).
+    static func jacobiSVD(_ a: HostMatrix) throws -> (u: HostMatrix, s: [Double], vt: HostMatrix) {
         let (m, n) = (a.rows, a.cols)
         // Work on columns: store Aᵀ so each column is contiguous.
         var ut = a.transposed  // [n, m], row j = column j of U
