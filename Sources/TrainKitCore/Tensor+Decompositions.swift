@@ -9,8 +9,8 @@
 /// infinity, a singular matrix (`solve`, `inv`), a matrix that is not positive definite (`cholesky`), a
 /// non-square matrix where one is needed.
 ///
-/// Gradients (as PyTorch): `solve`, `inv` and `cholesky` are differentiable; `svd`, `eigh` and `qr` are not
-/// (their results carry no gradient).
+/// Gradients (as PyTorch): `solve`, `inv`, `cholesky`, `svd` and `eigh` are differentiable (the last two
+/// for distinct eigen/singular values, and for losses that do not depend on the vectors' signs); `qr` is not.
 extension Tensor {
     /// Cholesky factor of a symmetric positive-definite `A` [..., n, n]: lower `L` with `A = L Lᵀ` (reads
     /// the lower triangle), or `U = Lᵀ` with `upper`. Differentiable (PyTorch's formula
@@ -48,7 +48,7 @@ extension Tensor {
 
     /// Eigen-decomposition of a symmetric `A` [..., n, n] (reads the lower triangle): eigenvalues [..., n]
     /// in ascending order and eigenvectors [..., n, n] as columns, `A = V diag(w) Vᵀ`. Each eigenvector's sign
-    /// is arbitrary. Not differentiable.
+    /// is arbitrary. Differentiable (see the type's note).
     public func eigh() throws -> (eigenvalues: Tensor, eigenvectors: Tensor) {
         let (batch, matrices) = try hostMatrices(op: "eigh")
         let n = shape[rank - 1]
@@ -57,20 +57,56 @@ extension Tensor {
         let values = Tensor.fromHost(results.flatMap(\.values), shape: batch + [n], dtype: dtype, device: device)
         let vectors = Tensor.fromHostMatrices(results.map(\.vectors), batch: batch, rows: n, cols: n, dtype: dtype,
                                               device: device)
-        return (values, vectors)
+        // The gradient is linear in (w̄, V̄), so each output records its own part:
+        // Ā = V (diag(w̄) + ½(VᵀV̄ - V̄ᵀV) / E) Vᵀ, E_ij = λ_j - λ_i (PyTorch's, for distinct eigenvalues).
+        let w = Tensor.record(values, op: "eigh_eigenvalues", self) { g, _ in
+            [(vectors * g.unsqueeze(-2)).matmul(vectors.T)]
+        }
+        let v = Tensor.record(vectors, op: "eigh_eigenvectors", self) { g, _ in
+            let m = vectors.T.matmul(g)
+            let e = values.unsqueeze(-2) - values.unsqueeze(-1) + Tensor.eye(n, dtype: values.dtype)
+            return [vectors.matmul(((m - m.T) * 0.5) / e).matmul(vectors.T)]
+        }
+        return (w, v)
     }
 
     /// Thin singular value decomposition of `A` [..., m, n] (`torch.linalg.svd(full_matrices=False)`):
     /// `U` [..., m, k], `S` [..., k] descending and non-negative, `Vh` [..., k, n], `k = min(m, n)`,
-    /// `A = U diag(S) Vh`. Each singular vector pair's sign is arbitrary. Not differentiable.
+    /// `A = U diag(S) Vh`. Each singular vector pair's sign is arbitrary. Differentiable (see the type's note).
     public func svd() throws -> (u: Tensor, s: Tensor, vh: Tensor) {
         let (batch, matrices) = try hostMatrices(op: "svd")
         let (m, n) = (shape[rank - 2], shape[rank - 1])
         let k = Swift.min(m, n)
         let results = try matrices.map { try HostLinalg.svd($0) }
-        return (Tensor.fromHostMatrices(results.map(\.u), batch: batch, rows: m, cols: k, dtype: dtype, device: device),
-                Tensor.fromHost(results.flatMap(\.s), shape: batch + [k], dtype: dtype, device: device),
-                Tensor.fromHostMatrices(results.map(\.vt), batch: batch, rows: k, cols: n, dtype: dtype, device: device))
+        let u = Tensor.fromHostMatrices(results.map(\.u), batch: batch, rows: m, cols: k, dtype: dtype, device: device)
+        let s = Tensor.fromHost(results.flatMap(\.s), shape: batch + [k], dtype: dtype, device: device)
+        let vh = Tensor.fromHostMatrices(results.map(\.vt), batch: batch, rows: k, cols: n, dtype: dtype, device: device)
+        // PyTorch's svd_backward, linear in (Ū, S̄, V̄h), so each output records its own part. With
+        // skew(X) = X - Xᵀ and E_ij = S_j² - S_i² (1 on the diagonal):
+        // from S̄: U diag(S̄) Vh; from Ū: U (skew(UᵀŪ) S_j / E) Vh + (I - UUᵀ) Ū S⁻¹ Vh;
+        // from V̄h: U (S_i skew(Vh V̄hᵀ) / E) Vh + U S⁻¹ V̄h (I - VhᵀVh). Needs distinct, non-zero singular values.
+        let sqr = s * s
+        let e = sqr.unsqueeze(-2) - sqr.unsqueeze(-1) + Tensor.eye(k, dtype: s.dtype)
+        let uOut = Tensor.record(u, op: "svd_u", self) { g, _ in
+            let x = u.T.matmul(g)
+            var ret = u.matmul(((x - x.T) * s.unsqueeze(-2)) / e)
+            if m > k {
+                let gSinv = g / s.unsqueeze(-2)
+                ret = ret + gSinv - u.matmul(u.T.matmul(gSinv))
+            }
+            return [ret.matmul(vh)]
+        }
+        let sOut = Tensor.record(s, op: "svd_s", self) { g, _ in [(u * g.unsqueeze(-2)).matmul(vh)] }
+        let vhOut = Tensor.record(vh, op: "svd_vh", self) { g, _ in
+            let x = vh.matmul(g.T)
+            var ret = ((x - x.T) * s.unsqueeze(-1) / e).matmul(vh)
+            if n > k {
+                let sInvG = g / s.unsqueeze(-1)
+                ret = ret + sInvG - sInvG.matmul(vh.T).matmul(vh)
+            }
+            return [u.matmul(ret)]
+        }
+        return (uOut, sOut, vhOut)
     }
 
     /// Reduced QR of `A` [..., m, n]: `Q` [..., m, k] with orthonormal columns and upper-triangular `R`

@@ -192,4 +192,19 @@ import TrainKitTestSupport
             try! (x[0].matmul(x[0].T) + Tensor.eye(4, dtype: .float64) * 4).cholesky(upper: true)
         } == nil)
     }
+
+    @Test func eighGradientMatchesFiniteDifferences() {
+        // Symmetric input through M + Mᵀ; eigenvectors squared so their arbitrary signs do not matter.
+        let m = Self.random([4, 4], seed: 46)
+        #expect(gradientCheckFailure([m]) { x in try! (x[0] + x[0].T).eigh().eigenvalues } == nil)
+        #expect(gradientCheckFailure([m]) { x in try! (x[0] + x[0].T).eigh().eigenvectors.square() } == nil)
+    }
+
+    @Test(arguments: [(5, 3), (3, 5), (4, 4)])
+    func svdGradientMatchesFiniteDifferences(_ size: (Int, Int)) {
+        let a = Self.random([size.0, size.1], seed: 47)
+        #expect(gradientCheckFailure([a]) { x in try! x[0].svd().s } == nil)
+        #expect(gradientCheckFailure([a]) { x in try! x[0].svd().u.square() } == nil)
+        #expect(gradientCheckFailure([a]) { x in try! x[0].svd().vh.square() } == nil)
+    }
 }
