@@ -7,8 +7,9 @@ struct DataMatrix {
     let cols: Int
     let values: [Double]
     let dtype: DType
-    /// The same values as a float64 tensor `[rows, cols]` (made once, for the GEMMs).
-    let tensor: Tensor
+    private let cache: TensorCache
+    /// The same values as a float64 tensor `[rows, cols]` (made on first use, once, for the GEMMs).
+    var tensor: Tensor { cache.tensor }
 
     /// Checks `x` is a non-empty 2-d float tensor of finite values.
     init(_ x: Tensor, algorithm: String) throws {
@@ -21,7 +22,7 @@ struct DataMatrix {
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
             throw UnsupervisedError.nonFinite(algorithm: algorithm, row: bad / cols, column: bad % cols)
         }
-        tensor = Tensor(values, shape: [rows, cols])
+        cache = TensorCache(values, shape: [rows, cols])
     }
 
     init(rows: Int, cols: Int, values: [Double], dtype: DType = .float64) {
@@ -29,7 +30,7 @@ struct DataMatrix {
         self.cols = cols
         self.values = values
         self.dtype = dtype
-        tensor = Tensor(values, shape: [rows, cols])
+        cache = TensorCache(values, shape: [rows, cols])
     }
 
     /// Row `i` as a slice.
@@ -84,5 +85,17 @@ struct DataMatrix {
             s += d * d
         }
         return s
+    }
+}
+
+/// A float64 tensor made from host values on first use.
+final class TensorCache: @unchecked Sendable {
+    let values: [Double]
+    let shape: [Int]
+    lazy var tensor: Tensor = Tensor(values, shape: shape)
+
+    init(_ values: [Double], shape: [Int]) {
+        self.values = values
+        self.shape = shape
     }
 }

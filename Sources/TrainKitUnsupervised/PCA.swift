@@ -89,7 +89,8 @@ public struct PCA: Sendable {
                 singular = Array(s.prefix(k))
                 components = Array(vt.values.prefix(k * d))
             case .covarianceEigh:
-                let gram = HostProducts.multiply(centred, (n, d), transposeA: true, centred, (n, d))
+                let t = Tensor(centred, shape: [n, d])
+                let gram = noGrad { t.T.mm(t) }.toArray(as: Double.self)
                 let (values, vectors) = try HostLinalg.eigh(HostMatrix(rows: d, cols: d, values: gram))
                 singular = []
                 components = []
