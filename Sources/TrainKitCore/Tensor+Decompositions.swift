@@ -9,8 +9,8 @@
 /// infinity, a singular matrix (`solve`, `inv`), a matrix that is not positive definite (`cholesky`), a
 /// non-square matrix where one is needed.
 ///
-/// Gradients (as PyTorch): `solve`, `inv`, `cholesky`, `svd` and `eigh` are differentiable (the last two
-/// for distinct eigen/singular values, and for losses that do not depend on the vectors' signs); `qr` is not.
+/// Gradients (as PyTorch): all six are differentiable — `svd` and `eigh` for distinct singular values /
+/// eigenvalues and losses that do not depend on the vectors' signs, `qr` for a full-rank leading square block.
 extension Tensor {
     /// Cholesky factor of a symmetric positive-definite `A` [..., n, n]: lower `L` with `A = L Lᵀ` (reads
     /// the lower triangle), or `U = Lᵀ` with `upper`. Differentiable (PyTorch's formula
@@ -111,14 +111,66 @@ extension Tensor {
 
     /// Reduced QR of `A` [..., m, n]: `Q` [..., m, k] with orthonormal columns and upper-triangular `R`
     /// [..., k, n], `k = min(m, n)`, `A = Q R` (Householder; R's diagonal may be negative, as LAPACK's).
-    /// Not differentiable.
+    /// Differentiable (see the type's note).
     public func qr() throws -> (q: Tensor, r: Tensor) {
         let (batch, matrices) = try hostMatrices(op: "qr")
         let (m, n) = (shape[rank - 2], shape[rank - 1])
         let k = Swift.min(m, n)
         let results = try matrices.map { try HostLinalg.qr($0) }
-        return (Tensor.fromHostMatrices(results.map(\.q), batch: batch, rows: m, cols: k, dtype: dtype, device: device),
-                Tensor.fromHostMatrices(results.map(\.r), batch: batch, rows: k, cols: n, dtype: dtype, device: device))
+        let q = Tensor.fromHostMatrices(results.map(\.q), batch: batch, rows: m, cols: k, dtype: dtype, device: device)
+        let r = Tensor.fromHostMatrices(results.map(\.r), batch: batch, rows: k, cols: n, dtype: dtype, device: device)
+        // Linear in (Q̄, R̄): each output records its part, the other cotangent zero.
+        let qOut = Tensor.record(q, op: "qr_q", self) { g, _ in
+            [Tensor.qrBackward(results, matrices, gq: try! g.hostMatrices(op: "qr_backward").matrices, gr: nil,
+                               batch: batch, dtype: g.dtype, device: g.device)]
+        }
+        let rOut = Tensor.record(r, op: "qr_r", self) { g, _ in
+            [Tensor.qrBackward(results, matrices, gq: nil, gr: try! g.hostMatrices(op: "qr_backward").matrices,
+                               batch: batch, dtype: g.dtype, device: g.device)]
+        }
+        return (qOut, rOut)
+    }
+
+    /// The gradient of the reduced QR. For `m ≥ n` (`R` square, invertible): with `M = R̄ Rᵀ - Qᵀ Q̄` and `N`
+    /// its upper triangle mirrored below the diagonal, `Ā = (Q̄ + Q N) R⁻ᵀ`. For `m < n`, `A = [X Y]`,
+    /// `X = Q R₁`, `R₂ = Qᵀ Y`: `Ȳ = Q R̄₂` and `X̄` is the square case with `Q̄ + Y R̄₂ᵀ` and `R̄₁`.
+    static func qrBackward(_ results: [(q: HostMatrix, r: HostMatrix)], _ inputs: [HostMatrix], gq: [HostMatrix]?,
+                           gr: [HostMatrix]?, batch: [Int], dtype: DType, device: Device) -> Tensor {
+        let (m, n) = (inputs[0].rows, inputs[0].cols)
+        let k = Swift.min(m, n)
+        let grads: [HostMatrix] = results.indices.map { b in
+            let (q, r) = results[b]
+            var gQ = gq?[b] ?? HostMatrix(zeros: m, k)
+            let gR = gr?[b] ?? HostMatrix(zeros: k, n)
+            // Split R = [R₁ R₂] and A = [X Y] when m < n.
+            var r1 = HostMatrix(zeros: k, k), gR1 = HostMatrix(zeros: k, k)
+            for i in 0..<k { for j in 0..<k { r1[i, j] = r[i, j]; gR1[i, j] = gR[i, j] } }
+            var gY: HostMatrix? = nil
+            if n > k {
+                var y = HostMatrix(zeros: m, n - k), gR2 = HostMatrix(zeros: k, n - k)
+                for i in 0..<m { for j in 0..<(n - k) { y[i, j] = inputs[b][i, k + j] } }
+                for i in 0..<k { for j in 0..<(n - k) { gR2[i, j] = gR[i, k + j] } }
+                gY = q.multiplied(by: gR2)
+                let extra = y.multiplied(by: gR2.transposed)
+                for i in 0..<gQ.values.count { gQ.values[i] += extra.values[i] }
+            }
+            var mm = gR1.multiplied(by: r1.transposed)
+            let qtg = q.transposed.multiplied(by: gQ)
+            for i in 0..<mm.values.count { mm.values[i] -= qtg.values[i] }
+            for i in 0..<k { for j in 0..<i { mm[i, j] = mm[j, i] } }  // N: upper triangle mirrored
+            var lhs = q.multiplied(by: mm)
+            for i in 0..<lhs.values.count { lhs.values[i] += gQ.values[i] }
+            // X̄ = lhs R₁⁻ᵀ  ⇔  R₁ X̄ᵀ = lhsᵀ
+            let gX = BuiltinLinalg.solveTriangular(r1, lhs.transposed, lower: false).transposed
+            guard let gY else { return gX }
+            var out = HostMatrix(zeros: m, n)
+            for i in 0..<m {
+                for j in 0..<k { out[i, j] = gX[i, j] }
+                for j in 0..<(n - k) { out[i, k + j] = gY[i, j] }
+            }
+            return out
+        }
+        return fromHostMatrices(grads, batch: batch, rows: m, cols: n, dtype: dtype, device: device)
     }
 
     /// `X` with `A X = B` (`torch.linalg.solve`): `a` [..., n, n]; `b` [..., n, k] with the same batch dims,

@@ -207,4 +207,12 @@ import TrainKitTestSupport
         #expect(gradientCheckFailure([a]) { x in try! x[0].svd().u.square() } == nil)
         #expect(gradientCheckFailure([a]) { x in try! x[0].svd().vh.square() } == nil)
     }
+
+    @Test(arguments: [(5, 3), (4, 4), (3, 5)])
+    func qrGradientMatchesFiniteDifferences(_ size: (Int, Int)) {
+        // Q and R squared: the sign of each Householder column is a convention.
+        let a = Self.random([size.0, size.1], seed: 48)
+        #expect(gradientCheckFailure([a]) { x in try! x[0].qr().q.square() } == nil)
+        #expect(gradientCheckFailure([a]) { x in try! x[0].qr().r.square() } == nil)
+    }
 }
