@@ -144,6 +144,25 @@ int tk_lapack_dqr(int m, int n, double *a, double *r) {
     return info;
 }
 
+int tk_lapack_dqr_r(int m, int n, double *a, double *r) {
+    if (!tk_lapack_available()) return TK_LAPACK_UNAVAILABLE;
+    int lda = m > 1 ? m : 1, lwork = -1, info = 0;
+    double *tau = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+    if (tau == NULL) return TK_LAPACK_UNAVAILABLE;
+    double query = 0;
+    lapack.dgeqrf(&m, &n, a, &lda, tau, &query, &lwork, &info);
+    if (info != 0) { free(tau); return info; }
+    lwork = (int)query + 1;
+    double *work = malloc(sizeof(double) * (size_t)lwork);
+    if (work == NULL) { free(tau); return TK_LAPACK_UNAVAILABLE; }
+    lapack.dgeqrf(&m, &n, a, &lda, tau, work, &lwork, &info);
+    if (info == 0)
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++) r[i + (size_t)j * n] = i <= j ? a[i + (size_t)j * lda] : 0.0;
+    free(work); free(tau);
+    return info;
+}
+
 int tk_lapack_dgesv(int n, int nrhs, double *a, double *b) {
     if (!tk_lapack_available()) return TK_LAPACK_UNAVAILABLE;
     int lda = n > 1 ? n : 1, ldb = n > 1 ? n : 1, info = 0;

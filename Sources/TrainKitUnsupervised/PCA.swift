@@ -85,7 +85,7 @@ public struct PCA: Sendable {
         do {
             switch solver {
             case .full, .auto:
-                let (_, s, vt) = try HostLinalg.svd(HostMatrix(rows: n, cols: d, values: centred))
+                let (s, vt) = try HostLinalg.svdRight(HostMatrix(rows: n, cols: d, values: centred))
                 singular = Array(s.prefix(k))
                 components = Array(vt.values.prefix(k * d))
             case .covarianceEigh:

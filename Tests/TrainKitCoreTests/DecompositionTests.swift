@@ -215,4 +215,13 @@ import TrainKitTestSupport
         #expect(gradientCheckFailure([a]) { x in try! x[0].qr().q.square() } == nil)
         #expect(gradientCheckFailure([a]) { x in try! x[0].qr().r.square() } == nil)
     }
+
+    @Test(arguments: [LinalgImplementation.builtin, .automatic], [(9, 4), (4, 4), (3, 6)])
+    func rightSingularVectorsOnlyMatchTheFullSVD(_ impl: LinalgImplementation, _ size: (Int, Int)) throws {
+        let a = Self.host(Self.random([size.0, size.1], seed: 49))
+        let (_, s, vt) = try HostLinalg.svd(a, impl)
+        let (s2, vt2) = try HostLinalg.svdRight(a, impl)
+        #expect(zip(s, s2).allSatisfy { abs($0 - $1) < 1e-12 } && s.count == s2.count)
+        #expect(Self.equalUpToColumnSigns(vt.transposed, vt2.transposed))
+    }
 }

@@ -25,6 +25,9 @@ int tk_lapack_dpotrf_upper(int n, double *a);
 /// Householder QR (dgeqrf then dorgqr) of `a` [m, n], m >= n: `a` becomes Q [m, n], `r` [n, n] the upper
 /// triangular factor.
 int tk_lapack_dqr(int m, int n, double *a, double *r);
+/// The triangular factor only of a Householder QR (dgeqrf) of `a` [m, n], m >= n (destroyed): `r` [n, n]
+/// upper triangular, `A = Q R` (Q is not formed).
+int tk_lapack_dqr_r(int m, int n, double *a, double *r);
 /// LU solve (dgesv): `a` [n, n] becomes its LU factors, `b` [n, nrhs] the solution. info > 0: U(info, info)
 /// is exactly zero (singular).
 int tk_lapack_dgesv(int n, int nrhs, double *a, double *b);

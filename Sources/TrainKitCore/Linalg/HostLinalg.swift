@@ -96,6 +96,39 @@ package enum HostLinalg {
         return (HostMatrix(rows: m, cols: k, values: vtPrime), s, HostMatrix(rows: k, cols: n, values: uPrime))
     }
 
+    /// Singular values (descending) and right singular vectors `Vᵀ` [k, n] only. A tall `A` (m > n) is
+    /// reduced to the `n × n` triangular factor of its QR first (`A = Q R` has `R`'s singular values and
+    /// right vectors), so neither `Q` nor `U` is formed: PCA's full solver on `n ≫ d` data.
+    package static func svdRight(_ a: HostMatrix, _ implementation: LinalgImplementation = .automatic) throws
+        -> (s: [Double], vt: HostMatrix)
+    {
+        try checkFinite(a, "svd")
+        let (m, n) = (a.rows, a.cols)
+        guard m > n, n > 0 else {
+            let (_, s, vt) = try svd(a, implementation)
+            return (s, vt)
+        }
+        var r: HostMatrix
+        if useLAPACK(implementation), fits(m * n) {
+            var buffer = a.transposed.values  // column-major
+            var rBuffer = [Double](repeating: 0, count: n * n)
+            let info = buffer.withUnsafeMutableBufferPointer { ab in
+                rBuffer.withUnsafeMutableBufferPointer { tk_lapack_dqr_r(Int32(m), Int32(n), ab.baseAddress, $0.baseAddress) }
+            }
+            if info == TK_LAPACK_UNAVAILABLE {
+                r = BuiltinLinalg.qr(a).r
+            } else if info != 0 {
+                throw LinalgError(op: "svd", .noConvergence)
+            } else {
+                r = HostMatrix(rows: n, cols: n, values: rBuffer).transposed
+            }
+        } else {
+            r = BuiltinLinalg.qr(a).r
+        }
+        let (_, s, vt) = try svd(r, implementation)
+        return (s, vt)
+    }
+
     /// `A = Q R`, `Q` [m, k] orthonormal columns, `R` [k, n] upper triangular, `k = min(m, n)`.
     package static func qr(_ a: HostMatrix, _ implementation: LinalgImplementation = .automatic) throws
         -> (q: HostMatrix, r: HostMatrix)
