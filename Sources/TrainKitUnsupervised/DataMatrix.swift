@@ -58,33 +58,51 @@ struct DataMatrix {
 
     /// Squared norms of the rows.
     var rowSquaredNorms: [Double] {
-        (0..<rows).map { i in
-            var s = 0.0
-            for j in 0..<cols { s += values[i * cols + j] * values[i * cols + j] }
-            return s
+        let (n, d) = (rows, cols)
+        return values.withUnsafeBufferPointer { x in
+            [Double](unsafeUninitializedCapacity: n) { out, count in
+                for i in 0..<n {
+                    var s = 0.0
+                    let row = x.baseAddress! + i * d
+                    for j in 0..<d { s += row[j] * row[j] }
+                    out[i] = s
+                }
+                count = n
+            }
         }
     }
 
     /// Squared Euclidean distances `[rows, k]` from every row to every centre
-    /// (`‖x‖² - 2 x·c + ‖c‖²`, clamped at 0).
+    /// (`‖x‖² - 2 x·c + ‖c‖²` with `x·c` from one GEMM, clamped at 0).
     func squaredDistances(to centers: [Double], count k: Int, rowNorms: [Double]? = nil) -> [Double] {
         let c = Tensor(centers, shape: [k, cols])
-        let xc = noGrad { tensor.mm(c.T) }.toArray(as: Double.self)
+        var out = noGrad { tensor.mm(c.T) }.toArray(as: Double.self)
         let xn = rowNorms ?? rowSquaredNorms
-        let cn = (0..<k).map { c in (0..<cols).reduce(0.0) { $0 + centers[c * cols + $1] * centers[c * cols + $1] } }
-        var out = xc
-        for i in 0..<rows { for c in 0..<k { out[i * k + c] = max(xn[i] - 2 * xc[i * k + c] + cn[c], 0) } }
+        let d = cols
+        let cn = (0..<k).map { c in (0..<d).reduce(0.0) { $0 + centers[c * d + $1] * centers[c * d + $1] } }
+        out.withUnsafeMutableBufferPointer { o in
+            for i in 0..<rows {
+                let base = i * k
+                for c in 0..<k { o[base + c] = Swift.max(xn[i] - 2 * o[base + c] + cn[c], 0) }
+            }
+        }
         return out
     }
 
     /// Exact squared distance from row `i` to centre `c` of `centers`.
     @inline(__always) func squaredDistance(row i: Int, _ centers: [Double], _ c: Int) -> Double {
-        var s = 0.0
-        for j in 0..<cols {
-            let d = values[i * cols + j] - centers[c * cols + j]
-            s += d * d
+        let d = cols
+        return values.withUnsafeBufferPointer { x in
+            centers.withUnsafeBufferPointer { m in
+                var s = 0.0
+                let xr = x.baseAddress! + i * d, cr = m.baseAddress! + c * d
+                for j in 0..<d {
+                    let t = xr[j] - cr[j]
+                    s += t * t
+                }
+                return s
+            }
         }
-        return s
     }
 }
 

@@ -29,16 +29,20 @@ enum KMeansLloyd {
         let d = x.cols
         var sums = [Double](repeating: 0, count: k * d)
         var counts = [Double](repeating: 0, count: k)
-        for i in 0..<x.rows {
-            let c = labels[i]
-            counts[c] += 1
-            for j in 0..<d { sums[c * d + j] += x.values[i * d + j] }
+        x.values.withUnsafeBufferPointer { xv in
+            sums.withUnsafeMutableBufferPointer { sv in
+                for i in 0..<x.rows {
+                    let c = labels[i]
+                    counts[c] += 1
+                    let row = xv.baseAddress! + i * d, sum = sv.baseAddress! + c * d
+                    for j in 0..<d { sum[j] += row[j] }
+                }
+            }
         }
         let empty = (0..<k).filter { counts[$0] == 0 }
         if !empty.isEmpty {
-            let far = (0..<x.rows).sorted {
-                x.squaredDistance(row: $0, old, labels[$0]) > x.squaredDistance(row: $1, old, labels[$1])
-            }
+            let distances = (0..<x.rows).map { x.squaredDistance(row: $0, old, labels[$0]) }
+            let far = (0..<x.rows).sorted { distances[$0] > distances[$1] }
             for (slot, cluster) in empty.enumerated() where slot < far.count {
                 let i = far[slot], from = labels[i]
                 for j in 0..<d {
@@ -49,7 +53,10 @@ enum KMeansLloyd {
                 counts[cluster] = 1
             }
         }
-        for c in 0..<k where counts[c] > 0 { for j in 0..<d { sums[c * d + j] /= counts[c] } }
+        for c in 0..<k where counts[c] > 0 {
+            let inverse = 1 / counts[c]
+            for j in 0..<d { sums[c * d + j] *= inverse }
+        }
         return sums
     }
 
