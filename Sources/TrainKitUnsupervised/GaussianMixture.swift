@@ -1,3 +1,4 @@
+import Foundation
 import TrainKitCore
 
 /// A Gaussian mixture fitted by expectation–maximisation (scikit-learn's `GaussianMixture`).
@@ -11,8 +12,8 @@ import TrainKitCore
 /// `(Σ_i x_i x_iᵀ - Σ_j n_j μ_j μ_jᵀ) / Σ n + regCovar·I`), `diag` (per-component diagonal), `spherical`
 /// (per-component `σ_j² I`, the mean of the diagonal). Densities use the Cholesky factor `F_j` of each
 /// precision (`Σ_j⁻¹ = F_j F_jᵀ`): `log N = -½(d log 2π + ‖(x - μ_j)ᵀ F_j‖²) + Σ log diag F_j`.
-/// Initialisation: k-means labels as hard responsibilities (seeded), or given weights, means and
-/// precisions. Of `nInit` runs the one with the highest final lower bound is kept.
+/// Initialisation (seeded): k-means labels as hard responsibilities, one k-means++ or random row per
+/// component, random responsibilities, or given weights, means and precisions. Of `nInit` runs the one with the highest final lower bound is kept.
 ///
 /// ```swift
 /// let gmm = try GaussianMixture(nComponents: 3, covarianceType: .full, seed: 0).fit(x)
@@ -26,8 +27,15 @@ public struct GaussianMixture: Sendable {
     }
 
     public enum Initialization: Sendable {
-        /// Hard responsibilities from one seeded k-means run.
+        /// Hard responsibilities from one seeded k-means run (scikit-learn's `"kmeans"`).
         case kmeans
+        /// Each component starts from one row picked by k-means++ (responsibility 1 for that row only,
+        /// scikit-learn's `"k-means++"`).
+        case kMeansPlusPlus
+        /// Uniform random responsibilities, normalised per row (`"random"`).
+        case random
+        /// Each component starts from one distinct random row (`"random_from_data"`).
+        case randomFromData
         /// Given weights `[k]`, means `[k, d]` and precisions (inverse covariances) shaped by the covariance
         /// type: full `[k, d, d]`, tied `[d, d]`, diag `[k, d]`, spherical `[k]`.
         case parameters(weights: Tensor, means: Tensor, precisions: Tensor)
@@ -115,6 +123,28 @@ public struct GaussianMixture: Sendable {
             for i in 0..<n { resp[i * k + Int(labels[i])] = 1 }
             return try MixtureParameters.mStep(data, logResp: resp.map { $0 > 0 ? 0 : -Double.infinity }, k: k,
                                                type: covarianceType, regCovar: regCovar)
+        case .kMeansPlusPlus, .randomFromData:
+            var generator = KeyedGenerator(key)
+            let rows: [Int]
+            if case .kMeansPlusPlus = initialization {
+                rows = KMeansSeeding.plusPlusIndices(data, k: k, generator: &generator)
+            } else {
+                var order = Array(0..<n)
+                order.shuffle(using: &generator)
+                rows = Array(order.prefix(k))
+            }
+            var logResp = [Double](repeating: -Double.infinity, count: n * k)
+            for (c, row) in rows.enumerated() { logResp[row * k + c] = 0 }
+            return try MixtureParameters.mStep(data, logResp: logResp, k: k, type: covarianceType, regCovar: regCovar)
+        case .random:
+            var generator = KeyedGenerator(key)
+            var logResp = [Double](repeating: 0, count: n * k)
+            for i in 0..<n {
+                let draws = (0..<k).map { _ in Double.random(in: 0..<1, using: &generator) }
+                let total = draws.reduce(0, +)
+                for c in 0..<k { logResp[i * k + c] = log(draws[c] / total) }
+            }
+            return try MixtureParameters.mStep(data, logResp: logResp, k: k, type: covarianceType, regCovar: regCovar)
         case .parameters(let weights, let means, let precisions):
             return try MixtureParameters(given: weights, means: means, precisions: precisions, k: k, d: d,
                                          type: covarianceType)

@@ -35,13 +35,15 @@ public struct KMeans: Sendable {
 
     public var nClusters: Int
     public var initialization: Initialization
-    public var nInit: Int
+    /// Runs with different seeds; nil is scikit-learn's `"auto"`: 1 for k-means++ (and given centres),
+    /// 10 for random initialisation.
+    public var nInit: Int?
     public var maxIter: Int
     public var tol: Double
     public var algorithm: Algorithm
     public var seed: UInt64
 
-    public init(nClusters: Int = 8, initialization: Initialization = .kMeansPlusPlus, nInit: Int = 1,
+    public init(nClusters: Int = 8, initialization: Initialization = .kMeansPlusPlus, nInit: Int? = nil,
                 maxIter: Int = 300, tol: Double = 1e-4, algorithm: Algorithm = .lloyd, seed: UInt64 = 0) {
         self.nClusters = nClusters
         self.initialization = initialization
@@ -50,6 +52,13 @@ public struct KMeans: Sendable {
         self.tol = tol
         self.algorithm = algorithm
         self.seed = seed
+    }
+
+    /// `nInit` with `"auto"` resolved.
+    public var resolvedNInit: Int {
+        if let nInit { return nInit }
+        if case .random = initialization { return 10 }
+        return 1
     }
 
     func validate(_ x: DataMatrix) throws {
@@ -61,8 +70,8 @@ public struct KMeans: Sendable {
             throw UnsupervisedError.tooManyComponents(algorithm: name, requested: nClusters, limit: x.rows,
                                                       reason: "nClusters must not exceed the number of samples")
         }
-        guard nInit >= 1 else {
-            throw UnsupervisedError.invalidParameter(algorithm: name, name: "nInit", value: "\(nInit)", expected: ">= 1")
+        guard resolvedNInit >= 1 else {
+            throw UnsupervisedError.invalidParameter(algorithm: name, name: "nInit", value: "\(resolvedNInit)", expected: ">= 1")
         }
         guard maxIter >= 1 else {
             throw UnsupervisedError.invalidParameter(algorithm: name, name: "maxIter", value: "\(maxIter)", expected: ">= 1")
@@ -78,9 +87,9 @@ public struct KMeans: Sendable {
         try validate(data)
         let tolerance = tol * (data.columnVariances.reduce(0, +) / Double(data.cols))
         var best: KMeansRun? = nil
-        let keys = RandomKey(seed: seed).split(max(nInit, 2))
+        let keys = RandomKey(seed: seed).split(max(resolvedNInit, 2))
         let runs: Int
-        if case .centers = initialization { runs = 1 } else { runs = nInit }
+        if case .centers = initialization { runs = 1 } else { runs = resolvedNInit }
         for r in 0..<runs {
             var generator = KeyedGenerator(keys[r])
             let start: [Double]

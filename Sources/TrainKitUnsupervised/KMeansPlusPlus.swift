@@ -8,15 +8,20 @@ enum KMeansSeeding {
     /// `D(x)² / Σ D²` (`D` = distance to the nearest chosen centre), best meaning the lowest potential
     /// `Σ_x min(D(x)², ‖x - candidate‖²)`. Returns `[k, d]` row-major centres.
     static func plusPlus(_ x: DataMatrix, k: Int, generator: inout KeyedGenerator) -> [Double] {
+        plusPlusIndices(x, k: k, generator: &generator).flatMap { x.row($0) }
+    }
+
+    /// The rows k-means++ picks (see ``plusPlus(_:k:generator:)``).
+    static func plusPlusIndices(_ x: DataMatrix, k: Int, generator: inout KeyedGenerator) -> [Int] {
         let (n, d) = (x.rows, x.cols)
         let trials = 2 + Int(log(Double(k)))
-        var centers = [Double](repeating: 0, count: k * d)
         let first = Int.random(in: 0..<n, using: &generator)
-        for j in 0..<d { centers[j] = x.values[first * d + j] }
+        var chosenRows = [first]
+        let firstRow = Array(x.row(first))
         let norms = x.rowSquaredNorms
-        var closest = (0..<n).map { x.squaredDistance(row: $0, centers, 0) }
+        var closest = (0..<n).map { x.squaredDistance(row: $0, firstRow, 0) }
         var potential = closest.reduce(0, +)
-        for c in 1..<max(k, 1) {
+        for _ in 1..<max(k, 1) {
             // Cumulative sum of D² for the inverse-CDF draws (searchsorted, left side, clipped).
             var cumulative = [Double](repeating: 0, count: n)
             var running = 0.0
@@ -47,9 +52,9 @@ enum KMeansSeeding {
             let chosen = best!
             potential = chosen.potential
             closest = chosen.distances
-            for j in 0..<d { centers[c * d + j] = x.values[chosen.index * d + j] }
+            chosenRows.append(chosen.index)
         }
-        return centers
+        return chosenRows
     }
 
     /// `k` distinct rows drawn uniformly (a random permutation's first `k`).

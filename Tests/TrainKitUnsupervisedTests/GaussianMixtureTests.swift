@@ -23,6 +23,21 @@ import TrainKitCore
         #expect(try model.score(data.x) >= model.lowerBound - 1e-9)
     }
 
+    @Test(arguments: [GaussianMixture.Initialization.kMeansPlusPlus, .random, .randomFromData])
+    func everyInitialisationIsSeededAndEMImprovesOnIt(_ initialization: GaussianMixture.Initialization) throws {
+        let mixture = GaussianMixture(nComponents: 3, initialization: initialization, seed: 1)
+        let model = try mixture.fit(data.x)
+        #expect(model.lowerBound == (try mixture.fit(data.x)).lowerBound)
+        var start = mixture
+        start.maxIter = 1  // the first E-step's bound: the initial parameters
+        #expect(model.lowerBound > (try start.fit(data.x)).lowerBound)
+        if case .randomFromData = initialization { return }  // single-point starts may stop in a local optimum
+        // Three starts find the k-means-initialised optimum.
+        let best = try GaussianMixture(nComponents: 3, nInit: 3, initialization: initialization, seed: 1).fit(data.x)
+        let reference = try GaussianMixture(nComponents: 3, seed: 1).fit(data.x)
+        #expect(best.lowerBound >= reference.lowerBound - 0.05, "\(best.lowerBound) vs \(reference.lowerBound)")
+    }
+
     @Test func probabilitiesScoresAndCriteriaAreConsistent() throws {
         let model = try GaussianMixture(nComponents: 3, seed: 2).fit(data.x)
         let proba = try model.predictProba(data.x)

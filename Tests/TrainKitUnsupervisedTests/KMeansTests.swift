@@ -34,6 +34,12 @@ import TrainKitCore
         #expect(many.inertia <= one.inertia)
     }
 
+    @Test func autoInitialisationCountIsScikitLearns() {
+        #expect(KMeans(nClusters: 3).resolvedNInit == 1)
+        #expect(KMeans(nClusters: 3, initialization: .random).resolvedNInit == 10)
+        #expect(KMeans(nClusters: 3, initialization: .random, nInit: 4).resolvedNInit == 4)
+    }
+
     @Test func predictAndTransformAgreeWithTheFit() throws {
         let model = try KMeans(nClusters: 3, seed: 5).fit(noisy)
         #expect(try model.predict(noisy).toArray(as: Int64.self) == model.labels.toArray(as: Int64.self))
