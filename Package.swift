@@ -43,9 +43,12 @@ let package = Package(
         .target(name: "TrainKitMetrics", dependencies: ["TrainKitCore"]),
         .target(name: "TrainKitIO", dependencies: ["TrainKitCore"]),
 
+        // MARK: - Unsupervised learning: k-means, PCA, Gaussian mixtures
+        .target(name: "TrainKitUnsupervised", dependencies: ["TrainKitCore"]),
+
         // MARK: - Umbrella: training loop, selection; re-exports the building blocks
         .target(name: "TrainKit", dependencies: ["TrainKitCore", "TrainKitNN", "TrainKitOptim", "TrainKitData",
-                                                 "TrainKitMetrics", "TrainKitIO", "TrainKitModels"]),
+                                                 "TrainKitMetrics", "TrainKitIO", "TrainKitModels", "TrainKitUnsupervised"]),
 
         // MARK: - Executables
         .target(name: "TrainKitCLICore", dependencies: [
@@ -69,5 +72,6 @@ let package = Package(
         .testTarget(name: "TrainKitTests", dependencies: ["TrainKit", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitCLITests", dependencies: ["TrainKitCLICore", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitIOTests", dependencies: ["TrainKitIO", "TrainKitTestSupport"]),
+        .testTarget(name: "TrainKitUnsupervisedTests", dependencies: ["TrainKitUnsupervised", "TrainKitTestSupport"]),
     ]
 )

@@ -6,3 +6,4 @@
 @_exported import TrainKitModels
 @_exported import TrainKitNN
 @_exported import TrainKitOptim
+@_exported import TrainKitUnsupervised
