@@ -94,32 +94,25 @@ struct LinearFit {
             return total / Double(Swift.max(rows.count, 1))
         }
 
-        /// Mean cross-entropy of softmax(Wx + b) and its gradient with respect to θ.
+        /// Mean cross-entropy of softmax(Wx + b) and its gradient with respect to θ:
+        /// `P = softmax(X W + b)`, `∂/∂W = Xᵀ(P − Y)/n`, `∂/∂b = Σ_rows (P − Y)/n` (`Y` one-hot), computed with
+        /// float64 tensor products (`rows` selects the rows of `x`).
         func crossEntropy(_ theta: [Double], rows: [Int]) -> (value: Double, gradient: [Double]) {
-            let c = outputs
-            var gradient = [Double](repeating: 0, count: theta.count)
-            var total = 0.0
-            var logits = [Double](repeating: 0, count: c)
-            for r in rows {
-                for k in 0..<c { logits[k] = theta[f * c + k] }
-                for j in 0..<f {
-                    let v = x[r * f + j]
-                    if v == 0 { continue }
-                    for k in 0..<c { logits[k] += v * theta[j * c + k] }
-                }
-                let top = logits.max()!
-                var sum = 0.0
-                for k in 0..<c { logits[k] = Foundation.exp(logits[k] - top); sum += logits[k] }
-                let label = Int(y[r])
-                total -= Foundation.log(logits[label] / sum)
-                for k in 0..<c {
-                    let residual = logits[k] / sum - (k == label ? 1 : 0)
-                    gradient[f * c + k] += residual
-                    for j in 0..<f where x[r * f + j] != 0 { gradient[j * c + k] += residual * x[r * f + j] }
-                }
-            }
-            let scale = 1 / Double(Swift.max(rows.count, 1))
-            return (total * scale, gradient.map { $0 * scale })
+            let c = outputs, m = rows.count
+            let all = Tensor(x, shape: [n, f])
+            let xs = m == n ? all : all.indexSelect(0, Tensor(rows))                     // [m, f]
+            let labels = Tensor(rows.map { Int(y[$0]) })                                  // [m] int64
+            let w = Tensor(Array(theta[0..<(f * c)]), shape: [f, c])
+            let b = Tensor(Array(theta[(f * c)...]), shape: [1, c])
+            let logits = xs.matmul(w) + b                                                 // [m, c]
+            let logP = logits.logSoftmax(1)
+            let oneHot = labels.oneHot(c, dtype: .float64)                                // [m, c]
+            let scale = 1 / Double(Swift.max(m, 1))
+            let value = -(logP * oneHot).sum().item() * scale
+            let residual = (logP.exp() - oneHot) * scale                                  // [m, c]
+            let gradW = xs.transpose(0, 1).matmul(residual)                               // [f, c]
+            let gradB = residual.sum(0)                                                   // [c]
+            return (value, gradW.toArray(as: Double.self) + gradB.toArray(as: Double.self))
         }
 
         /// Ridge from the normal equations with the intercept unpenalized (Cholesky of the `(f+1)²` system).
