@@ -13,8 +13,8 @@ import TrainKit
 /// are fitted on the spec's standardized scale (`(y − mean)/std`, what ``TargetScale`` undoes). Every step is
 /// sequential arithmetic in `Double`: the same data and seed give the same weights.
 struct LinearFit {
-    static let lambdas: [Double] = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10]
-    var folds = 5
+    static let lambdas: [Double] = [1e-4, 1e-3, 1e-2, 1e-1, 1]
+    var folds = 3
     var seed: UInt64
 
     /// The result: weights `[outputs][features]`, biases `[outputs]`, the chosen `λ`, the CV score of every
@@ -78,7 +78,7 @@ struct LinearFit {
                 }
                 return (value, gradient)
             }
-            return LBFGS(maxIterations: 300, tolerance: 1e-6)
+            return LBFGS(maxIterations: 150, tolerance: 1e-5)
                 .minimize(objective, from: start ?? [Double](repeating: 0, count: (f + 1) * outputs))
         }
 
@@ -105,14 +105,28 @@ struct LinearFit {
             let w = Tensor(Array(theta[0..<(f * c)]), shape: [f, c])
             let b = Tensor(Array(theta[(f * c)...]), shape: [1, c])
             let logits = xs.matmul(w) + b                                                 // [m, c]
-            let logP = logits.logSoftmax(1)
-            let oneHot = labels.oneHot(c, dtype: .float64)                                // [m, c]
+            _ = labels
+            // Softmax, loss and bias gradient as sequential loops (no parallel reduction: the same sums in the
+            // same order whatever the thread count); the two products are per-element dot products.
+            var residual = logits.toArray(as: Double.self)
             let scale = 1 / Double(Swift.max(m, 1))
-            let value = -(logP * oneHot).sum().item() * scale
-            let residual = (logP.exp() - oneHot) * scale                                  // [m, c]
-            let gradW = xs.transpose(0, 1).matmul(residual)                               // [f, c]
-            let gradB = residual.sum(0)                                                   // [c]
-            return (value, gradW.toArray(as: Double.self) + gradB.toArray(as: Double.self))
+            var value = 0.0
+            var gradB = [Double](repeating: 0, count: c)
+            for r in 0..<m {
+                let row = r * c
+                var top = -Double.infinity
+                for k in 0..<c { top = Swift.max(top, residual[row + k]) }
+                var sum = 0.0
+                for k in 0..<c { residual[row + k] = Foundation.exp(residual[row + k] - top); sum += residual[row + k] }
+                let label = Int(y[rows[r]])
+                value -= Foundation.log(residual[row + label] / sum)
+                for k in 0..<c {
+                    residual[row + k] = (residual[row + k] / sum - (k == label ? 1 : 0)) * scale
+                    gradB[k] += residual[row + k]
+                }
+            }
+            let gradW = xs.transpose(0, 1).contiguous().matmul(Tensor(residual, shape: [m, c]))  // [f, c]
+            return (value * scale, gradW.toArray(as: Double.self) + gradB)
         }
 
         /// Ridge from the normal equations with the intercept unpenalized (Cholesky of the `(f+1)²` system).

@@ -16,7 +16,7 @@ enum LinearRun {
         let (n, f) = (train.features.shape[0], train.features.shape[1])
         let fitted = solve(x: train.features.toArray(as: Double.self), rows: n, features: f, spec: spec, data: data, seed: seed)
         set(linear, weight: fitted.weight, bias: fitted.bias)
-        io.progress("linear: \(name(spec, data)) on \(n) rows, L2 λ = \(fitted.lambda) chosen by 5-fold cross-validation")
+        io.progress("linear: \(name(spec, data)) on \(n) rows, L2 λ = \(fitted.lambda) chosen by 3-fold cross-validation")
         let std = spec.targetStd ?? 1
         let loss = data.preprocessing.task == .classification ? fitted.trainLoss : fitted.trainLoss * std * std
         return History(epochs: [["loss": loss, "lambda": fitted.lambda]])
@@ -42,7 +42,7 @@ enum LinearRun {
             }
         }
         let fitted = solve(x: x, rows: n, features: width, spec: spec, data: data, seed: seed)
-        io.progress("start: the linear fit (\(name(spec, data)), L2 λ = \(fitted.lambda) by 5-fold cross-validation) plus the network from zero")
+        io.progress("start: the linear fit (\(name(spec, data)), L2 λ = \(fitted.lambda) by 3-fold cross-validation) plus the network from zero")
         let outputs = spec.outputSize
         if let linear = net.skip as? Linear {
             set(linear, weight: fitted.weight, bias: fitted.bias)

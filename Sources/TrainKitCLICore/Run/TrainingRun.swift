@@ -151,8 +151,10 @@ struct TrainingRun {
                 history = try LinearRun.fit(model, spec: spec, data: data, seed: config.seed, io: io)
             } else {
                 // A network that starts from the linear fit keeps that start unless training beats it on validation
-                // (LinearStartNet.selectionScore: accuracy for classification, the loss for regression).
-                let startGuard = LinearStartNet.find(in: model) != nil && !resumes
+                // (LinearStartNet.selectionScore: accuracy for classification, the loss for regression). The start
+                // is rebuilt the same way on resume (prepare fits it before `fit` loads the checkpoint), so a
+                // resumed run ends as the uninterrupted one.
+                let startGuard = LinearStartNet.find(in: model) != nil
                     ? data.validation.flatMap { v in
                         v.count > 0 ? (v, LinearStartNet.selectionScore(trainer.evaluate(v), task: task), model.stateDict()) : nil
                     }
