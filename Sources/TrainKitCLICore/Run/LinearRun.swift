@@ -75,7 +75,8 @@ enum LinearRun {
         let (mean, std) = (spec.targetMean ?? 0, spec.targetStd ?? 1)
         let raw = data.train.labels.toArray(as: Double.self)
         let y = classification ? raw : raw.map { ($0 - mean) / std }
-        return LinearFit(seed: seed).fit(x: x, rows: n, features: f, y: y, classes: classification ? spec.outputSize : nil)
+        return LinearFitCache.shared.fit(LinearFit(seed: seed), x: x, rows: n, features: f, y: y,
+                                         classes: classification ? spec.outputSize : nil)
     }
 
     private static func name(_ spec: ModelSpec, _ data: PreparedData) -> String {
