@@ -58,7 +58,8 @@ import TrainKitTestSupport
         let start = Date()
         let result = trainkit(["train", config, "--json"])
         #expect(result.status == 0, "\(result.diagnostics)")
-        #expect(result.diagnostics.contains("model mlp: 106 parameters"))  // 10 inputs: (10 + 1)·8 + (8 + 1)·2
+        // 10 inputs: (10 + 1)·8 + (8 + 1)·2, plus the small-table linear start's (10 + 1)·2 (SmallTableDefaults).
+        #expect(result.diagnostics.contains("model mlp: 128 parameters"))
         #expect(Date().timeIntervalSince(start) < Sanitizers.timeLimit(2))
     }
 }

@@ -13,8 +13,8 @@ import TrainKit
 /// are fitted on the spec's standardized scale (`(y − mean)/std`, what ``TargetScale`` undoes). Every step is
 /// sequential arithmetic in `Double`: the same data and seed give the same weights.
 struct LinearFit {
-    static let lambdas: [Double] = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10]
-    var folds = 5
+    static let lambdas: [Double] = [1e-4, 1e-3, 1e-2, 1e-1, 1]
+    var folds = 3
     var seed: UInt64
 
     /// The result: weights `[outputs][features]`, biases `[outputs]`, the chosen `λ`, the CV score of every
@@ -78,7 +78,7 @@ struct LinearFit {
                 }
                 return (value, gradient)
             }
-            return LBFGS(maxIterations: 300, tolerance: 1e-6)
+            return LBFGS(maxIterations: 150, tolerance: 1e-5)
                 .minimize(objective, from: start ?? [Double](repeating: 0, count: (f + 1) * outputs))
         }
 
@@ -94,32 +94,39 @@ struct LinearFit {
             return total / Double(Swift.max(rows.count, 1))
         }
 
-        /// Mean cross-entropy of softmax(Wx + b) and its gradient with respect to θ.
+        /// Mean cross-entropy of softmax(Wx + b) and its gradient with respect to θ:
+        /// `P = softmax(X W + b)`, `∂/∂W = Xᵀ(P − Y)/n`, `∂/∂b = Σ_rows (P − Y)/n` (`Y` one-hot), computed with
+        /// float64 tensor products (`rows` selects the rows of `x`).
         func crossEntropy(_ theta: [Double], rows: [Int]) -> (value: Double, gradient: [Double]) {
-            let c = outputs
-            var gradient = [Double](repeating: 0, count: theta.count)
-            var total = 0.0
-            var logits = [Double](repeating: 0, count: c)
-            for r in rows {
-                for k in 0..<c { logits[k] = theta[f * c + k] }
-                for j in 0..<f {
-                    let v = x[r * f + j]
-                    if v == 0 { continue }
-                    for k in 0..<c { logits[k] += v * theta[j * c + k] }
-                }
-                let top = logits.max()!
+            let c = outputs, m = rows.count
+            let all = Tensor(x, shape: [n, f])
+            let xs = m == n ? all : all.indexSelect(0, Tensor(rows))                     // [m, f]
+            let labels = Tensor(rows.map { Int(y[$0]) })                                  // [m] int64
+            let w = Tensor(Array(theta[0..<(f * c)]), shape: [f, c])
+            let b = Tensor(Array(theta[(f * c)...]), shape: [1, c])
+            let logits = xs.matmul(w) + b                                                 // [m, c]
+            _ = labels
+            // Softmax, loss and bias gradient as sequential loops (no parallel reduction: the same sums in the
+            // same order whatever the thread count); the two products are per-element dot products.
+            var residual = logits.toArray(as: Double.self)
+            let scale = 1 / Double(Swift.max(m, 1))
+            var value = 0.0
+            var gradB = [Double](repeating: 0, count: c)
+            for r in 0..<m {
+                let row = r * c
+                var top = -Double.infinity
+                for k in 0..<c { top = Swift.max(top, residual[row + k]) }
                 var sum = 0.0
-                for k in 0..<c { logits[k] = Foundation.exp(logits[k] - top); sum += logits[k] }
-                let label = Int(y[r])
-                total -= Foundation.log(logits[label] / sum)
+                for k in 0..<c { residual[row + k] = Foundation.exp(residual[row + k] - top); sum += residual[row + k] }
+                let label = Int(y[rows[r]])
+                value -= Foundation.log(residual[row + label] / sum)
                 for k in 0..<c {
-                    let residual = logits[k] / sum - (k == label ? 1 : 0)
-                    gradient[f * c + k] += residual
-                    for j in 0..<f where x[r * f + j] != 0 { gradient[j * c + k] += residual * x[r * f + j] }
+                    residual[row + k] = (residual[row + k] / sum - (k == label ? 1 : 0)) * scale
+                    gradB[k] += residual[row + k]
                 }
             }
-            let scale = 1 / Double(Swift.max(rows.count, 1))
-            return (total * scale, gradient.map { $0 * scale })
+            let gradW = xs.transpose(0, 1).contiguous().matmul(Tensor(residual, shape: [m, c]))  // [f, c]
+            return (value * scale, gradW.toArray(as: Double.self) + gradB)
         }
 
         /// Ridge from the normal equations with the intercept unpenalized (Cholesky of the `(f+1)²` system).

@@ -32,10 +32,11 @@ public enum ModelFactory {
             return Autoencoder(inputSize: spec.inputSize, hidden: spec.hidden, latent: spec.latentDim ?? 8,
                                dropout: spec.dropout, activation: { activation(spec.activation) })
         }
+        let network = spec.linearStart == true ? LinearStartNet(skip: linearPart(spec), deep: core) : core
         if let mean = spec.targetMean, let std = spec.targetStd {
-            return Sequential([core, TargetScale(mean: mean, std: std)])
+            return Sequential([network, TargetScale(mean: mean, std: std)])
         }
-        return core
+        return network
     }
 
     /// Matrix factorization or neural collaborative filtering; the biases start from `baseline` when given
@@ -51,6 +52,15 @@ public enum ModelFactory {
         }
         return MatrixFactorization(users: users, items: items, factors: spec.embeddingDim ?? 16, globalMean: mean,
                                    userBias: userBias, itemBias: itemBias)
+    }
+
+    /// The linear part of a ``LinearStartNet``: one `Linear` over the `mlp` features, or for `tabular` a
+    /// ``TabularNet`` with an `outputSize`-wide embedding per categorical column and a `Linear` head.
+    static func linearPart(_ spec: ModelSpec) -> any Layer {
+        guard spec.kind == .tabular else { return Linear(spec.inputSize, spec.outputSize) }
+        let cards = spec.columnCardinalities ?? []
+        return TabularNet(cardinalities: cards, embeddingDims: cards.map { $0 == 0 ? 0 : spec.outputSize },
+                          head: { Sequential([Linear($0, spec.outputSize)]) })
     }
 
     /// `Linear → [BatchNorm] → activation → [Dropout]` per hidden width, then a linear output layer.

@@ -37,6 +37,9 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     /// Regression outputs are `mean + std · y` (the standardized target scale, fixed at training time).
     public var targetMean: Double?
     public var targetStd: Double?
+    /// `mlp` / `tabular` on a small table: the network is ``LinearStartNet``, a linear part fitted like the
+    /// `linear` kind plus the usual network starting at zero (``SmallTableDefaults``).
+    public var linearStart: Bool?
 }
 
 extension ModelSpec {
@@ -97,6 +100,12 @@ extension ModelSpec {
             embeddingDim = m.embeddingDim ?? 16
             targetMean = r.globalMean
             architecture = m.architecture
+        }
+        if SmallTableDefaults.startsFromLinear(kind: m.kind, task: task, data: data) {
+            linearStart = true
+            if m.hidden == nil && m.dropout == 0 {  // width and dropout scaled to a small table
+                (hidden, dropout) = (SmallTableDefaults.hidden, SmallTableDefaults.dropout)
+            }
         }
         if task == .regression && m.kind != .recommender {
             let y = data.train.labels.toArray(as: Double.self)

@@ -88,6 +88,8 @@ struct TrainingRun {
         var trainer: Trainer
         var baseline: BiasBaseline?
         var start: BiasBaseline?
+        /// The training settings in effect (the config's, or ``SmallTableDefaults``' for a small table).
+        var training: TrainingConfig
     }
 
     /// Reads and checks the data and builds the model and the trainer; touches no file.
@@ -113,19 +115,30 @@ struct TrainingRun {
         let baseline = baselines?.oneLambda, start = baselines?.separate
         let model = start.map { ModelFactory.recommender(spec, baseline: $0) } ?? ModelFactory.build(spec)
         io.progress("model \(spec.kind.rawValue): \(model.parameterCount) parameters")
+        if let net = LinearStartNet.find(in: model) {
+            LinearRun.initialize(net, spec: spec, data: data, seed: config.seed, io: io)
+            net.skip.freeze()  // the cross-validated linear fit stays; the network learns what it misses
+        }
 
-        let t = config.training
+        let hasValidation = (data.validation?.count ?? 0) > 0
+        let recommenderDefaults = RecommenderDefaults.applies(config)
+        let (t, note) = RecommenderDefaults.training(config, hasValidation: hasValidation)
+        if let note { io.progress(note) }
+        var effective = config
+        effective.training = t
         // `count / batchSize` rounded up without forming `count + batchSize - 1` (which overflows for huge sizes).
         let stepsPerEpoch = data.train.count / t.batchSize + (data.train.count % t.batchSize == 0 ? 0 : 1)
-        let callbacks = TrainingSetup.callbacks(config, runDirectory: runDirectory, hasValidation: data.validation != nil,
+        let callbacks = TrainingSetup.callbacks(effective, runDirectory: runDirectory, hasValidation: data.validation != nil,
                                                 stepsPerEpoch: stepsPerEpoch, persists: persists)
         let trainer = Trainer(model: model, loss: TrainingSetup.loss(t, task: task),
-                              optimizer: TrainingSetup.optimizer(t.optimizer, parameters: model.trainableParameters),
+                              optimizer: recommenderDefaults ? RecommenderDefaults.optimizer(model, lr: t.optimizer.lr)
+                                  : TrainingSetup.optimizer(t.optimizer, parameters: model.trainableParameters),
                               metrics: Evaluation.metricKinds(task, kind: spec.kind),
                               callbacks: callbacks + extraCallbacks,
                               seed: config.seed, progress: TrainingSetup.progress(t.progress))
         trainer.gradientClipNorm = t.gradientClip
-        return Prepared(data: data, spec: spec, model: model, trainer: trainer, baseline: baseline, start: start)
+        return Prepared(data: data, spec: spec, model: model, trainer: trainer, baseline: baseline, start: start,
+                        training: t)
     }
 
     /// Trains, evaluates and (when the run persists) writes the model, the metrics and the reports.
@@ -133,14 +146,28 @@ struct TrainingRun {
         let (data, spec, model, trainer) = (prepared.data, prepared.spec, prepared.model, prepared.trainer)
         let (baseline, start) = (prepared.baseline, prepared.start)
         let task = data.preprocessing.task
-        let t = config.training
+        let t = prepared.training
         let history: History
         do {
             if spec.kind == .linear {
                 history = try LinearRun.fit(model, spec: spec, data: data, seed: config.seed, io: io)
             } else {
+                // A network that starts from the linear fit keeps that start unless training beats it on validation
+                // (LinearStartNet.selectionScore: accuracy for classification, the loss for regression). The start
+                // is rebuilt the same way on resume (prepare fits it before `fit` loads the checkpoint), so a
+                // resumed run ends as the uninterrupted one.
+                let startGuard = LinearStartNet.find(in: model) != nil
+                    ? data.validation.flatMap { v in
+                        v.count > 0 ? (v, LinearStartNet.selectionScore(trainer.evaluate(v), task: task), model.stateDict()) : nil
+                    }
+                    : nil
                 history = try trainer.fit(data.train, validation: data.validation, epochs: t.epochs, batchSize: t.batchSize,
                                       resumeFrom: resumes ? runDirectory : nil)
+                if let (validation, startScore, startWeights) = startGuard,
+                   LinearStartNet.selectionScore(trainer.evaluate(validation), task: task) <= startScore {
+                    try model.load(stateDict: startWeights)
+                    io.progress("kept the linear start: training did not beat its validation score")
+                }
             }
         } catch let error as TrainingError {
             if case .labelMismatch = error {
