@@ -9,6 +9,7 @@ enum Evaluation {
         case .classification: [.accuracy, .f1(.macro)]
         case .regression: kind == .recommender ? [.rmse, .mae] : [.rmse, .mae, .r2]
         case .reconstruction: [.rmse, .mae]
+        case .clustering, .decomposition: []  // scored by UnsupervisedMetrics
         }
     }
 
