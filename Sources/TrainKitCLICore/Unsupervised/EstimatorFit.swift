@@ -3,8 +3,22 @@ import TrainKit
 /// Fits the estimator a config's `model:` names (`kmeans`, `pca`, `gmm`) with its scikit-learn
 /// hyperparameters, seeded by the config's `seed`.
 enum EstimatorFit {
-    /// - Throws: `UnsupervisedError` for data the estimator refuses (more clusters than rows, NaN).
-    static func fit(_ m: ModelConfig, seed: UInt64, x: Tensor) throws -> FittedEstimator {
+    /// - Throws: `DataError` naming `file` (and the config key, for more clusters or components than the
+    ///   training rows allow) when the estimator refuses the data.
+    static func fit(_ m: ModelConfig, seed: UInt64, x: Tensor, file: String) throws -> FittedEstimator {
+        do {
+            return try fit(m, seed: seed, x: x)
+        } catch let error as UnsupervisedError {
+            var reason = "the training part cannot be fitted: \(error)"
+            if case .tooManyComponents(_, let requested, let limit, _) = error {
+                let key = m.kind == .kmeans ? "n_clusters" : "n_components"
+                reason = "model.\(key) is \(requested), but the training part allows at most \(limit) (\(x.shape[0]) rows, \(x.shape[1]) features); lower model.\(key) or use more data"
+            }
+            throw DataError.invalidFormat(file: file, reason: reason)
+        }
+    }
+
+    private static func fit(_ m: ModelConfig, seed: UInt64, x: Tensor) throws -> FittedEstimator {
         let u = m.unsupervised
         switch m.kind {
         case .kmeans:

@@ -16,6 +16,16 @@ enum UnsupervisedMetrics {
     /// (scikit-learn's `sample_size`).
     static let silhouetteSample = 5000
 
+    /// The metrics of `kind`, the default `tune` metric first (kmeans: silhouette, gmm: bic, pca:
+    /// explained_variance_ratio); `adjusted_rand` and `normalized_mutual_info` need `data.target`.
+    static func names(_ kind: ModelKind) -> [String] {
+        switch kind {
+        case .kmeans: ["silhouette", "inertia", "adjusted_rand", "normalized_mutual_info"]
+        case .gmm: ["bic", "log_likelihood", "silhouette", "adjusted_rand", "normalized_mutual_info"]
+        default: ["explained_variance_ratio"]
+        }
+    }
+
     /// - Parameters:
     ///   - labels: the class index of each row (`data.target`), or nil.
     static func score(_ fitted: FittedEstimator, x: Tensor, labels: Tensor?, seed: UInt64) throws -> [String: Double] {

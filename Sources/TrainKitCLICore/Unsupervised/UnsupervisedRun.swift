@@ -27,7 +27,7 @@ struct UnsupervisedRun {
                 if let note = data.taskNote { io.progress(note) }
             }
             io.progress("\(data.preprocessing.task.rawValue): \(data.summary)")
-            fitted = try EstimatorFit.fit(config.model, seed: config.seed, x: data.train.features)
+            fitted = try EstimatorFit.fit(config.model, seed: config.seed, x: data.train.features, file: config.data.train)
             io.progress(EstimatorFit.describe(fitted))
         } catch {
             directory?.abandon()
