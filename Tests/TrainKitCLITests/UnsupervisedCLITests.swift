@@ -78,6 +78,30 @@ struct SplitMix {
         }
         #expect(clusterOfBlob.values.allSatisfy { $0.count == 1 })
         #expect(Set(clusterOfBlob.values.map { $0.first! }).count == 3)
+        // evaluate scores a labelled file with the same metrics (no prefix).
+        let evaluated = trainkit(["evaluate", run.path, "--data", data, "--json"])
+        #expect(evaluated.status == 0, "\(evaluated.diagnostics)")
+        let scores = try #require(try jsonObject(evaluated.output)["metrics"] as? [String: Double])
+        #expect(try #require(scores["adjusted_rand"]) > 0.99, "\(scores)")
+        let trainInertia = try #require(metrics["train_inertia"])
+        #expect(try #require(scores["inertia"]) > trainInertia, "all 120 rows against the 72 training rows")
+    }
+
+    @Test func autoencoderReportsExplainedVarianceLikePCA() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try write(blobsCSV(), to: "blobs.csv", in: dir)
+        let file = try write(config("{kind: autoencoder, hidden: [8], latent_dim: 2}", data: data, output: dir.appendingPathComponent("run"),
+                                    extra: "training: {epochs: 60, batch_size: 8, optimizer: {lr: 0.01}, progress: silent}"),
+                             to: "ae.yaml", in: dir)
+        let result = trainkit(["train", file, "--json"])
+        #expect(result.status == 0, "\(result.diagnostics)")
+        let metrics = try #require(try jsonObject(result.output)["metrics"] as? [String: Double])
+        let kept = try #require(metrics["test_explained_variance_ratio"], "\(metrics)")
+        // 1 - MSE / variance per standardized feature: consistent with the reported rmse on the same part.
+        let rmse = try #require(metrics["test_rmse"])
+        #expect(kept < 1 && kept > 0.5, "\(metrics)")
+        #expect(rmse * rmse < 1.5 * (1 - kept) && rmse * rmse > 0.5 * (1 - kept), "rmse \(rmse), explained \(kept)")
     }
 
     @Test func pcaReportsExplainedVarianceAndPredictsComponents() throws {

@@ -55,9 +55,16 @@ enum UnsupervisedMetrics {
     /// `1 - ‖X - inverse(transform(X))‖² / ‖X - mean(X)‖²`: on the training rows the sum of the explained
     /// variance ratios; on other rows how much of their variance the training components keep.
     static func explainedVarianceRatio(_ m: PCAModel, x: Tensor) throws -> Double {
-        let back = try m.inverseTransform(try m.transform(x)).toArray(as: Double.self)
+        explainedVarianceRatio(reconstruction: try m.inverseTransform(try m.transform(x)), of: x)
+    }
+
+    /// `1 - ‖X - X̂‖² / ‖X - mean(X)‖²` for inputs `x` `[n, d]` and their reconstruction `[n, d]` (a PCA's
+    /// inverse transform, an autoencoder's output); 0 when `x` does not vary.
+    static func explainedVarianceRatio(reconstruction: Tensor, of x: Tensor) -> Double {
+        let back = reconstruction.toArray(as: Double.self)
         let values = x.toArray(as: Double.self)
-        let (n, d) = (x.shape[0], x.shape[1])
+        guard x.rank >= 2, back.count == values.count, x.shape[0] > 0 else { return 0 }
+        let n = x.shape[0], d = values.count / x.shape[0]
         var mean = [Double](repeating: 0, count: d)
         for i in 0..<n { for j in 0..<d { mean[j] += values[i * d + j] } }
         for j in 0..<d { mean[j] /= Double(n) }
