@@ -87,6 +87,22 @@ struct SplitMix {
         #expect(try #require(scores["inertia"]) > trainInertia, "all 120 rows against the 72 training rows")
     }
 
+    @Test func kmeansOnIDXImagesIsScoredAgainstTheLabels() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try writeHalvesIDX(96, prefix: "train", seed: 0, in: dir)
+        try writeHalvesIDX(32, prefix: "t10k", seed: 1, in: dir)
+        let file = try write("""
+            data: {train: ., validation_split: 0.25}
+            model: {kind: kmeans, n_clusters: 2, n_init: 3}
+            output: \(dir.appendingPathComponent("run").path)
+            """, to: "kmeans.yaml", in: dir)
+        let result = trainkit(["train", file, "--json"])
+        #expect(result.status == 0, "\(result.diagnostics)")
+        let metrics = try #require(try jsonObject(result.output)["metrics"] as? [String: Double])
+        #expect(try #require(metrics["test_adjusted_rand"]) > 0.9, "left-half and right-half images are two clusters: \(metrics)")
+    }
+
     @Test func autoencoderReportsExplainedVarianceLikePCA() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

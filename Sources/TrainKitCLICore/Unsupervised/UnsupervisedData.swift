@@ -1,7 +1,8 @@
 import TrainKit
 
 /// The data of a `kmeans`, `pca` or `gmm` run: the inputs read and standardized as for an `mlp`, with
-/// `data.target` (when given) left out of them and kept as class indices to score the clusters with.
+/// `data.target` (when given; for IDX images, the labels file) left out of them and kept as class indices to
+/// score the clusters with.
 enum UnsupervisedData {
     /// Reads the data as ``PreparedData/prepare(_:rows:)`` does for supervised kinds and checks it fits an
     /// unsupervised model.
@@ -9,7 +10,7 @@ enum UnsupervisedData {
     static func prepare(_ config: RunConfig, rows: SplitPlan?) throws -> PreparedData {
         var reading = config
         reading.model.kind = .mlp  // same reading and one-hot encoding as an mlp
-        reading.training.task = config.data.target == nil || config.data.format != .csv ? .reconstruction : .classification
+        reading.training.task = config.data.format == .csv && config.data.target == nil ? .reconstruction : .classification
         var data = try PreparedData.prepare(reading, rows: rows)
         let task = config.training.task ?? .clustering
         data.preprocessing.task = task
