@@ -144,6 +144,8 @@ struct SplitMix {
         let first = try jsonObject(String(predicted.output.split(separator: "\n")[0]))
         #expect((first["components"] as? [Double])?.count == 2)
         #expect(first["cluster"] == nil)
+        let info = trainkit(["info", run.path])
+        #expect(info.output.contains("kind: pca (decomposition)") && info.output.contains("pca: 2 components"), "\(info.output)")
     }
 
     @Test func gmmReportsLikelihoodAndBICAndPredictsProbabilities() throws {

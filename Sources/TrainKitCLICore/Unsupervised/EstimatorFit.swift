@@ -49,7 +49,7 @@ enum EstimatorFit {
     static func describe(_ fitted: FittedEstimator) -> String {
         switch fitted.model {
         case .kmeans(let m): "kmeans: \(m.nClusters) clusters, inertia \(m.inertia) after \(m.nIter) iterations"
-        case .pca(let m): "pca: \(m.nComponents) components (\(m.solver.rawValue) solver), explained variance ratio \(m.explainedVarianceRatio.reduce(0, +))"
+        case .pca(let m): "pca: \(m.nComponents) components\(m.whiten ? ", whitened" : ""), explained variance ratio \(m.explainedVarianceRatio.reduce(0, +))"
         case .gmm(let m): "gmm: \(m.nComponents) \(m.covarianceType.rawValue) components, \(m.converged ? "converged" : "not converged") after \(m.nIter) iterations"
         }
     }
