@@ -68,7 +68,8 @@ public enum MonitorMode: String, Sendable, Codable {
 
     func resolved(for monitor: String) -> MonitorMode {
         guard self == .auto else { return self }
-        let higherIsBetter = ["acc", "accuracy", "f1", "auc", "r2", "precision", "recall"]
+        let higherIsBetter = ["acc", "accuracy", "f1", "auc", "r2", "precision", "recall",
+                              "silhouette", "adjusted_rand", "mutual_info", "log_likelihood", "explained_variance"]
         return higherIsBetter.contains(where: { monitor.contains($0) }) ? .max : .min
     }
 

@@ -26,7 +26,7 @@ struct InfoCommand: CLICommand {
                      "kind: \(spec.kind.rawValue) (\(pre.task.rawValue))",
                      "parameters: \(layer.parameterCount)"]
         lines.append("architecture:")
-        lines.append(contentsOf: describe(layer, indent: "  "))
+        lines.append(contentsOf: (layer as? FittedEstimator).map { ["  " + EstimatorFit.describe($0)] } ?? describe(layer, indent: "  "))
         lines.append("tensors:")
         for t in artifact.tensors { lines.append("  \(t.name) \(t.shape)") }
         lines.append("preprocessing: \(pre.format.rawValue)")

@@ -10,7 +10,8 @@ struct PredictCommand: CLICommand {
         discussion: """
             Reads the file with the preprocessing saved in model.json (the target column may be absent). \
             Classification rows hold the predicted class and one probability per class; an autoencoder's rows \
-            hold the reconstruction error and the code.
+            hold the reconstruction error and the code; kmeans rows the cluster and the distance to each centre, \
+            gmm rows the cluster and each component's probability, pca rows the coordinates on the components.
             """)
 
     @Argument(help: "A run directory, a model directory, or a model.json / weights file.", completion: .file())
@@ -34,7 +35,10 @@ struct PredictCommand: CLICommand {
         let writerFormat = (format ?? PredictionFormat.implied(by: output)).writerFormat
         let inputs = try artifact.preprocessing.inputs(file: data)
         let outputs: Tensor, codes: Tensor?
-        if let autoencoder = layer as? Autoencoder {  // codes once, then decoded into the reconstructions
+        if let fitted = layer as? FittedEstimator {  // kmeans, pca, gmm: clusters, probabilities, components
+            let text = try UnsupervisedPredictions(format: writerFormat).text(fitted, features: inputs.features, names: inputs.rowNames)
+            return try write(text, rows: inputs.rowNames.count, io)
+        } else if let autoencoder = layer as? Autoencoder {  // codes once, then decoded into the reconstructions
             codes = Evaluation.outputs(layer, features: inputs.features, apply: autoencoder.encode)
             outputs = Evaluation.outputs(layer, features: codes!, apply: autoencoder.decoder.callAsFunction)
         } else {
@@ -43,9 +47,14 @@ struct PredictCommand: CLICommand {
         }
         let writer = PredictionWriter(task: artifact.preprocessing.task, classes: artifact.labels, format: writerFormat)
         let text = try writer.text(outputs: outputs, names: inputs.rowNames, labels: inputs.labels, codes: codes)
+        try write(text, rows: inputs.rowNames.count, io)
+    }
+
+    /// The predictions to `--output`, or standard output.
+    private func write(_ text: String, rows: Int, _ io: CommandIO) throws {
         if let output {
             try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: output))
-            io.diagnostics("trainkit: wrote \(inputs.rowNames.count) predictions to \(output)")
+            io.diagnostics("trainkit: wrote \(rows) predictions to \(output)")
         } else {
             io.output(String(text.dropLast()))
         }

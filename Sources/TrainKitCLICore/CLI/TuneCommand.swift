@@ -33,7 +33,7 @@ struct TuneCommand: CLICommand {
     @Option(parsing: .unconditional, help: "Trials run at once (at most the trials left, and 256).")
     var parallel = 1
 
-    @Option(help: "The validation metric that ranks trials (default: val_accuracy, or val_rmse for regression).",
+    @Option(help: "The validation metric that ranks trials (default: val_accuracy, or val_rmse for regression; kmeans val_silhouette, gmm val_bic, pca val_explained_variance_ratio).",
             completion: .list(["val_loss", "val_accuracy", "val_f1_macro", "val_rmse", "val_mae", "val_r2"]))
     var metric: String?
 

@@ -89,6 +89,7 @@ extension RunConfig {
         }
         m.batchNorm = try s.bool("batch_norm") ?? m.batchNorm
         try decodeArchitectureKeys(s, into: &m)
+        try decodeUnsupervisedKeys(s, into: &m)
         return m
     }
 
@@ -113,7 +114,7 @@ extension RunConfig {
         }
         let allowed: [ModelKind: [DataFormat]] = [
             .mlp: [.csv, .idx], .tabular: [.csv], .cnn: [.idx], .resnet: [.idx], .text: [.text], .recommender: [.ratings],
-            .autoencoder: [.csv, .idx], .linear: [.csv],
+            .autoencoder: [.csv, .idx], .linear: [.csv], .kmeans: [.csv, .idx], .pca: [.csv, .idx], .gmm: [.csv, .idx],
         ]
         if let format = try s.choice("format") {
             d.format = format == "tsv" ? .csv : DataFormat(rawValue: format)!
@@ -128,7 +129,7 @@ extension RunConfig {
             case .text: d.format = .text
             case .recommender: d.format = .ratings
             case .cnn, .resnet: d.format = .idx
-            case .mlp, .tabular, .autoencoder, .linear: d.format = exists && isDirectory.boolValue ? .idx : .csv
+            case .mlp, .tabular, .autoencoder, .linear, .kmeans, .pca, .gmm: d.format = exists && isDirectory.boolValue ? .idx : .csv
             }
             if d.format == .idx && exists && isDirectory.boolValue && !ImagePipeline.hasFiles(d.train, prefix: "train") {
                 throw s.invalid("train", "\(d.train) is a directory without IDX files (train-images-idx3-ubyte[.gz]); name a CSV file, or a directory of IDX files")
@@ -141,7 +142,7 @@ extension RunConfig {
             }
         }
         d.target = try s.string("target")
-        if d.format == .csv && d.target == nil && kind != .autoencoder {
+        if d.format == .csv && d.target == nil && kind != .autoencoder && !kind.isUnsupervised {
             throw ConfigError.missingKey(path: "data.target", hint: "name the label column of \(d.train)")
         }
         d.features = try s.stringList("features")
@@ -216,11 +217,19 @@ extension RunConfig {
         try s.checkKeys()
         var t = TrainingConfig()
         if let task = try s.choice("task") { t.task = TaskKind(rawValue: task) }
+        if let own = unsupervisedTask(kind) {  // kmeans, gmm: clustering; pca: decomposition (and only they)
+            if let task = t.task, task != own {
+                throw s.invalid("task", "model kind '\(kind.rawValue)' does \(own.rawValue): use \(own.rawValue) (or leave task out)")
+            }
+            t.task = own
+        } else if let task = t.task, task == .clustering || task == .decomposition {
+            throw s.invalid("task", "\(task.rawValue) is the task of model kind \(task == .clustering ? "'kmeans' or 'gmm'" : "'pca'")")
+        }
         if (kind == .autoencoder) != (t.task == .reconstruction), t.task != nil {
             throw s.invalid("task", kind == .autoencoder ? "an autoencoder learns to reconstruct its inputs: use reconstruction (or leave task out)"
                                                         : "reconstruction is the task of model kind 'autoencoder'")
         }
-        switch kind == .autoencoder ? nil : data.format {
+        switch kind == .autoencoder || kind.isUnsupervised ? nil : data.format {
         case .idx, .text:
             if t.task == .regression { throw s.invalid("task", "\(data.format.rawValue) data has class labels: use classification") }
             t.task = .classification
@@ -228,7 +237,7 @@ extension RunConfig {
             if t.task == .classification { throw s.invalid("task", "a recommender predicts ratings: use regression") }
             t.task = .regression
         case .csv: break
-        case nil: t.task = .reconstruction
+        case nil: t.task = t.task ?? .reconstruction
         }
         if let epochs = try s.int("epochs") {
             guard epochs >= 1 else { throw s.invalid("epochs", "must be >= 1, got \(epochs)") }
@@ -283,6 +292,15 @@ extension RunConfig {
         t.progress = try s.choice("progress") ?? t.progress
         t.targetScaling = try s.choice("target_scaling") ?? t.targetScaling
         return t
+    }
+
+    /// The task an unsupervised kind does (nil for the others).
+    static func unsupervisedTask(_ kind: ModelKind) -> TaskKind? {
+        switch kind {
+        case .kmeans, .gmm: .clustering
+        case .pca: .decomposition
+        default: nil
+        }
     }
 
     static func decodeOptimizer(_ s: ConfigSection) throws -> OptimizerConfig {

@@ -1,7 +1,7 @@
 /// Every key of a run config, in the order config.yaml and docs/config.md list them: the one definition of
 /// the config schema (see ``ConfigField``).
 extension RunConfig {
-    static let fields: [ConfigField] = topLevelFields + dataFields + modelFields + trainingFields
+    static let fields: [ConfigField] = topLevelFields + dataFields + modelFields + unsupervisedFields + trainingFields
 
     /// The choices of `model.activation`.
     static let activations = ["relu", "gelu", "tanh", "silu", "leaky_relu", "elu"]
@@ -32,7 +32,7 @@ extension RunConfig {
         ConfigField(path: "data.format", type: .choice(formatNames), defaultText: "from `model.kind` and the path",
                     doc: "`tsv` is `csv` with a TAB delimiter. Each model kind reads one format (below).",
                     write: { .string($0.data.format.rawValue) }),
-        ConfigField(path: "data.target", type: .string, defaultText: "required for csv", doc: "The label column.",
+        ConfigField(path: "data.target", type: .string, defaultText: "required for csv (optional for autoencoder, kmeans, pca, gmm)", doc: "The label column. For `kmeans`, `pca` and `gmm` it is left out of the inputs and, for the clustering kinds, only scores the clusters (`adjusted_rand`, `normalized_mutual_info`).",
                     write: { $0.data.target.map { .string($0) } }),
         ConfigField(path: "data.features", type: .list(.string), defaultText: "every other column",
                     doc: "The input columns, in order.", write: { $0.data.features.map(strings) }),
@@ -144,9 +144,9 @@ extension RunConfig {
     ]
 
     private static let trainingFields: [ConfigField] = [
-        ConfigField(path: "training.task", type: .choice(["classification", "regression", "reconstruction"]),
+        ConfigField(path: "training.task", type: .choice(["classification", "regression", "reconstruction", "clustering", "decomposition"]),
                     defaultText: "inferred",
-                    doc: "CSV, after AutoGluon's rule over the `data.train` rows that hold a target (`N` rows, `k` distinct values): classification when the target holds text, when `k = 2`, or when it holds whole numbers with `3 ≤ k ≤ 20` and `k ≤ 0.1·N` (`0.05·N` above 1000 rows; digits 0–9 need 100 rows); regression otherwise. The run prints the choice as one line, e.g. `task: classification (target 'quality' holds 6 distinct whole numbers in 1599 rows; set training.task: regression to override)`, and `train --json` has `\"task\"`. idx/text: classification; ratings: regression; `autoencoder`: reconstruction (and only it).",
+                    doc: "CSV, after AutoGluon's rule over the `data.train` rows that hold a target (`N` rows, `k` distinct values): classification when the target holds text, when `k = 2`, or when it holds whole numbers with `3 ≤ k ≤ 20` and `k ≤ 0.1·N` (`0.05·N` above 1000 rows; digits 0–9 need 100 rows); regression otherwise. The run prints the choice as one line, e.g. `task: classification (target 'quality' holds 6 distinct whole numbers in 1599 rows; set training.task: regression to override)`, and `train --json` has `\"task\"`. idx/text: classification; ratings: regression; `autoencoder`: reconstruction (and only it); `kmeans`, `gmm`: clustering; `pca`: decomposition.",
                     write: { $0.training.task.map { .string($0.rawValue) } }),
         ConfigField(path: "training.epochs", type: .integer, bounds: .atLeast(1), defaultText: "20",
                     doc: "Epochs (counted from the start of the run when resuming).", write: { .int($0.training.epochs) }),

@@ -90,6 +90,11 @@ public struct TokenizerConfig: Equatable, Sendable {
 /// The model families `model.kind` can name.
 public enum ModelKind: String, Codable, Sendable, CaseIterable {
     case mlp, tabular, linear, cnn, resnet, text, recommender, autoencoder
+    /// Unsupervised estimators fitted outside the gradient loop (``UnsupervisedRun``): k-means, PCA, Gaussian mixture.
+    case kmeans, pca, gmm
+
+    /// True for `kmeans`, `pca` and `gmm`, which learn without labels and are fitted, not trained by epochs.
+    public var isUnsupervised: Bool { self == .kmeans || self == .pca || self == .gmm }
 }
 
 /// `model:` — the architecture.
@@ -115,14 +120,16 @@ public struct ModelConfig: Equatable, Sendable {
     public var heads = 4
     /// The code width of an `autoencoder`.
     public var latentDim = 8
+    /// The scikit-learn hyperparameters of `kmeans`, `pca` and `gmm`.
+    public var unsupervised = UnsupervisedConfig()
 
     public init() {}
 }
 
-/// What a run learns: labels (classification), numbers (regression), or its own inputs (reconstruction,
-/// the `autoencoder`).
+/// What a run learns: labels (classification), numbers (regression), its own inputs (reconstruction,
+/// the `autoencoder`), clusters (`kmeans`, `gmm`) or components (`pca`).
 public enum TaskKind: String, Codable, Sendable {
-    case classification, regression, reconstruction
+    case classification, regression, reconstruction, clustering, decomposition
 }
 
 /// `training:` — the loop.

@@ -16,6 +16,7 @@ struct PreparedData {
     /// - Parameter rows: rows of `data.train` to use instead of the seeded split (a cross-validation fold); the
     ///   test rows then come from `data.train` too and `data.test` is not read.
     static func prepare(_ config: RunConfig, rows: SplitPlan? = nil) throws -> PreparedData {
+        if config.model.kind.isUnsupervised { return try UnsupervisedData.prepare(config, rows: rows) }
         var config = config
         if rows != nil { config.data.test = nil }
         var data: PreparedData

@@ -33,7 +33,7 @@ public struct TablePreprocessing: Codable, Sendable {
     func labels(_ table: DataTable, lines: [Int], classes: [String]?, task: TaskKind) throws -> Tensor {
         guard task != .reconstruction, let target else { return try features(table) }
         let column = try table.column(target)
-        if task == .classification {
+        if task == .classification || (task == .clustering && classes != nil) {  // clustering: classes to score with
             let values = column.asStrings()
             if let row = values.firstIndex(where: { $0 == nil }) {
                 throw TableRowCheck.missing(table, lines: lines, row: row, column: target, what: "target '\(target)'")

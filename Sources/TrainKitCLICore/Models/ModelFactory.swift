@@ -28,6 +28,8 @@ public enum ModelFactory {
             }
         case .recommender:
             return recommender(spec, baseline: nil)
+        case .kmeans, .pca, .gmm:
+            preconditionFailure("model kind '\(spec.kind.rawValue)' is fitted by UnsupervisedRun and loaded by FittedEstimator")
         case .autoencoder:
             return Autoencoder(inputSize: spec.inputSize, hidden: spec.hidden, latent: spec.latentDim ?? 8,
                                dropout: spec.dropout, activation: { activation(spec.activation) })

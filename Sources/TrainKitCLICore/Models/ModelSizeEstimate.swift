@@ -35,6 +35,9 @@ struct ModelSizeEstimate {
             let input = Double(spec.inputSize), latent = Double(spec.latentDim ?? 8)
             addMLP(input: input, hidden: hidden, output: latent, what: "the encoder")
             addMLP(input: latent, hidden: hidden.reversed(), output: input, what: "the decoder")
+        case .kmeans, .pca, .gmm:  // centres, components or means (a full mixture also holds k covariances)
+            let (k, d) = (Double(spec.outputSize), Double(spec.inputSize))
+            add("the fitted state", spec.kind == .gmm ? k * d * (d + 1) : k * d)
         }
     }
 

@@ -35,7 +35,7 @@ extension ModelSpec {
         }
         for (a, b) in zip(widths, widths.dropFirst()) { try check.product(a, b) }
         switch kind {
-        case .mlp, .autoencoder, .linear:
+        case .mlp, .autoencoder, .linear, .kmeans, .pca, .gmm:
             break
         case .tabular:
             let cards = columnCardinalities ?? [], dims = columnEmbeddingDims ?? []

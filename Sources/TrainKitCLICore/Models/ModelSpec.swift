@@ -62,6 +62,7 @@ extension ModelSpec {
         case .text: hidden = m.hidden ?? [64]
         case .recommender: hidden = m.hidden ?? (m.architecture == "ncf" ? [32, 16] : [])
         case .autoencoder: hidden = m.hidden ?? [64]
+        case .kmeans, .pca, .gmm: hidden = []  // fitted by UnsupervisedRun
         }
         if m.kind == .mlp || m.kind == .autoencoder, let images = pre.images {
             imageShape = images.imageShape

@@ -9,6 +9,7 @@ enum Evaluation {
         case .classification: [.accuracy, .f1(.macro)]
         case .regression: kind == .recommender ? [.rmse, .mae] : [.rmse, .mae, .r2]
         case .reconstruction: [.rmse, .mae]
+        case .clustering, .decomposition: []  // scored by UnsupervisedMetrics
         }
     }
 
@@ -42,7 +43,8 @@ enum Evaluation {
         }
     }
 
-    /// `["loss": …, "accuracy": …, "f1_macro": …]` or `["loss": …, "rmse": …, "mae": …, "r2": …]`.
+    /// `["loss": …, "accuracy": …, "f1_macro": …]` or `["loss": …, "rmse": …, "mae": …, "r2": …]`; for
+    /// reconstruction also `explained_variance_ratio` (``UnsupervisedMetrics/explainedVarianceRatio(reconstruction:of:)``).
     static func evaluate(_ model: any Layer, on data: TensorDataset, task: TaskKind, kind: ModelKind,
                          lossName: String?) -> [String: Double] {
         guard data.count > 0 else { return [:] }
@@ -52,6 +54,9 @@ enum Evaluation {
             var metric = kind.makeMetric()
             metric.update(predictions: out, targets: data.labels)
             if let value = metric.compute().scalar { results[metric.name] = value }
+        }
+        if task == .reconstruction {  // an autoencoder: the share of the variance kept, comparable with a pca's
+            results["explained_variance_ratio"] = UnsupervisedMetrics.explainedVarianceRatio(reconstruction: out, of: data.labels)
         }
         return results
     }

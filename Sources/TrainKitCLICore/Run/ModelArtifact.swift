@@ -96,6 +96,9 @@ public struct ModelArtifact: Codable, Sendable {
             throw DataError.invalidFormat(file: weights.path, reason: "cannot load the weights: invalid safetensors file: \(error.reason)")
         }
         try artifact.validate(file: url.path, elements: tensors.values.reduce(0) { $0 + $1.count })
+        if artifact.spec.kind.isUnsupervised {
+            return (artifact, try FittedEstimator(kind: artifact.spec.kind, stateTensors: tensors, file: weights.path), url)
+        }
         let model = ModelFactory.build(artifact.spec)
         try checkWeights(tensors, model: model, file: weights.path)
         do {

@@ -48,6 +48,7 @@ struct TrainingRun {
     }
 
     func run() throws -> Result {
+        if config.model.kind.isUnsupervised { return try UnsupervisedRun(run: self).execute() }
         let started = Date()
         let runDirectory = URL(fileURLWithPath: config.output)
         // Every check of the directory comes first (before any data is read), and nothing in it changes until

@@ -157,8 +157,10 @@ struct TuneRun {
 
     /// `--metric`, or the default for the task; it must be logged each epoch (the pruner compares it).
     private func checkedMetric(task: TaskKind, kind: ModelKind) throws -> String {
-        let logged = ["val_loss"] + Evaluation.metricKinds(task, kind: kind).map { "val_" + $0.makeMetric().name }
-        let chosen = metric ?? (task == .classification ? "val_accuracy" : "val_rmse")
+        let logged = kind.isUnsupervised ? UnsupervisedMetrics.names(kind).map { "val_" + $0 }
+            : ["val_loss"] + Evaluation.metricKinds(task, kind: kind).map { "val_" + $0.makeMetric().name }
+        let chosen = metric ?? (kind.isUnsupervised ? "val_" + UnsupervisedMetrics.names(kind)[0]
+                                                    : task == .classification ? "val_accuracy" : "val_rmse")
         guard logged.contains(chosen) else {
             throw ConfigError.usage(
                 "--metric \(chosen): expected a validation metric of this \(task.rawValue) run: \(logged.joined(separator: ", "))"

@@ -3,7 +3,9 @@ public enum SearchDirection: String, Codable, Sendable {
     case minimize, maximize
 
     /// `maximize` for metrics where higher is better (`accuracy`, `f1`, `auc`, `r2`, `precision`, `recall`,
-    /// with or without a `val_`/`test_` prefix), else `minimize` (losses, `rmse`, `mae`).
+    /// and the unsupervised `silhouette`, `adjusted_rand`, `normalized_mutual_info`, `log_likelihood`,
+    /// `explained_variance_ratio`, with or without a `val_`/`test_` prefix), else `minimize` (losses, `rmse`,
+    /// `mae`, `inertia`, `bic`).
     public static func inferred(for metric: String) -> SearchDirection {
         MonitorMode.auto.resolved(for: metric) == .max ? .maximize : .minimize
     }
