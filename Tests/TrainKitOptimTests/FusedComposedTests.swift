@@ -105,9 +105,10 @@ func fusedLoopMatchesComposedTensorOps(_ index: Int) {
 /// Optimizer state is long-lived: it must not take blocks from the buffer pool, where a cached activation
 /// block of a larger size class would be wasted for the whole run.
 @Suite struct OptimizerStateMemoryTests {
+    /// On the `cpu` device (the fused path's), whatever the default device.
     @Test func fusedStateIsLongLivedMemory() throws {
-        let parameter = Parameter(Tensor.uniform([300, 7], key: RandomKey(seed: 1)))
-        parameter.grad = Tensor.uniform([300, 7], key: RandomKey(seed: 2))
+        let parameter = Parameter(Tensor.uniform([300, 7], key: RandomKey(seed: 1)).to(device: .cpu))
+        parameter.grad = Tensor.uniform([300, 7], key: RandomKey(seed: 2)).to(device: .cpu)
         let optimizer = Optimizer(Adam(lr: 1e-3), parameters: [parameter])
         optimizer.step()   // creates exp_avg and exp_avg_sq
         let state = try #require(optimizer.state(group: 0, index: 0))

@@ -96,16 +96,16 @@ struct LinearFit {
 
         /// Mean cross-entropy of softmax(Wx + b) and its gradient with respect to θ:
         /// `P = softmax(X W + b)`, `∂/∂W = Xᵀ(P − Y)/n`, `∂/∂b = Σ_rows (P − Y)/n` (`Y` one-hot), computed with
-        /// float64 tensor products (`rows` selects the rows of `x`).
+        /// float64 tensor products (`rows` selects the rows of `x`). The products run on the `cpu` device whatever
+        /// the default device: the fit is a small host-side solve (like the scalers' statistics) whose numbers come
+        /// back to Swift arrays every L-BFGS iteration.
         func crossEntropy(_ theta: [Double], rows: [Int]) -> (value: Double, gradient: [Double]) {
             let c = outputs, m = rows.count
-            let all = Tensor(x, shape: [n, f])
-            let xs = m == n ? all : all.indexSelect(0, Tensor(rows))                     // [m, f]
-            let labels = Tensor(rows.map { Int(y[$0]) })                                  // [m] int64
-            let w = Tensor(Array(theta[0..<(f * c)]), shape: [f, c])
-            let b = Tensor(Array(theta[(f * c)...]), shape: [1, c])
+            let all = Tensor(x, shape: [n, f], device: .cpu)
+            let xs = m == n ? all : all.indexSelect(0, Tensor(rows, device: .cpu))       // [m, f]
+            let w = Tensor(Array(theta[0..<(f * c)]), shape: [f, c], device: .cpu)
+            let b = Tensor(Array(theta[(f * c)...]), shape: [1, c], device: .cpu)
             let logits = xs.matmul(w) + b                                                 // [m, c]
-            _ = labels
             // Softmax, loss and bias gradient as sequential loops (no parallel reduction: the same sums in the
             // same order whatever the thread count); the two products are per-element dot products.
             var residual = logits.toArray(as: Double.self)
@@ -125,7 +125,7 @@ struct LinearFit {
                     gradB[k] += residual[row + k]
                 }
             }
-            let gradW = xs.transpose(0, 1).contiguous().matmul(Tensor(residual, shape: [m, c]))  // [f, c]
+            let gradW = xs.transpose(0, 1).contiguous().matmul(Tensor(residual, shape: [m, c], device: .cpu))  // [f, c]
             return (value * scale, gradW.toArray(as: Double.self) + gradB)
         }
 
