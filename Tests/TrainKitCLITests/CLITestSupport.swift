@@ -80,14 +80,20 @@ func jsonObject(_ text: String) throws -> [String: Any] {
 
 /// Writes `count` 8×8 IDX images with labels as `PREFIX-images-idx3-ubyte` / `PREFIX-labels-idx1-ubyte`: class 0
 /// has a bright left half, class 1 a bright right half (`seed` shifts which rows get which class).
-func writeHalvesIDX(_ count: Int, prefix: String, seed: Int, in dir: URL) throws {
+/// `blankTopRow`: the first row of pixels is 0 in every image (constant pixels, as MNIST's border).
+func writeHalvesIDX(_ count: Int, prefix: String, seed: Int, blankTopRow: Bool = false, in dir: URL) throws {
     func be(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 255), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)] }
     var images: [UInt8] = [0, 0, 0x08, 3] + be(count) + be(8) + be(8)
     var labels: [UInt8] = [0, 0, 0x08, 1] + be(count)
     for n in 0..<count {
         let label = (n + seed) % 2
         labels.append(UInt8(label))
-        for r in 0..<8 { for c in 0..<8 { images.append((c < 4) == (label == 0) ? UInt8(150 + (r * c + n) % 100) : UInt8((r + c + n) % 60)) } }
+        for r in 0..<8 {
+            for c in 0..<8 {
+                let pixel = (c < 4) == (label == 0) ? UInt8(150 + (r * c + n) % 100) : UInt8((r + c + n) % 60)
+                images.append(blankTopRow && r == 0 ? 0 : pixel)
+            }
+        }
     }
     try Data(images).write(to: dir.appendingPathComponent("\(prefix)-images-idx3-ubyte"))
     try Data(labels).write(to: dir.appendingPathComponent("\(prefix)-labels-idx1-ubyte"))

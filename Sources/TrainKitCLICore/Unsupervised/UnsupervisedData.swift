@@ -22,21 +22,30 @@ enum UnsupervisedData {
             data.validation = data.validation.map(unlabelled)
             data.test = data.test.map(unlabelled)
         }
-        try requireVaryingColumns(data, file: config.data.train)
+        try requireVaryingColumns(data, file: config.data.train, imagePixels: config.data.format == .idx)
         return data
     }
 
-    /// Every input column must vary over the training rows: a constant one carries nothing to cluster or
-    /// project on (and a data set of constant columns has no components at all).
-    static func requireVaryingColumns(_ data: PreparedData, file: String) throws {
+    /// Every input column of a table must vary over the training rows: a constant one carries nothing to cluster
+    /// or project on (and a data set of constant columns has no components at all). Image pixels that never
+    /// change (MNIST's blank border) are normal and allowed; images whose every pixel is constant are not.
+    static func requireVaryingColumns(_ data: PreparedData, file: String, imagePixels: Bool = false) throws {
         let x = data.train.features
-        guard x.rank == 2, x.shape[0] > 1 else { return }
-        let (n, d) = (x.shape[0], x.shape[1])
+        guard x.rank >= 2, x.shape[0] > 1 else { return }
+        let n = x.shape[0], d = x.count / n
         let values = x.toArray(as: Double.self)
         let names = data.preprocessing.table?.encoder.outputNames
-        for j in 0..<d {
+        func isConstant(_ j: Int) -> Bool {
             let first = values[j]
-            guard (1..<n).allSatisfy({ values[$0 * d + j] == first }) else { continue }
+            return (1..<n).allSatisfy { values[$0 * d + j] == first }
+        }
+        if imagePixels {
+            guard (0..<d).allSatisfy(isConstant) else { return }
+            throw DataError.invalidFormat(
+                file: file, reason: "every pixel is constant over the \(n) training images: there is nothing to cluster or project on")
+        }
+        for j in 0..<d {
+            guard isConstant(j) else { continue }
             let name = names.map { j < $0.count ? "column '\($0[j])'" : "feature \(j)" } ?? "feature \(j)"
             throw DataError.invalidFormat(
                 file: file,
