@@ -45,7 +45,9 @@ import TrainKitTestSupport
         let start = Date()
         let result = trainkit(["train", config])
         #expect(result.status == 0, "\(result.diagnostics)")
-        #expect(Date().timeIntervalSince(start) < Sanitizers.timeLimit(2))
+        // The whole debug-build run takes about 1.2 s alone and up to 2.3 s beside the rest of the suite on two
+        // cores; the column lookup this guards against took 21.4 s at 40,000 columns (d17 below reads 20,000).
+        #expect(Date().timeIntervalSince(start) < Sanitizers.timeLimit(4))
     }
 
     @Test func d17LongDropListIsASet() throws {
