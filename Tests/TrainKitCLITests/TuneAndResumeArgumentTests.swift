@@ -47,6 +47,8 @@ import TrainKitTestSupport
         let result = trainkit(["tune", config, "--trials", "2", "--sampler", "random", "--parallel", "100000"])
         #expect(result.status == 0, "\(result.diagnostics)")
         #expect(result.diagnostics.contains("--parallel 100000: running 2 trials at once (the trials left in the study)"))
-        #expect(Date().timeIntervalSince(start) < Sanitizers.timeLimit(2))
+        // Two 1-epoch trials take about 1.1 s alone (debug build); the bound leaves room for the suite beside it
+        // and still stops a run that starts a worker per requested slot.
+        #expect(Date().timeIntervalSince(start) < Sanitizers.timeLimit(4))
     }
 }
