@@ -71,10 +71,13 @@ extension Tensor {
         return narrow(d, start: index, length: 1).squeeze(d)
     }
 
-    /// A zero tensor of `inShape` with `g` written at `start` along `dim` (narrow's backward).
-    static func embed(_ g: Tensor, inShape: [Int], dim: Int, start: Int) -> Tensor {
+    /// A zero tensor of `inShape` with `g` written at indices `start, start+step, …` along `dim` (the backward of
+    /// narrow, and of a strided slice).
+    static func embed(_ g: Tensor, inShape: [Int], dim: Int, start: Int, step: Int = 1) -> Tensor {
         let out = Tensor.zeros(inShape, dtype: g.dtype, like: g)
-        let region = out.view(shape: g.shape, strides: out.strides, offset: start * out.strides[dim])
+        var strides = out.strides
+        strides[dim] *= step
+        let region = out.view(shape: g.shape, strides: strides, offset: start * out.strides[dim])
         region.assign(from: g)
         return out
     }

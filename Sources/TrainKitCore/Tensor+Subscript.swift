@@ -162,11 +162,7 @@ extension Tensor {
         let out = view(shape: newShape, strides: newStrides, offset: offset + lower * strides[d])
         let inputShape = shape
         return Tensor.record(out, op: "slice", self) { g, _ in
-            let grad = Tensor.zeros(inputShape, dtype: g.dtype, like: g)
-            var regionStrides = grad.strides
-            regionStrides[d] *= step
-            grad.view(shape: g.shape, strides: regionStrides, offset: lower * grad.strides[d]).assign(from: g)
-            return [grad]
+            [Tensor.embed(g, inShape: inputShape, dim: d, start: lower, step: step)]
         }
     }
 

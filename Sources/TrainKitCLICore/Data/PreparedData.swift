@@ -11,6 +11,16 @@ struct PreparedData {
     /// How a CSV run chose its task (``TaskChoice``): one line for the log, nil for other formats.
     var taskNote: String?
 
+    /// Reads the config's data as ``prepare(_:rows:)`` does and logs it for a run: what is read, each warning
+    /// and the task note.
+    static func read(_ config: RunConfig, io: CommandIO) throws -> PreparedData {
+        io.progress("reading \(config.data.format.rawValue) data from \(config.data.train)")
+        let data = try prepare(config)
+        for warning in data.warnings { io.progress("warning: \(warning)") }
+        if let note = data.taskNote { io.progress(note) }
+        return data
+    }
+
     /// Reads and splits the data a config names, fitting the preprocessing on the training rows only, and checks
     /// that images fit the model's convolution stages (``ImageGeometry``).
     /// - Parameter rows: rows of `data.train` to use instead of the seeded split (a cross-validation fold); the

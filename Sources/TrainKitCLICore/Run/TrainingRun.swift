@@ -95,15 +95,7 @@ struct TrainingRun {
 
     /// Reads and checks the data and builds the model and the trainer; touches no file.
     private func prepare(runDirectory: URL) throws -> Prepared {
-        let data: PreparedData
-        if let given = self.data {
-            data = given
-        } else {
-            io.progress("reading \(config.data.format.rawValue) data from \(config.data.train)")
-            data = try PreparedData.prepare(config)
-            for warning in data.warnings { io.progress("warning: \(warning)") }
-            if let note = data.taskNote { io.progress(note) }
-        }
+        let data = try self.data ?? PreparedData.read(config, io: io)
         let task = data.preprocessing.task
         io.progress("\(task.rawValue): \(data.summary)")
 

@@ -18,14 +18,7 @@ struct UnsupervisedRun {
                                      : nil
         let data: PreparedData, fitted: FittedEstimator
         do {
-            if let given = run.data {
-                data = given
-            } else {
-                io.progress("reading \(config.data.format.rawValue) data from \(config.data.train)")
-                data = try PreparedData.prepare(config)
-                for warning in data.warnings { io.progress("warning: \(warning)") }
-                if let note = data.taskNote { io.progress(note) }
-            }
+            data = try run.data ?? PreparedData.read(config, io: io)
             io.progress("\(data.preprocessing.task.rawValue): \(data.summary)")
             fitted = try EstimatorFit.fit(config.model, seed: config.seed, x: data.train.features, file: config.data.train)
             io.progress(EstimatorFit.describe(fitted))
