@@ -6,6 +6,12 @@ import TrainKitRL
     /// (id, tolerance on the float64 state and reward, tolerance on the observation).
     static let cases: [(String, Double, Double)] = [
         ("CartPole-v1", 1e-12, 1e-6),
+        ("Acrobot-v1", 1e-9, 1e-6),  // chaotic: ulp-level differences in sin/cos grow; see the one-step test
+        ("MountainCar-v0", 1e-12, 1e-6),
+        ("MountainCarContinuous-v0", 1e-12, 1e-6),
+        ("Pendulum-v1", 1e-12, 1e-6),
+        ("FrozenLake-v1", 0, 0),
+        ("FrozenLake8x8-v1", 0, 0),
     ]
 
     @Test(arguments: cases)
@@ -14,11 +20,45 @@ import TrainKitRL
         #expect(fixture.episodes.count >= 3)
         let problems = try replay(fixture, stateTolerance: stateTolerance, observationTolerance: observationTolerance) {
             limit in
-            var env = try Environments.makeStateful(id)
-            if limit != fixture.maxEpisodeSteps { env = try Environments.makeStateful(id, maxEpisodeSteps: limit) }
-            return env
+            let options = (fixture.raw["kwargs"] as? [String: Any] ?? [:]).mapValues { "\($0)" == "0" ? "false" : "\($0)" }
+            return try Environments.makeStateful(id, maxEpisodeSteps: limit, options: options)
         }
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
+    /// Every recorded transition from its recorded start state, one step at a time, so differences cannot grow
+    /// over a trajectory: float64 state and reward within 1e-12 (relative to max(1, |x|)). MountainCarContinuous is
+    /// left out: its state turns float32 after the first step, and `reset(state:)` starts a float64 episode as
+    /// Gymnasium's reset does, so only the whole replay (above, 1e-12) reproduces its later steps.
+    @Test(arguments: cases.map(\.0).filter { $0 != "MountainCarContinuous-v0" })
+    func singleStepsMatchGymnasiumToFloat64Precision(_ id: String) throws {
+        let fixture = try GymnasiumFixture(id)
+        let options = (fixture.raw["kwargs"] as? [String: Any] ?? [:]).mapValues { "\($0)" == "0" ? "false" : "\($0)" }
+        var worst = 0.0, count = 0
+        for episode in fixture.episodes {
+            var previous = episode.state
+            for record in episode.steps {
+                var env = try Environments.makeStateful(id, maxEpisodeSteps: nil, options: options)
+                _ = try env.reset(state: previous)
+                let step = try env.step(record.action)
+                worst = max(worst, worstDifference(env.state, record.state),
+                            abs(step.reward - record.reward) / max(1, abs(record.reward)))
+                #expect(step.terminated == record.terminated, "\(id) step \(count)")
+                previous = record.state
+                count += 1
+            }
+        }
+        #expect(count > 50)
+        #expect(worst <= 1e-12, "\(id): worst one-step difference \(worst)")
+    }
+
+    /// The replay can fail: Acrobot's "nips" dynamics (no θ̇₁² term) leave the recorded "book" trajectory.
+    @Test func nipsDynamicsDoNotMatchTheBookTrajectory() throws {
+        let fixture = try GymnasiumFixture("Acrobot-v1")
+        let problems = try replay(fixture, stateTolerance: 1e-9, observationTolerance: 1e-6) { limit in
+            try Environments.makeStateful("Acrobot-v1", maxEpisodeSteps: limit, options: ["book_or_nips": "nips"])
+        }
+        #expect(!problems.isEmpty)
     }
 
     @Test(arguments: cases.map(\.0))
