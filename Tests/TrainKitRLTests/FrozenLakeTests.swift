@@ -6,19 +6,19 @@ import Testing
     /// The map and Gymnasium's transition table `P` (slippery and not) agree entry by entry, in order.
     @Test(arguments: [("FrozenLake-v1", "4x4"), ("FrozenLake8x8-v1", "8x8")])
     func transitionTableMatchesGymnasium(_ id: String, mapName: String) throws {
-        let fixture = try GymnasiumFixture(id)
-        #expect(fixture.raw["map"] as? [String] == FrozenLake.maps[mapName])
+        let fixture = try GymnasiumFixture.named(id)
+        #expect(fixture.map == FrozenLake.maps[mapName])
         for (key, slippery) in [("slippery", true), ("deterministic", false)] {
             let lake = try FrozenLake(mapName: mapName, isSlippery: slippery)
-            let table = (fixture.raw[key] as! [String: Any])["P"] as! [String: [String: [[Any]]]]
+            let table = try #require(slippery ? fixture.slippery : fixture.deterministic).P
             #expect(table.count == lake.transitions.count)
             var compared = 0
             for (s, actions) in table {
                 for (a, entries) in actions {
                     let ours = lake.transitions[Int(s)!][Int(a)!]
                     let theirs = entries.map {
-                        FrozenLake.Transition(probability: ($0[0] as! NSNumber).doubleValue, next: $0[1] as! Int,
-                                              reward: ($0[2] as! NSNumber).doubleValue, terminated: $0[3] as! Bool)
+                        FrozenLake.Transition(probability: $0[0].number, next: Int($0[1].number),
+                                              reward: $0[2].number, terminated: $0[3].flag)
                     }
                     #expect(ours == theirs, "\(id) \(key) P[\(s)][\(a)]")
                     compared += theirs.count

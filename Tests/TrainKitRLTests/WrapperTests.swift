@@ -29,9 +29,15 @@ struct Wave: Environment {
 }
 
 @Suite struct WrapperTests {
-    static func fixture() throws -> [String: Any] {
-        let url = GymnasiumFixture.directory.appendingPathComponent("vecnormalize.json")
-        return try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    struct Record: Decodable {
+        struct Step: Decodable { let observations: [Double], rewards: [Double], dones: [Bool], final: [String: [Double]] }
+        let envs: Int
+        let reset: [Double]
+        let steps: [Step]
+        let obsMean: [Double], obsVar: [Double], retVar: Double
+        enum CodingKeys: String, CodingKey {
+            case envs, reset, steps, obsMean = "obs_mean", obsVar = "obs_var", retVar = "ret_var"
+        }
     }
 
     static func close(_ a: [Double], _ b: [Double], _ tolerance: Double) -> Bool {
@@ -42,19 +48,19 @@ struct Wave: Environment {
     /// (`scripts/sb3-vecnormalize.py`) at every step. SB3 averages the float32 batch in float32, TrainKit in float64:
     /// 1e-5 on the float32 outputs covers that.
     @Test func vectorNormalizeMatchesStableBaselines3() throws {
-        let fixture = try Self.fixture()
-        let n = fixture["envs"] as! Int
+        let fixture = try GymnasiumFixture.load("vecnormalize", as: Record.self)
+        let n = fixture.envs
         let envs = try VectorNormalize(VectorEnvironment(count: n, autoreset: .sameStep) { Wave(index: $0) })
         let reset = envs.reset(seed: 0).map(Double.init)
-        #expect(Self.close(reset, GymnasiumFixture.doubles(fixture["reset"]), 1e-5))
+        #expect(Self.close(reset, fixture.reset, 1e-5))
         var finals = 0
-        for (t, record) in (fixture["steps"] as! [[String: Any]]).enumerated() {
+        for (t, record) in fixture.steps.enumerated() {
             let out = try envs.step(Array(repeating: .discrete(0), count: n))
-            #expect(Self.close(out.observations.map(Double.init), GymnasiumFixture.doubles(record["observations"]), 1e-5),
+            #expect(Self.close(out.observations.map(Double.init), record.observations, 1e-5),
                     "step \(t)")
-            #expect(Self.close(out.rewards, GymnasiumFixture.doubles(record["rewards"]), 1e-5), "step \(t) rewards")
-            #expect(zip(out.terminated, out.truncated).map { $0 || $1 } == record["dones"] as! [Bool])
-            let expectedFinals = (record["final"] as! [String: Any]).mapValues(GymnasiumFixture.doubles)
+            #expect(Self.close(out.rewards, record.rewards, 1e-5), "step \(t) rewards")
+            #expect(zip(out.terminated, out.truncated).map { $0 || $1 } == record.dones)
+            let expectedFinals = record.final
             #expect(Set(out.finalObservations.keys.map(String.init)) == Set(expectedFinals.keys))
             for (i, final) in out.finalObservations {
                 #expect(Self.close(final, expectedFinals[String(i)]!, 1e-5), "step \(t) final \(i)")
@@ -62,9 +68,9 @@ struct Wave: Environment {
             }
         }
         #expect(finals >= 10)
-        #expect(Self.close(envs.observationStatistics.mean, GymnasiumFixture.doubles(fixture["obs_mean"]), 1e-6))
-        #expect(Self.close(envs.observationStatistics.variance, GymnasiumFixture.doubles(fixture["obs_var"]), 1e-6))
-        #expect(Self.close(envs.returnStatistics.variance, [(fixture["ret_var"] as! NSNumber).doubleValue], 1e-9))
+        #expect(Self.close(envs.observationStatistics.mean, fixture.obsMean, 1e-6))
+        #expect(Self.close(envs.observationStatistics.variance, fixture.obsVar, 1e-6))
+        #expect(Self.close(envs.returnStatistics.variance, [fixture.retVar], 1e-9))
     }
 
     /// Hand-computed: from mean 0, variance 1, count 1e-4, the batch [1, 3] (mean 2, variance 1) gives
