@@ -28,7 +28,8 @@ struct EnvironmentOptions {
         switch text.lowercased() {
         case "true", "1", "yes": return true
         case "false", "0", "no": return false
-        default: throw EnvironmentError.invalidArgument(name: "\(id) option \(name)", value: text, expected: "true or false")
+        default:
+            throw EnvironmentError.invalidArgument(name: "\(id) option \(name)", value: text, expected: "true or false")
         }
     }
 

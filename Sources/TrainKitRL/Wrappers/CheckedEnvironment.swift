@@ -23,7 +23,8 @@ public struct CheckedEnvironment<Base: Environment>: Environment {
         ended = false
         let expected = observationSpace.flatDimension
         resetError = result.observation.count == expected ? nil
-            : .observationShape(environment: id, index: nil, step: -1, expected: expected, got: result.observation.count)
+            : .observationShape(environment: id, index: nil, step: -1, expected: expected,
+                                got: result.observation.count)
         return result
     }
 
