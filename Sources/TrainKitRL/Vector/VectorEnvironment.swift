@@ -50,6 +50,12 @@ public final class VectorEnvironment {
         if count < 1 {
             pendingError = .invalidArgument(name: "count", value: "\(count)", expected: "at least 1")
         }
+        for (name, space) in [("observation", observationSpace), ("action", actionSpace)] where pendingError == nil {
+            if let problem = space.problem {
+                pendingError = .invalidArgument(name: "\(slots[0].id) \(name) space", value: "\(space)",
+                                                expected: "a well-formed space (\(problem))")
+            }
+        }
         for slot in slots.dropFirst() where pendingError == nil {
             let env = slot.environment
             if env.observationSpace != observationSpace {
@@ -111,7 +117,7 @@ public final class VectorEnvironment {
             if slot.needsReset && !resetsNow {
                 throw EnvironmentError.stepAfterEnd(environment: slot.id, step: slot.episodeSteps)
             }
-            if !resetsNow && !space.contains(actions[slot.index]) {
+            if !resetsNow && !space.accepts(actions[slot.index]) {
                 throw EnvironmentError.actionOutsideSpace(environment: slot.id, step: slot.episodeSteps,
                                                           action: actions[slot.index], space: space)
             }
@@ -133,6 +139,7 @@ public final class VectorEnvironment {
         for slot in slots {
             let i = slot.index
             write(slot.observation, row: i, into: &out.observations)
+            slot.observation = []  // drops the environment's buffer, so its next step writes in place
             out.rewards[i] = slot.reward
             out.terminated[i] = slot.terminated
             out.truncated[i] = slot.truncated
