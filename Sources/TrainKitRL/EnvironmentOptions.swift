@@ -2,6 +2,7 @@
 ///
 /// | id | options |
 /// | --- | --- |
+/// | CartPole-v1 | `sutton_barto_reward` (`false`) |
 /// | Acrobot-v1 | `book_or_nips`: `book` (default) or `nips` |
 /// | MountainCar-v0, MountainCarContinuous-v0 | `goal_velocity` (0) |
 /// | Pendulum-v1 | `g` (10.0) |

@@ -24,7 +24,9 @@ public enum Environments {
             table[id] = Entry(spec: EnvironmentSpec(id: id, maxEpisodeSteps: steps, rewardThreshold: threshold),
                               make: make)
         }
-        register("CartPole-v1", 500, 475) { limit, _ in try limited(CartPole(), limit) }
+        register("CartPole-v1", 500, 475) { limit, o in
+            try limited(CartPole(suttonBartoReward: try o.bool("sutton_barto_reward", false)), limit)
+        }
         register("Acrobot-v1", 500, -100) { limit, o in
             let dynamics = try o.choice("book_or_nips", "book", ["book", "nips"])
             return try limited(Acrobot(dynamics: dynamics == "nips" ? .nips : .book), limit)

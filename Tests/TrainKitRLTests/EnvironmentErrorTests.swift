@@ -144,3 +144,20 @@ struct Faulty: Environment {
         #expect(throws: EnvironmentError.stepAfterEnd(environment: "CartPole-v1", step: 1)) { try cart.step(.discrete(0)) }
     }
 }
+
+@Suite struct OptionTests {
+    /// `sutton_barto_reward`: 0 per step, −1 on the terminating step (Gymnasium's CartPole option).
+    @Test func suttonBartoRewardScoresOnlyTheFall() throws {
+        var env = try Environments.makeStateful("CartPole-v1", maxEpisodeSteps: nil,
+                                                options: ["sutton_barto_reward": "true"])
+        _ = try env.reset(state: [0, 0, 0.15, 0])
+        var rewards: [Double] = []
+        while true {
+            let step = try env.step(.discrete(0))
+            rewards.append(step.reward)
+            if step.terminated { break }
+        }
+        #expect(rewards.count > 1 && rewards.dropLast().allSatisfy { $0 == 0 } && rewards.last == -1)
+        #expect(throws: EnvironmentError.self) { try Environments.make("CartPole-v1", options: ["gravity": "3"]) }
+    }
+}
