@@ -105,6 +105,27 @@ struct Faulty: Environment {
         }
     }
 
+    /// A wrong-sized reset observation is reported by the next step; a clean full reset clears it.
+    @Test func aCleanResetClearsAResetError() throws {
+        final class Resets: @unchecked Sendable { var count = 0 }
+        struct FirstResetWide: Environment {
+            let resets: Resets
+            var observationSpace: Space { .box(low: [0, 0], high: [1, 1]) }
+            var actionSpace: Space { .discrete(2) }
+            mutating func reset(seed: UInt64?) -> (observation: [Double], info: [String: Double]) {
+                resets.count += 1
+                return (Array(repeating: 0, count: resets.count == 1 ? 3 : 2), [:])
+            }
+            mutating func step(_ action: Action) throws -> Step { Step(observation: [0, 0], reward: 0, terminated: false) }
+        }
+        let resets = Resets()
+        let envs = try VectorEnvironment(count: 1) { _ in FirstResetWide(resets: resets) }
+        envs.reset(seed: 0)
+        #expect(throws: EnvironmentError.self) { try envs.step([.discrete(0)]) }
+        envs.reset(seed: 0)
+        _ = try envs.step([.discrete(0)])
+    }
+
     @Test func vectorEnvironmentRefusesBadActionsAndMismatchedSpaces() throws {
         let envs = try VectorEnvironment(count: 2) { _ in try Environments.make("CartPole-v1") }
         #expect(throws: EnvironmentError.stepBeforeReset(environment: "CartPole-v1")) {
