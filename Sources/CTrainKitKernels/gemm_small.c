@@ -207,17 +207,27 @@ static void small_columns(void *ctx, int64_t begin, int64_t end) {
 
 void tk_sgemm_small_m(int simd_level, int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha,
                       const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
-    // Gather op(A) into [M, K] rows (at most TK_SMALL_M * K floats).
+    // op(A) as [M, K] contiguous rows (at most TK_SMALL_M * K floats): A itself when its rows already are
+    // (no transpose, lda == K: the row blocks of a tall product), else gathered — whole rows by memcpy.
     float stack_rows[TK_SMALL_M * 1024];
-    float *a = M * K <= TK_SMALL_M * 1024 ? stack_rows : tk_aligned_alloc(sizeof(float) * (size_t)(M * K));
-    for (int64_t i = 0; i < M; i++)
-        for (int64_t k = 0; k < K; k++) a[i * K + k] = transA ? A[k * lda + i] : A[i * lda + k];
+    const float *a = A;
+    float *gathered = NULL;
+    if (transA || lda != K) {
+        gathered = M * K <= TK_SMALL_M * 1024 ? stack_rows : tk_aligned_alloc(sizeof(float) * (size_t)(M * K));
+        if (transA) {
+            for (int64_t i = 0; i < M; i++)
+                for (int64_t k = 0; k < K; k++) gathered[i * K + k] = A[k * lda + i];
+        } else {
+            for (int64_t i = 0; i < M; i++) memcpy(gathered + i * K, A + i * lda, sizeof(float) * (size_t)K);
+        }
+        a = gathered;
+    }
     small_job_t job = {transB != 0, M, N, K, alpha, beta, a, B, ldb, C, ldc, simd_level};
     // Columns per chunk: at least ~64k multiply-adds, and whole column blocks in the AXPY form.
     int64_t grain = (1 << 16) / (M * K) + 1;
     if (!transB) grain = (grain + COLUMN_BLOCK - 1) / COLUMN_BLOCK * COLUMN_BLOCK;
     tk_parallel_for(N, grain, small_columns, &job);
-    if (a != stack_rows) tk_aligned_free(a);
+    if (gathered != NULL && gathered != stack_rows) tk_aligned_free(gathered);
 }
 
 // MARK: - Small products of any height
