@@ -46,9 +46,13 @@ let package = Package(
         // MARK: - Unsupervised learning: k-means, PCA, Gaussian mixtures
         .target(name: "TrainKitUnsupervised", dependencies: ["TrainKitCore"]),
 
+        // MARK: - Reinforcement learning: environments, vector environments, agents
+        .target(name: "TrainKitRL", dependencies: ["TrainKitCore", "TrainKitNN", "TrainKitOptim"]),
+
         // MARK: - Umbrella: training loop, selection; re-exports the building blocks
         .target(name: "TrainKit", dependencies: ["TrainKitCore", "TrainKitNN", "TrainKitOptim", "TrainKitData",
-                                                 "TrainKitMetrics", "TrainKitIO", "TrainKitModels", "TrainKitUnsupervised"]),
+                                                 "TrainKitMetrics", "TrainKitIO", "TrainKitModels", "TrainKitUnsupervised",
+                                                 "TrainKitRL"]),
 
         // MARK: - Executables
         .target(name: "TrainKitCLICore", dependencies: [
@@ -59,6 +63,7 @@ let package = Package(
         .executableTarget(name: "moons", dependencies: ["TrainKit"], path: "Examples/moons"),
         .executableTarget(name: "mnist", dependencies: ["TrainKit"], path: "Examples/mnist"),
         .executableTarget(name: "models", dependencies: ["TrainKit"], path: "Examples/models"),
+        .executableTarget(name: "cartpole", dependencies: ["TrainKitRL"], path: "Examples/cartpole"),
 
         // MARK: - Test support and tests
         .target(name: "TrainKitTestSupport", dependencies: ["TrainKitCore"]),
@@ -73,5 +78,6 @@ let package = Package(
         .testTarget(name: "TrainKitCLITests", dependencies: ["TrainKitCLICore", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitIOTests", dependencies: ["TrainKitIO", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitUnsupervisedTests", dependencies: ["TrainKitUnsupervised", "TrainKitTestSupport"]),
+        .testTarget(name: "TrainKitRLTests", dependencies: ["TrainKitRL", "TrainKitTestSupport"]),
     ]
 )
