@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import TrainKitCore
+@testable import TrainKitRL
+
+/// The RL-Zoo's CartPole-v1 settings (shorter rollouts' worth of updates for a quick test).
+func zooPPO(epochs: Int = 20) -> PPOConfiguration {
+    var c = PPOConfiguration()
+    c.nSteps = 32; c.batchSize = 256; c.gaeLambda = 0.8; c.gamma = 0.98; c.nEpochs = epochs; c.entCoef = 0
+    c.learningRate = .linear(from: 0.001, to: 0); c.clipRange = .linear(from: 0.2, to: 0)
+    return c
+}
+
+func cartPoles(_ n: Int) throws -> VectorEnvironment {
+    try VectorEnvironment(count: n, autoreset: .sameStep) { _ in try Environments.make("CartPole-v1") }
+}
+
+@Suite struct PPOTests {
+    @Test func ppoLearnsCartPoleBeyondARandomPolicy() throws {
+        let agent = try PPO(environment: try cartPoles(8), configuration: zooPPO(epochs: 10), seed: 0)
+        var rng = AgentRandom(seed: 3)
+        let before = try evaluatePolicy(agent, make: { try Environments.make("CartPole-v1") }, episodes: 10,
+                                        deterministic: true, seed: 100, using: &rng)
+        try agent.learn(totalTimesteps: 12_000)
+        let after = try evaluatePolicy(agent, make: { try Environments.make("CartPole-v1") }, episodes: 10,
+                                       deterministic: true, seed: 100, using: &rng)
+        // A random or untrained policy balances ~10–40 steps; zoo PPO passes 100 within 12k steps.
+        #expect(before.mean < 60)
+        #expect(after.mean > 100, "mean return \(after.mean) after \(agent.numTimesteps) steps")
+        #expect(agent.numTimesteps == 12_032)  // 47 rollouts of 8 × 32 (the last overshoots, as SB3)
+        #expect(agent.updates == 47 * 10)
+    }
+
+    @Test func theSameSeedGivesTheSameWeights() throws {
+        func run(_ seed: UInt64) throws -> [String: [Float]] {
+            let agent = try PPO(environment: try cartPoles(4), configuration: zooPPO(epochs: 2), seed: seed)
+            try agent.learn(totalTimesteps: 512)
+            return agent.policy.stateDict().mapValues { $0.toArray() }
+        }
+        let a = try run(5)
+        #expect(a == (try run(5)))
+        #expect(a != (try run(6)))
+    }
+
+    @Test func badHyperparametersAreNamed() throws {
+        var c = PPOConfiguration(); c.batchSize = 0
+        #expect(throws: AgentError.invalidHyperparameter(name: "batch_size", value: "0", expected: "an integer >= 1")) {
+            try PPO(environment: try cartPoles(1), configuration: c)
+        }
+        c = PPOConfiguration(); c.learningRate = .linear(from: -1, to: 0)
+        #expect(throws: AgentError.self) { try PPO(environment: try cartPoles(1), configuration: c) }
+    }
+
+    @Test func aDivergingAgentStopsWithANamedError() throws {
+        var c = zooPPO(epochs: 1); c.learningRate = .constant(1e30); c.maxGradNorm = 1e30
+        let agent = try PPO(environment: try cartPoles(2), configuration: c, seed: 0)
+        #expect {
+            try agent.learn(totalTimesteps: 20_000)
+        } throws: { error in
+            guard case AgentError.nonfiniteLoss = error else { return false }
+            return "\(error)".contains("non-finite")
+        }
+    }
+}
