@@ -46,7 +46,7 @@ let package = Package(
         // MARK: - Unsupervised learning: k-means, PCA, Gaussian mixtures
         .target(name: "TrainKitUnsupervised", dependencies: ["TrainKitCore"]),
 
-        // MARK: - Reinforcement learning: environments, vector environments, agents
+        // MARK: - Reinforcement learning: environments (Gymnasium's), vector environments, agents
         .target(name: "TrainKitRL", dependencies: ["TrainKitCore", "TrainKitNN", "TrainKitOptim"]),
 
         // MARK: - Umbrella: training loop, selection; re-exports the building blocks
