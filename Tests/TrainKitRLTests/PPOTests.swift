@@ -62,3 +62,32 @@ func cartPoles(_ n: Int) throws -> VectorEnvironment {
         }
     }
 }
+
+@Suite struct PPOResumeTests {
+    @Test func aResumedRunEndsWithTheUninterruptedRunsWeights() throws {
+        let total = 1536
+        let straight = try PPO(environment: try cartPoles(4), configuration: zooPPO(epochs: 3), seed: 11)
+        try straight.learn(totalTimesteps: total)
+
+        let first = try PPO(environment: try cartPoles(4), configuration: zooPPO(epochs: 3), seed: 11)
+        try first.learn(totalTimesteps: total) { $0.numTimesteps < 640 }
+        let saved = first.state()
+        #expect(saved.metadata.numTimesteps == 640)
+        let resumed = try PPO(environment: try cartPoles(4), configuration: zooPPO(epochs: 3), seed: 11)
+        try resumed.load(saved)
+        try resumed.learn(totalTimesteps: total)
+
+        #expect(resumed.numTimesteps == straight.numTimesteps && resumed.updates == straight.updates)
+        let a = straight.policy.stateDict().mapValues { $0.toArray() }
+        #expect(a == resumed.policy.stateDict().mapValues { $0.toArray() })
+        #expect(straight.episodes == resumed.episodes)
+        // The interrupted run alone did differ from the straight one (the test is not vacuous).
+        #expect(a != first.policy.stateDict().mapValues { $0.toArray() })
+    }
+
+    @Test func aStateFromAnotherSeedIsRefused() throws {
+        let a = try PPO(environment: try cartPoles(2), configuration: zooPPO(epochs: 1), seed: 1)
+        let b = try PPO(environment: try cartPoles(2), configuration: zooPPO(epochs: 1), seed: 2)
+        #expect(throws: AgentError.self) { try b.load(a.state()) }
+    }
+}

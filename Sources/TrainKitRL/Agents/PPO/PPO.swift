@@ -41,6 +41,8 @@ public final class PPO: Agent {
     public let seed: UInt64
     var lastObservations: [Float]?
     var lastEpisodeStarts: [Bool]
+    /// Every action the environments received, row after row (see ``AgentState``).
+    var actionLog: [Double] = []
     var buffer: RolloutBuffer
     /// Episodes finished during training, oldest first.
     public internal(set) var episodes: [EpisodeRecord] = []
@@ -117,7 +119,7 @@ public final class PPO: Agent {
         if lastObservations == nil { lastObservations = environment.reset(seed: seed) }
         buffer.reset()
         let logStd = policy.logStd?.detachedValue.toArray() ?? []
-        for t in 0..<configuration.nSteps {
+        for _ in 0..<configuration.nSteps {
             let obs = lastObservations!
             let (d, v) = evaluate(obs, count: n)
             var actions: [Action] = [], stored: [Float] = [], logProbs: [Double] = []
@@ -134,6 +136,7 @@ public final class PPO: Agent {
                 }
             }
             let result = try environment.step(actions)
+            for a in actions { actionLog += a.logged }
             numTimesteps += n
             var rewards = result.rewards
             // Truncation bootstrap: r += γ · V(final observation) for episodes cut by a time limit.
@@ -147,15 +150,13 @@ public final class PPO: Agent {
                     for (j, e) in truncated.enumerated() { rewards[e] += configuration.gamma * Double(values[j]) }
                 }
             }
-            for (e, episode) in result.episodes.sorted(by: { $0.key < $1.key }) {
+            for (_, episode) in result.episodes.sorted(by: { $0.key < $1.key }) {
                 episodes.append(EpisodeRecord(reward: episode.return, length: episode.length, envSteps: numTimesteps))
-                _ = e
             }
             buffer.add(observations: obs, actions: stored, rewards: rewards, episodeStarts: lastEpisodeStarts,
                        values: v.map(Double.init), logProbs: logProbs)
             lastObservations = result.observations
             lastEpisodeStarts = (0..<n).map { result.terminated[$0] || result.truncated[$0] }
-            _ = t
         }
         let lastValues = noGrad {
             policy.values(Tensor(lastObservations!, shape: [n, observationDimension])).toArray().map(Double.init)
