@@ -33,12 +33,14 @@ public struct AgentStateMetadata: Codable, Sendable, Equatable {
     public var optimizer: OptimizerMetadata
     /// Algorithm-specific counters (DQN: `target_updates`, `last_target_update`).
     public var counters: [String: Int] = [:]
+    /// Algorithm-specific numbers (DQN: `exploration_rate`).
+    public var scalars: [String: Double] = [:]
 }
 
 /// Replays recorded actions on a freshly seeded vector environment, leaving every environment (its physics,
 /// random stream, time limit and episode statistics) where the recorded run left it; returns the last
 /// observations.
-func replay(_ log: [Double], on environment: VectorEnvironment, seed: UInt64, actionWidth: Int) throws -> [Float] {
+func replayActions(_ log: [Double], on environment: VectorEnvironment, seed: UInt64, actionWidth: Int) throws -> [Float] {
     var observations = environment.reset(seed: seed)
     let stride = environment.count * actionWidth
     guard stride > 0, log.count % stride == 0 else {

@@ -47,7 +47,7 @@ extension PPO {
             throw AgentError.badState("the action log holds \(log.count) values for \(m.numTimesteps) steps")
         }
         lastObservations = m.numTimesteps == 0 && state.tensors["last_observations"] == nil
-            ? nil : try replay(log, on: environment, seed: seed, actionWidth: actionDimension)
+            ? nil : try replayActions(log, on: environment, seed: seed, actionWidth: actionDimension)
         actionLog = log
         numTimesteps = m.numTimesteps; updates = m.updates; iterations = m.iterations
         rng = AgentRandom(seed: 0); rng.state = m.rng
