@@ -47,9 +47,9 @@ struct RLConfig: Sendable {
     static let agentNames = [PPO.name, DQN.name]
 
     /// Reads and checks a config file; relative `output` paths are taken from the current directory.
-    static func load(file: String, overrides: [(path: [String], value: ConfigNode)] = []) throws -> RLConfig {
+    static func load(file: String, overrides: [String] = []) throws -> RLConfig {
         var node = try ConfigNode.load(file: file)
-        for o in overrides { try node.set(o.value, at: o.path) }
+        for assignment in overrides { try ConfigOverride.apply(assignment, to: &node) }
         return try RLConfig(node: node)
     }
 
@@ -163,6 +163,120 @@ struct RLConfig: Sendable {
             return try body()
         } catch AgentError.invalidHyperparameter(let name, let value, let expected) {
             throw ConfigError.invalidValue(path: "agent.\(name)", reason: "\(value): expected \(expected)", location: nil)
+        }
+    }
+}
+
+extension RLConfig {
+    static func readDQN(_ r: inout RLConfigReader) throws -> DQNConfiguration {
+        var c = DQNConfiguration()
+        if let v = try r.schedule("learning_rate") { c.learningRate = v }
+        if let v = try r.int("buffer_size", min: 1) { c.bufferSize = v }
+        if let v = try r.int("learning_starts", min: 0) { c.learningStarts = v }
+        if let v = try r.int("batch_size", min: 1) { c.batchSize = v }
+        if let v = try r.double("tau") { c.tau = v }
+        if let v = try r.double("gamma") { c.gamma = v }
+        if let v = try r.int("train_freq", min: 1) { c.trainFreq = v }
+        if let v = try r.int("gradient_steps", min: -1) { c.gradientSteps = v }
+        if let v = try r.int("target_update_interval", min: 1) { c.targetUpdateInterval = v }
+        if let v = try r.double("exploration_fraction") { c.explorationFraction = v }
+        if let v = try r.double("exploration_initial_eps") { c.explorationInitialEps = v }
+        if let v = try r.double("exploration_final_eps") { c.explorationFinalEps = v }
+        if let v = try r.double("max_grad_norm") { c.maxGradNorm = v }
+        if let v = try r.bool("double_q") { c.doubleQ = v }
+        var kwargs = try RLConfigReader(r.raw("policy_kwargs"), path: "agent.policy_kwargs")
+        if let v = try kwargs.widths("net_arch") { c.netArch = v }
+        if let v = try kwargs.string("activation_fn", choices: Activation.allCases.map(\.rawValue)) {
+            c.activation = Activation(rawValue: v)!
+        }
+        try kwargs.finish()
+        return c
+    }
+
+    /// The vector environment the config describes (same-step autoreset: the agents bootstrap truncated episodes
+    /// from the final observation).
+    func makeEnvironment() throws -> VectorEnvironment {
+        let limit = try maxEpisodeSteps ?? Environments.spec(envID).maxEpisodeSteps
+        return try VectorEnvironment(count: nEnvs, autoreset: .sameStep) { _ in
+            try Environments.make(envID, maxEpisodeSteps: limit)
+        }
+    }
+
+    /// One environment for evaluation.
+    func makeSingleEnvironment() throws -> any Environment {
+        try Environments.make(envID, maxEpisodeSteps: try maxEpisodeSteps ?? Environments.spec(envID).maxEpisodeSteps)
+    }
+
+    /// The agent the config describes, on `environment`; a hyperparameter out of range is reported at its key.
+    func makeAgent(on environment: VectorEnvironment) throws -> RLAgent {
+        try Self.checked {
+            switch agent {
+            case .ppo(let c): return .ppo(try PPO(environment: environment, configuration: c, seed: seed))
+            case .dqn(let c): return .dqn(try DQN(environment: environment, configuration: c, seed: seed))
+            }
+        }
+    }
+}
+
+/// A built agent of either kind, with what the run needs from both.
+enum RLAgent {
+    case ppo(PPO)
+    case dqn(DQN)
+
+    var agent: any Agent {
+        switch self {
+        case .ppo(let a): return a
+        case .dqn(let a): return a
+        }
+    }
+
+    var numTimesteps: Int { agent.numTimesteps }
+
+    var episodes: [EpisodeRecord] {
+        switch self {
+        case .ppo(let a): return a.episodes
+        case .dqn(let a): return a.episodes
+        }
+    }
+
+    /// Trains to `total` steps; `after` runs after each iteration (PPO) or collection round (DQN).
+    func learn(total: Int, after: () throws -> Bool) throws {
+        switch self {
+        case .ppo(let a): try a.learn(totalTimesteps: total) { _ in try after() }
+        case .dqn(let a): try a.learn(totalTimesteps: total) { _ in try after() }
+        }
+    }
+
+    /// The latest training statistics for the learning curve.
+    var statistics: [String: Double] {
+        switch self {
+        case .ppo(let a): return a.lastLosses.merging(["updates": Double(a.updates)]) { x, _ in x }
+        case .dqn(let a):
+            var s = ["updates": Double(a.updates), "exploration_rate": a.explorationRate]
+            if let loss = a.lastLoss { s["loss"] = loss }
+            return s
+        }
+    }
+
+    func state() -> AgentState {
+        switch self {
+        case .ppo(let a): return a.state()
+        case .dqn(let a): return a.state()
+        }
+    }
+
+    func load(_ state: AgentState) throws {
+        switch self {
+        case .ppo(let a): try a.load(state)
+        case .dqn(let a): try a.load(state)
+        }
+    }
+
+    /// The network that acts (PPO's actor-critic, DQN's `q_net`), with SB3's parameter names.
+    var policyModule: any Module {
+        switch self {
+        case .ppo(let a): return a.policy
+        case .dqn(let a): return a.qNet
         }
     }
 }

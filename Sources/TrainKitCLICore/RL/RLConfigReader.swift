@@ -1,4 +1,5 @@
 import Foundation
+import TrainKit
 
 /// Reads one mapping of an RL config: each value by key, typed, with the key path in every error, and every key
 /// not read reported as unknown (with the nearest known key) by ``finish()``.
