@@ -56,7 +56,7 @@ let package = Package(
 
         // MARK: - Executables
         .target(name: "TrainKitCLICore", dependencies: [
-            "TrainKit", "Yams", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "TrainKit", "CTrainKitKernels", "Yams", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "TrainKitCLI", dependencies: ["TrainKitCLICore"]),
         .executableTarget(name: "TrainKitBench", dependencies: ["TrainKit", "CTrainKitKernels"]),

@@ -21,6 +21,9 @@ struct RLConfig: Sendable {
     var totalTimesteps: Int
     /// Environment steps between checkpoints (0: only at the end).
     var checkpointEverySteps = 0
+    /// Threads for the networks' kernels (`training.threads`): 1 by default, since a small-batch MLP step is
+    /// faster on one core than split across several (measured in BENCHMARKS.md).
+    var threads = 1
     var evaluationEpisodes = 100
     var deterministic = true
     /// Environment steps between evaluations during training (0: none).
@@ -87,6 +90,7 @@ struct RLConfig: Sendable {
         }
         totalTimesteps = total
         checkpointEverySteps = try training.int("checkpoint_every_steps", min: 0) ?? 0
+        threads = try training.int("threads", min: 1) ?? 1
         try training.finish()
 
         var evaluation = try RLConfigReader(root.raw("evaluation"), path: "evaluation")

@@ -1,3 +1,4 @@
+import CTrainKitKernels
 import Foundation
 import TrainKit
 
@@ -30,6 +31,7 @@ struct RLRun {
         if resume && !fm.fileExists(atPath: checkpoint.path) {
             throw ConfigError.usage("--resume: \(checkpoint.path) does not exist (no checkpoint to continue from)")
         }
+        tk_set_num_threads(Int32(config.threads))
         let environment = try config.makeEnvironment()
         let agent = try config.makeAgent(on: environment)
         try fm.createDirectory(at: dir.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
