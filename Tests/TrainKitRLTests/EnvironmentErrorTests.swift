@@ -50,3 +50,97 @@ import TrainKitRL
         #expect(throws: EnvironmentError.self) { try env.reset(state: [0, .nan, 0, 0]) }
     }
 }
+
+/// A user environment that misbehaves on purpose: from step `badStep` on it returns `reward`, and its observations
+/// have `width` numbers (the space says 2).
+struct Faulty: Environment {
+    var badStep = 2
+    var reward = Double.nan
+    var width = 2
+    var resetWidth = 2
+    var t = 0
+    var id: String { "Faulty" }
+    var observationSpace: Space { .box(low: [-1, -1], high: [1, 1]) }
+    var actionSpace: Space { .discrete(2) }
+
+    mutating func reset(seed: UInt64?) -> (observation: [Double], info: [String: Double]) {
+        t = 0
+        return (Array(repeating: 0, count: resetWidth), [:])
+    }
+
+    mutating func step(_ action: Action) throws -> Step {
+        t += 1
+        let bad = t > badStep
+        return Step(observation: Array(repeating: 0, count: bad ? width : 2), reward: bad ? reward : 1, terminated: false)
+    }
+}
+
+@Suite struct UserEnvironmentErrorTests {
+    @Test func vectorEnvironmentNamesANonFiniteReward() throws {
+        let envs = try VectorEnvironment(count: 3, threads: 2) { i in Faulty(badStep: i == 1 ? 2 : 100) }
+        envs.reset(seed: 0)
+        _ = try envs.step([.discrete(0), .discrete(0), .discrete(0)])
+        _ = try envs.step([.discrete(0), .discrete(0), .discrete(0)])
+        // Faulty's third step (index 2) returns NaN in environment 1.
+        let error = #expect(throws: EnvironmentError.self) { try envs.step([.discrete(0), .discrete(0), .discrete(0)]) }
+        guard case .nonFiniteReward(let id, let step, let value)? = error else {
+            Issue.record("expected nonFiniteReward, got \(String(describing: error))")
+            return
+        }
+        #expect(id == "Faulty" && step == 2 && value.isNaN)
+        #expect(error!.description == "Faulty: step 2: the reward is nan")
+    }
+
+    @Test func vectorEnvironmentNamesAWrongSizedObservation() throws {
+        let envs = try VectorEnvironment(count: 2) { i in Faulty(badStep: 1, reward: 1, width: i == 1 ? 3 : 2) }
+        envs.reset(seed: 0)
+        _ = try envs.step([.discrete(0), .discrete(0)])
+        #expect(throws: EnvironmentError.observationShape(environment: "Faulty", index: 1, step: 1, expected: 2, got: 3)) {
+            try envs.step([.discrete(0), .discrete(0)])
+        }
+        let atReset = try VectorEnvironment(count: 2) { i in Faulty(resetWidth: i == 0 ? 5 : 2) }
+        #expect(atReset.reset(seed: 0).count == 4)
+        #expect(throws: EnvironmentError.observationShape(environment: "Faulty", index: 0, step: -1, expected: 2, got: 5)) {
+            try atReset.step([.discrete(0), .discrete(0)])
+        }
+    }
+
+    @Test func vectorEnvironmentRefusesBadActionsAndMismatchedSpaces() throws {
+        let envs = try VectorEnvironment(count: 2) { _ in try Environments.make("CartPole-v1") }
+        #expect(throws: EnvironmentError.stepBeforeReset(environment: "CartPole-v1")) {
+            try envs.step([.discrete(0), .discrete(0)])
+        }
+        envs.reset(seed: 1)
+        #expect(throws: EnvironmentError.actionCount(expected: 2, got: 1)) { try envs.step([.discrete(0)]) }
+        #expect(throws: EnvironmentError.actionOutsideSpace(environment: "CartPole-v1", step: 0, action: .discrete(7),
+                                                             space: .discrete(2))) {
+            try envs.step([.discrete(0), .discrete(7)])
+        }
+        let mixed = try VectorEnvironment(count: 2) { i in try Environments.make(i == 0 ? "CartPole-v1" : "Acrobot-v1") }
+        mixed.reset(seed: 1)
+        #expect(throws: EnvironmentError.self) { try mixed.step([.discrete(0), .discrete(0)]) }
+    }
+
+    @Test func checkedEnvironmentNamesEachMisuse() throws {
+        var env = CheckedEnvironment(Faulty(badStep: 1, reward: .infinity))
+        #expect(throws: EnvironmentError.stepBeforeReset(environment: "Faulty")) { try env.step(.discrete(0)) }
+        _ = env.reset(seed: nil)
+        #expect(throws: EnvironmentError.actionOutsideSpace(environment: "Faulty", step: 0, action: .continuous([0]),
+                                                             space: .discrete(2))) {
+            try env.step(.continuous([0]))
+        }
+        _ = try env.step(.discrete(1))
+        #expect(throws: EnvironmentError.nonFiniteReward(environment: "Faulty", step: 1, value: .infinity)) {
+            try env.step(.discrete(1))
+        }
+        var wide = CheckedEnvironment(Faulty(badStep: 0, reward: 1, width: 4))
+        _ = wide.reset(seed: nil)
+        #expect(throws: EnvironmentError.observationShape(environment: "Faulty", index: nil, step: 0, expected: 2, got: 4)) {
+            try wide.step(.discrete(0))
+        }
+        var cart = CheckedEnvironment(AnyEnvironment(try Environments.make("CartPole-v1", maxEpisodeSteps: 1)))
+        _ = cart.reset(seed: 3)
+        #expect(try cart.step(.discrete(0)).truncated)
+        #expect(throws: EnvironmentError.stepAfterEnd(environment: "CartPole-v1", step: 1)) { try cart.step(.discrete(0)) }
+    }
+}

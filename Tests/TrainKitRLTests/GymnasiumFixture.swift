@@ -1,61 +1,86 @@
 import Foundation
 import TrainKitRL
 
+/// A number or a flag inside a mixed JSON array (FrozenLake's `P` entries `[p, next, reward, terminated]`).
+enum FixtureScalar: Decodable, Equatable {
+    case number(Double), flag(Bool)
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let b = try? c.decode(Bool.self) { self = .flag(b) } else { self = .number(try c.decode(Double.self)) }
+    }
+
+    var number: Double { if case .number(let x) = self { x } else { .nan } }
+    var flag: Bool { if case .flag(let b) = self { b } else { false } }
+}
+
 /// A trajectory file written by `scripts/gymnasium-trajectories.py` (`Tests/Fixtures/gymnasium/<id>.json`).
-struct GymnasiumFixture {
-    struct StepRecord {
-        let action: Action
+/// Read with `JSONDecoder`, which parses doubles exactly (Foundation's `JSONSerialization` on Linux can be off in
+/// the last digit).
+struct GymnasiumFixture: Decodable {
+    struct ActionRecord: Decodable {
+        let discrete: Int?
+        let continuous: [Double]?
+        var action: Action { discrete.map(Action.discrete) ?? .continuous(continuous ?? []) }
+    }
+
+    struct StepRecord: Decodable {
+        let actionRecord: ActionRecord
         let state: [Double]
         let observation: [Double]
         let reward: Double
         let terminated: Bool
         let truncated: Bool
+        var action: Action { actionRecord.action }
+        enum CodingKeys: String, CodingKey {
+            case actionRecord = "action", state, observation, reward, terminated, truncated
+        }
     }
 
-    struct Episode {
+    struct Episode: Decodable {
         let seed: Int
         let maxEpisodeSteps: Int
         let state: [Double]
         let observation: [Double]
         let steps: [StepRecord]
+        enum CodingKeys: String, CodingKey {
+            case seed, maxEpisodeSteps = "max_episode_steps", state, observation, steps
+        }
+    }
+
+    struct Table: Decodable {
+        let P: [String: [String: [[FixtureScalar]]]]
     }
 
     let id: String
     let maxEpisodeSteps: Int?
     let rewardThreshold: Double?
+    let kwargs: [String: Bool]
     let episodes: [Episode]
-    let raw: [String: Any]
+    let map: [String]?
+    let slippery: Table?
+    let deterministic: Table?
+
+    enum CodingKeys: String, CodingKey {
+        case id, maxEpisodeSteps = "max_episode_steps", rewardThreshold = "reward_threshold", kwargs, episodes, map,
+             slippery, deterministic
+    }
 
     static var directory: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/gymnasium")
     }
 
-    init(_ id: String) throws {
-        let url = Self.directory.appendingPathComponent("\(id).json")
-        guard let data = FileManager.default.contents(atPath: url.path),
-              let raw = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { throw EnvironmentError.invalidArgument(name: "fixture", value: url.path, expected: "a JSON object") }
-        self.raw = raw
-        self.id = raw["id"] as! String
-        maxEpisodeSteps = raw["max_episode_steps"] as? Int
-        rewardThreshold = (raw["reward_threshold"] as? NSNumber)?.doubleValue
-        episodes = (raw["episodes"] as! [[String: Any]]).map { e in
-            Episode(seed: e["seed"] as! Int, maxEpisodeSteps: e["max_episode_steps"] as! Int,
-                    state: Self.doubles(e["state"]), observation: Self.doubles(e["observation"]),
-                    steps: (e["steps"] as! [[String: Any]]).map { s in
-                        let a = s["action"] as! [String: Any]
-                        let action: Action = if let i = a["discrete"] as? Int { .discrete(i) }
-                            else { .continuous(Self.doubles(a["continuous"])) }
-                        return StepRecord(action: action, state: Self.doubles(s["state"]),
-                                          observation: Self.doubles(s["observation"]),
-                                          reward: (s["reward"] as! NSNumber).doubleValue,
-                                          terminated: s["terminated"] as! Bool, truncated: s["truncated"] as! Bool)
-                    })
-        }
+    /// Decodes `Tests/Fixtures/gymnasium/<name>.json` as `T`.
+    static func load<T: Decodable>(_ name: String, as type: T.Type = T.self) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(contentsOf: directory.appendingPathComponent("\(name).json")))
     }
 
-    static func doubles(_ value: Any?) -> [Double] { (value as! [NSNumber]).map(\.doubleValue) }
+    /// The fixture of environment `id`.
+    static func named(_ id: String) throws -> GymnasiumFixture { try load(id) }
+
+    /// The keyword options the trajectories were recorded with, as `Environments.make` takes them.
+    var options: [String: String] { kwargs.mapValues { $0 ? "true" : "false" } }
 }
 
 /// The largest `|a − b| / max(1, |b|)` over two equal-length vectors (infinity when the lengths differ).

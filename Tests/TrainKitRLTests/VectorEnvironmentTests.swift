@@ -79,3 +79,23 @@ import TrainKitRL
         }
     }
 }
+
+@Suite struct ObservationBufferTests {
+    /// A step writes into the buffer the environment keeps: once the caller has dropped the previous
+    /// observation, the next one lives at the same address (no allocation), and a kept one is never overwritten.
+    @Test(arguments: ["CartPole-v1", "Acrobot-v1", "MountainCar-v0", "Pendulum-v1"])
+    func stepsReuseTheObservationBuffer(_ id: String) throws {
+        var env = try Environments.make(id, maxEpisodeSteps: nil)
+        _ = env.reset(seed: 1)
+        let action: Action = id == "Pendulum-v1" ? .continuous([0.5]) : .discrete(1)
+        func address(_ env: inout any Environment) throws -> UInt {
+            try env.step(action).observation.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        }
+        let first = try address(&env)
+        #expect(try address(&env) == first)
+        let kept = try env.step(action).observation
+        let copy = kept
+        _ = try env.step(action)
+        #expect(kept == copy)
+    }
+}

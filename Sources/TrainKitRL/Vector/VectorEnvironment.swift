@@ -95,13 +95,27 @@ public final class VectorEnvironment {
         return lastObservations
     }
 
-    /// Steps every environment with its action (`actions.count == count`) and returns the batched result. When
-    /// environments throw, the error of the lowest index is thrown (the same one on any number of threads).
+    /// Steps every environment with its action (`actions.count == count`) and returns the batched result. An action
+    /// outside the action space, or a step of an ended environment in `disabled` mode, throws before any environment
+    /// moves. When environments throw while stepping (a non-finite reward, a wrong-sized observation, their own
+    /// errors), the error of the lowest index is thrown (the same one on any number of threads); the others have
+    /// stepped.
     public func step(_ actions: [Action]) throws -> VectorStep {
         if let error = pendingError { throw error }
         guard actions.count == count else { throw EnvironmentError.actionCount(expected: count, got: actions.count) }
         guard hasReset else { throw EnvironmentError.stepBeforeReset(environment: slots[0].id) }
         let (mode, space, dimension) = (autoreset, actionSpace, observationDimension)
+        // Input errors stop the step before any environment moves.
+        for slot in slots {
+            let resetsNow = slot.needsReset && mode == .nextStep
+            if slot.needsReset && !resetsNow {
+                throw EnvironmentError.stepAfterEnd(environment: slot.id, step: slot.episodeSteps)
+            }
+            if !resetsNow && !space.contains(actions[slot.index]) {
+                throw EnvironmentError.actionOutsideSpace(environment: slot.id, step: slot.episodeSteps,
+                                                          action: actions[slot.index], space: space)
+            }
+        }
         if threads == 1 {
             for slot in slots { slot.step(actions[slot.index], mode: mode, actionSpace: space, dimension: dimension) }
         } else {
