@@ -17,21 +17,23 @@ func cartPoles(_ n: Int) throws -> VectorEnvironment {
 
 @Suite struct PPOTests {
     @Test func ppoLearnsCartPoleBeyondARandomPolicy() throws {
-        // The zoo settings with constant learning rate and clip range (the zoo's decay to 0 over a short run
-        // would stop learning early) and 10 epochs: seeds 0–2 reach 160–215 after 6144 steps.
-        var c = zooPPO(epochs: 10); c.learningRate = .constant(0.001); c.clipRange = .constant(0.2)
+        // The zoo settings on 32-32 networks with a constant learning rate of 3e-3 and clip range (the zoo's decay
+        // to 0 over a short run would stop learning early): small enough for the reference backend, and seeds 0–2
+        // reach 126–161 after 4096 steps.
+        var c = zooPPO(epochs: 10); c.learningRate = .constant(0.003); c.clipRange = .constant(0.2)
+        c.policyLayers = [32, 32]; c.valueLayers = [32, 32]
         let agent = try PPO(environment: try cartPoles(8), configuration: c, seed: 0)
         var rng = AgentRandom(seed: 3)
         let before = try evaluatePolicy(agent, make: { try Environments.make("CartPole-v1") }, episodes: 10,
                                         deterministic: true, seed: 100, using: &rng)
-        try agent.learn(totalTimesteps: 6_000)
+        try agent.learn(totalTimesteps: 4_000)
         let after = try evaluatePolicy(agent, make: { try Environments.make("CartPole-v1") }, episodes: 10,
                                        deterministic: true, seed: 100, using: &rng)
         // An untrained policy balances ~10–40 steps.
         #expect(before.mean < 60)
-        #expect(after.mean > 100, "mean return \(after.mean) after \(agent.numTimesteps) steps")
-        #expect(agent.numTimesteps == 6_144)  // 24 rollouts of 8 × 32 (the last overshoots, as SB3)
-        #expect(agent.updates == 24 * 10)
+        #expect(after.mean > 80, "mean return \(after.mean) after \(agent.numTimesteps) steps")
+        #expect(agent.numTimesteps == 4_096)  // 16 rollouts of 8 × 32 (the last overshoots, as SB3)
+        #expect(agent.updates == 16 * 10)
     }
 
     @Test func theSameSeedGivesTheSameWeights() throws {
