@@ -2,6 +2,7 @@
 ///
 /// | id | options |
 /// | --- | --- |
+/// | CartPole-v1 | `sutton_barto_reward` (`false`) |
 /// | Acrobot-v1 | `book_or_nips`: `book` (default) or `nips` |
 /// | MountainCar-v0, MountainCarContinuous-v0 | `goal_velocity` (0) |
 /// | Pendulum-v1 | `g` (10.0) |
@@ -28,7 +29,8 @@ struct EnvironmentOptions {
         switch text.lowercased() {
         case "true", "1", "yes": return true
         case "false", "0", "no": return false
-        default: throw EnvironmentError.invalidArgument(name: "\(id) option \(name)", value: text, expected: "true or false")
+        default:
+            throw EnvironmentError.invalidArgument(name: "\(id) option \(name)", value: text, expected: "true or false")
         }
     }
 

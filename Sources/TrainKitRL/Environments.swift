@@ -24,7 +24,9 @@ public enum Environments {
             table[id] = Entry(spec: EnvironmentSpec(id: id, maxEpisodeSteps: steps, rewardThreshold: threshold),
                               make: make)
         }
-        register("CartPole-v1", 500, 475) { limit, _ in try limited(CartPole(), limit) }
+        register("CartPole-v1", 500, 475) { limit, o in
+            try limited(CartPole(suttonBartoReward: try o.bool("sutton_barto_reward", false)), limit)
+        }
         register("Acrobot-v1", 500, -100) { limit, o in
             let dynamics = try o.choice("book_or_nips", "book", ["book", "nips"])
             return try limited(Acrobot(dynamics: dynamics == "nips" ? .nips : .book), limit)
@@ -36,7 +38,8 @@ public enum Environments {
             try limited(MountainCarContinuous(goalVelocity: try o.double("goal_velocity", 0)), limit)
         }
         register("Pendulum-v1", 200, nil) { limit, o in try limited(Pendulum(g: try o.double("g", 10)), limit) }
-        for (id, name, steps, threshold) in [("FrozenLake-v1", "4x4", 100, 0.70), ("FrozenLake8x8-v1", "8x8", 200, 0.85)] {
+        let lakes = [("FrozenLake-v1", "4x4", 100, 0.70), ("FrozenLake8x8-v1", "8x8", 200, 0.85)]
+        for (id, name, steps, threshold) in lakes {
             register(id, steps, threshold) { limit, o in
                 let lake = try FrozenLake(mapName: try o.choice("map_name", name, ["4x4", "8x8"]),
                                           isSlippery: try o.bool("is_slippery", true),

@@ -105,6 +105,27 @@ struct Faulty: Environment {
         }
     }
 
+    /// A wrong-sized reset observation is reported by the next step; a clean full reset clears it.
+    @Test func aCleanResetClearsAResetError() throws {
+        final class Resets: @unchecked Sendable { var count = 0 }
+        struct FirstResetWide: Environment {
+            let resets: Resets
+            var observationSpace: Space { .box(low: [0, 0], high: [1, 1]) }
+            var actionSpace: Space { .discrete(2) }
+            mutating func reset(seed: UInt64?) -> (observation: [Double], info: [String: Double]) {
+                resets.count += 1
+                return (Array(repeating: 0, count: resets.count == 1 ? 3 : 2), [:])
+            }
+            mutating func step(_ action: Action) throws -> Step { Step(observation: [0, 0], reward: 0, terminated: false) }
+        }
+        let resets = Resets()
+        let envs = try VectorEnvironment(count: 1) { _ in FirstResetWide(resets: resets) }
+        envs.reset(seed: 0)
+        #expect(throws: EnvironmentError.self) { try envs.step([.discrete(0)]) }
+        envs.reset(seed: 0)
+        _ = try envs.step([.discrete(0)])
+    }
+
     @Test func vectorEnvironmentRefusesBadActionsAndMismatchedSpaces() throws {
         let envs = try VectorEnvironment(count: 2) { _ in try Environments.make("CartPole-v1") }
         #expect(throws: EnvironmentError.stepBeforeReset(environment: "CartPole-v1")) {
@@ -142,5 +163,22 @@ struct Faulty: Environment {
         _ = cart.reset(seed: 3)
         #expect(try cart.step(.discrete(0)).truncated)
         #expect(throws: EnvironmentError.stepAfterEnd(environment: "CartPole-v1", step: 1)) { try cart.step(.discrete(0)) }
+    }
+}
+
+@Suite struct OptionTests {
+    /// `sutton_barto_reward`: 0 per step, −1 on the terminating step (Gymnasium's CartPole option).
+    @Test func suttonBartoRewardScoresOnlyTheFall() throws {
+        var env = try Environments.makeStateful("CartPole-v1", maxEpisodeSteps: nil,
+                                                options: ["sutton_barto_reward": "true"])
+        _ = try env.reset(state: [0, 0, 0.15, 0])
+        var rewards: [Double] = []
+        while true {
+            let step = try env.step(.discrete(0))
+            rewards.append(step.reward)
+            if step.terminated { break }
+        }
+        #expect(rewards.count > 1 && rewards.dropLast().allSatisfy { $0 == 0 } && rewards.last == -1)
+        #expect(throws: EnvironmentError.self) { try Environments.make("CartPole-v1", options: ["gravity": "3"]) }
     }
 }

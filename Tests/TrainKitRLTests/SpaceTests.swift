@@ -66,3 +66,41 @@ import TrainKitRL
         #expect(cart.reset(seed: 1).observation != cart.reset(seed: 2).observation)
     }
 }
+
+@Suite struct ActionAcceptanceTests {
+    @Test func acceptsPassesOutOfBoundsContinuousValuesForTheEnvironmentToClip() {
+        let box = Space.box(low: [-2], high: [2])
+        #expect(box.accepts(.continuous([3])) && !box.contains(.continuous([3])))
+        #expect(!box.accepts(.continuous([.infinity])) && !box.accepts(.continuous([1, 1])) && !box.accepts(.discrete(0)))
+        #expect(box.clipped(.continuous([3])) == .continuous([2]) && box.clipped(.continuous([-0.5])) == .continuous([-0.5]))
+        #expect(Space.discrete(2).clipped(.discrete(1)) == .discrete(1))
+        #expect(Space.discrete(0).problem != nil && Space.box(low: [1], high: [0]).problem != nil)
+        #expect(Space.box(low: [0, 0], high: [1]).problem != nil && Space.box(low: [0], high: [.infinity]).problem == nil)
+    }
+
+    /// Pendulum clips its torque, as Gymnasium's: an out-of-range action in a vector environment steps like the
+    /// clipped one.
+    @Test func vectorPendulumClipsLikeGymnasium() throws {
+        let a = try VectorEnvironment(count: 1) { _ in try Environments.make("Pendulum-v1") }
+        let b = try VectorEnvironment(count: 1) { _ in try Environments.make("Pendulum-v1") }
+        #expect(a.reset(seed: 3) == b.reset(seed: 3))
+        let wide = try a.step([.continuous([5])]), clipped = try b.step([a.actionSpace.clipped(.continuous([5]))])
+        #expect(wide.observations == clipped.observations && wide.rewards == clipped.rewards)
+        #expect(throws: EnvironmentError.self) { try a.step([.continuous([.nan])]) }
+    }
+
+    @Test func malformedSpacesAreNamedErrors() throws {
+        struct Empty: Environment {
+            var observationSpace: Space { .box(low: [0], high: [1]) }
+            var actionSpace: Space { .discrete(0) }
+            mutating func reset(seed: UInt64?) -> (observation: [Double], info: [String: Double]) { ([0], [:]) }
+            mutating func step(_ action: Action) throws -> Step { Step(observation: [0], reward: 0, terminated: false) }
+        }
+        let envs = try VectorEnvironment(count: 2) { _ in Empty() }
+        envs.reset(seed: 0)
+        #expect(throws: EnvironmentError.self) { try envs.step([.discrete(0), .discrete(0)]) }
+        var checked = CheckedEnvironment(Empty())
+        _ = checked.reset(seed: nil)
+        #expect(throws: EnvironmentError.self) { try checked.step(.discrete(0)) }
+    }
+}

@@ -57,7 +57,8 @@ public struct Acrobot: StatefulEnvironment, Sendable {
 
     public mutating func reset(state: [Double]) throws -> [Double] {
         guard state.count == 4, state.allSatisfy(\.isFinite) else {
-            throw EnvironmentError.badState(environment: id, expected: "4 finite numbers (θ₁, θ₂, θ̇₁, θ̇₂)", got: state)
+            throw EnvironmentError.badState(environment: id, expected: "4 finite numbers (θ₁, θ₂, θ̇₁, θ̇₂)",
+                                            got: state)
         }
         s = (state[0], state[1], state[2], state[3])
         start()

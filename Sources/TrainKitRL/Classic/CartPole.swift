@@ -14,7 +14,8 @@ import Darwin
 ///     ẍ    = temp − m_p·l·θ̈·cos θ / (m_c + m_p)
 ///
 /// then Euler with τ = 0.02 (positions move with the old velocities). g = 9.8, m_c = 1, m_p = 0.1, l = 0.5.
-/// Terminates when `|x| > 2.4` or `|θ| > 12°`; reward 1 on every step, the terminating one included.
+/// Terminates when `|x| > 2.4` or `|θ| > 12°`; reward 1 on every step, the terminating one included (with
+/// `suttonBartoReward`, Gymnasium's `sutton_barto_reward=True`: 0 per step and −1 on the terminating one).
 /// `reset` draws each state entry from `U(−0.05, 0.05)`. The 500-step limit is `TimeLimit`'s (`Environments.make`).
 /// Shapes: observation `[4]`, action `discrete(2)`.
 public struct CartPole: StatefulEnvironment, Sendable {
@@ -24,6 +25,8 @@ public struct CartPole: StatefulEnvironment, Sendable {
     static let totalMass = massPole + massCart
     static let poleMassLength = massPole * length
 
+    /// Gymnasium's `sutton_barto_reward`: reward 0 per step and −1 when the episode terminates.
+    public let suttonBartoReward: Bool
     public var id: String { "CartPole-v1" }
     public var observationSpace: Space {
         let high = [Self.xThreshold * 2, Double(Float.greatestFiniteMagnitude), Self.thetaThreshold * 2,
@@ -41,7 +44,10 @@ public struct CartPole: StatefulEnvironment, Sendable {
     var observation = [Double](repeating: 0, count: 4)
 
     /// A new environment; its random stream is seeded from the system until a `reset(seed:)` seeds it.
-    public init() { rng = .entropy() }
+    public init(suttonBartoReward: Bool = false) {
+        self.suttonBartoReward = suttonBartoReward
+        rng = .entropy()
+    }
 
     public var state: [Double] { [x, xDot, theta, thetaDot] }
 
@@ -83,7 +89,8 @@ public struct CartPole: StatefulEnvironment, Sendable {
         steps += 1
         ended = x < -Self.xThreshold || x > Self.xThreshold || theta < -Self.thetaThreshold
             || theta > Self.thetaThreshold
-        return Step(observation: writeObservation(), reward: 1.0, terminated: ended)
+        let reward = suttonBartoReward ? (ended ? -1.0 : 0.0) : 1.0
+        return Step(observation: writeObservation(), reward: reward, terminated: ended)
     }
 
     private mutating func start() {

@@ -27,6 +27,39 @@ public enum Space: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether an environment can be stepped with `action`: a discrete action in `0..<n`, or a continuous one of the
+    /// right length with finite values. Unlike `contains`, a continuous value beyond the bounds is accepted: the
+    /// environment clips it, as Gymnasium's do (Pendulum, MountainCarContinuous). `VectorEnvironment` and
+    /// `CheckedEnvironment` refuse what this refuses.
+    public func accepts(_ action: Action) -> Bool {
+        switch (self, action) {
+        case (.discrete(let n), .discrete(let i)): return i >= 0 && i < n
+        case (.box(let low, _), .continuous(let v)): return v.count == low.count && v.allSatisfy(\.isFinite)
+        default: return false
+        }
+    }
+
+    /// `action` with each continuous value clipped into the bounds (a discrete action unchanged), as
+    /// Stable-Baselines3 clips a policy's sample before stepping.
+    public func clipped(_ action: Action) -> Action {
+        guard case .box(let low, let high) = self, case .continuous(let v) = action, v.count == low.count else {
+            return action
+        }
+        return .continuous((0..<v.count).map { min(max(v[$0], low[$0]), high[$0]) })
+    }
+
+    /// Why the space itself is malformed (`discrete` with `n < 1`; a box with bounds of different lengths, NaN
+    /// bounds or `low > high`), or nil when it is well formed.
+    public var problem: String? {
+        switch self {
+        case .discrete(let n): return n >= 1 ? nil : "discrete(\(n)) has no values"
+        case .box(let low, let high):
+            guard low.count == high.count else { return "box bounds have \(low.count) and \(high.count) entries" }
+            for j in 0..<low.count where !(low[j] <= high[j]) { return "box bound \(j): low \(low[j]) > high \(high[j])" }
+            return nil
+        }
+    }
+
     /// Whether `observation` (flat, `flatDimension` long) lies in the space; a discrete observation is a whole
     /// number in `0..<n`.
     public func containsObservation(_ observation: [Double]) -> Bool {
@@ -43,7 +76,8 @@ public enum Space: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// A uniformly random member, as Gymnasium's `sample()` for bounded spaces.
+    /// A uniformly random member, as Gymnasium's `sample()` for bounded spaces. The space must be well formed
+    /// (`problem == nil`).
     ///
     /// For a box, coordinate `j` is drawn as: `U(low, high)` when both bounds are finite; `low + Exp(1)` when only
     /// `low` is finite; `high − Exp(1)` when only `high` is finite; `N(0, 1)` when neither is (Gymnasium's rule).

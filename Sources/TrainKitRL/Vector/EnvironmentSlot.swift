@@ -47,7 +47,7 @@ final class EnvironmentSlot: @unchecked Sendable {
                 return
             }
             if needsReset { throw EnvironmentError.stepAfterEnd(environment: id, step: episodeSteps) }
-            guard actionSpace.contains(action) else {
+            guard actionSpace.accepts(action) else {
                 throw EnvironmentError.actionOutsideSpace(environment: id, step: episodeSteps, action: action,
                                                           space: actionSpace)
             }

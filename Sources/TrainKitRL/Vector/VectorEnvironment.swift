@@ -26,7 +26,10 @@ public final class VectorEnvironment {
     let slots: [EnvironmentSlot]
     var hasReset = false
     var lastObservations: [Float]
+    /// A problem found at init (bad count, malformed or mismatched spaces): every step throws it.
     var pendingError: EnvironmentError?
+    /// A wrong-sized observation at the latest reset: the next step throws it; a clean full reset clears it.
+    var resetError: EnvironmentError?
 
     /// - Parameters:
     ///   - count: the number of environments (at least 1; a smaller count makes one and the first step throws).
@@ -49,6 +52,12 @@ public final class VectorEnvironment {
         lastObservations = Array(repeating: 0, count: n * observationDimension)
         if count < 1 {
             pendingError = .invalidArgument(name: "count", value: "\(count)", expected: "at least 1")
+        }
+        for (name, space) in [("observation", observationSpace), ("action", actionSpace)] where pendingError == nil {
+            if let problem = space.problem {
+                pendingError = .invalidArgument(name: "\(slots[0].id) \(name) space", value: "\(space)",
+                                                expected: "a well-formed space (\(problem))")
+            }
         }
         for slot in slots.dropFirst() where pendingError == nil {
             let env = slot.environment
@@ -78,16 +87,17 @@ public final class VectorEnvironment {
                                                    expected: "\(count) flags with at least one true")
         }
         let observations = resetEnvironments(seed: seed, mask: mask)
-        if let error = pendingError { throw error }
+        if let error = pendingError ?? resetError { throw error }
         return observations
     }
 
     private func resetEnvironments(seed: UInt64?, mask: [Bool]?) -> [Float] {
         hasReset = true
+        if mask == nil { resetError = nil }
         for slot in slots where mask?[slot.index] ?? true {
             let observation = slot.reset(seed: seed.map { $0 &+ UInt64(slot.index) })
-            if observation.count != observationDimension, pendingError == nil {
-                pendingError = .observationShape(environment: slot.id, index: slot.index, step: -1,
+            if observation.count != observationDimension, resetError == nil {
+                resetError = .observationShape(environment: slot.id, index: slot.index, step: -1,
                                                  expected: observationDimension, got: observation.count)
             }
             write(observation, row: slot.index, into: &lastObservations)
@@ -101,7 +111,7 @@ public final class VectorEnvironment {
     /// errors), the error of the lowest index is thrown (the same one on any number of threads); the others have
     /// stepped.
     public func step(_ actions: [Action]) throws -> VectorStep {
-        if let error = pendingError { throw error }
+        if let error = pendingError ?? resetError { throw error }
         guard actions.count == count else { throw EnvironmentError.actionCount(expected: count, got: actions.count) }
         guard hasReset else { throw EnvironmentError.stepBeforeReset(environment: slots[0].id) }
         let (mode, space, dimension) = (autoreset, actionSpace, observationDimension)
@@ -111,7 +121,7 @@ public final class VectorEnvironment {
             if slot.needsReset && !resetsNow {
                 throw EnvironmentError.stepAfterEnd(environment: slot.id, step: slot.episodeSteps)
             }
-            if !resetsNow && !space.contains(actions[slot.index]) {
+            if !resetsNow && !space.accepts(actions[slot.index]) {
                 throw EnvironmentError.actionOutsideSpace(environment: slot.id, step: slot.episodeSteps,
                                                           action: actions[slot.index], space: space)
             }
@@ -133,6 +143,7 @@ public final class VectorEnvironment {
         for slot in slots {
             let i = slot.index
             write(slot.observation, row: i, into: &out.observations)
+            slot.observation = []  // drops the environment's buffer, so its next step writes in place
             out.rewards[i] = slot.reward
             out.terminated[i] = slot.terminated
             out.truncated[i] = slot.truncated

@@ -82,7 +82,8 @@ public final class VectorNormalize {
         return out
     }
 
-    /// `clip((o − μ) / sqrt(σ² + ε), ±clipObservation)` per column, rounded to float32; the statistics stay as they are.
+    /// `clip((o − μ) / sqrt(σ² + ε), ±clipObservation)` per column, rounded to float32; the statistics stay as
+    /// they are.
     public func normalize(observations: [Float]) -> [Float] {
         guard normalizeObservations else { return observations }
         let d = observationStatistics.mean.count

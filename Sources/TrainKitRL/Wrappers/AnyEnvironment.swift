@@ -1,5 +1,6 @@
 /// A type-erased environment, so the generic wrappers (`TimeLimit`, `FrameStack`, `CheckedEnvironment`, ...) can
-/// wrap what `Environments.make` returns: `FrameStack(AnyEnvironment(try Environments.make("CartPole-v1")), stackSize: 4)`.
+/// wrap what `Environments.make` returns:
+/// `FrameStack(AnyEnvironment(try Environments.make("CartPole-v1")), stackSize: 4)`.
 public struct AnyEnvironment: Environment {
     public var base: any Environment
 

@@ -1,8 +1,9 @@
 /// Checks every call into a (user) environment and turns misuse and bad output into `EnvironmentError`s naming the
 /// environment and the step, as Gymnasium's `PassiveEnvChecker` and `OrderEnforcing` do: a step before the first
-/// reset, an action outside the action space, a step after the episode ended, a NaN or infinite reward, and an
-/// observation whose length differs from `observationSpace.flatDimension` (checked at reset too, reported by the
-/// next `step`, since `reset` cannot throw). `VectorEnvironment` runs the same checks itself.
+/// reset, an action the action space does not accept (`Space.accepts`: a continuous value beyond the bounds is
+/// passed on for the environment to clip), a malformed action space, a step after the episode ended, a NaN or
+/// infinite reward, and an observation whose length differs from `observationSpace.flatDimension` (checked at
+/// reset too, reported by the next `step`, since `reset` cannot throw). `VectorEnvironment` runs the same checks.
 public struct CheckedEnvironment<Base: Environment>: Environment {
     public var base: Base
     var steps = 0
@@ -23,7 +24,8 @@ public struct CheckedEnvironment<Base: Environment>: Environment {
         ended = false
         let expected = observationSpace.flatDimension
         resetError = result.observation.count == expected ? nil
-            : .observationShape(environment: id, index: nil, step: -1, expected: expected, got: result.observation.count)
+            : .observationShape(environment: id, index: nil, step: -1, expected: expected,
+                                got: result.observation.count)
         return result
     }
 
@@ -31,7 +33,11 @@ public struct CheckedEnvironment<Base: Environment>: Environment {
         if let resetError { throw resetError }
         guard hasReset else { throw EnvironmentError.stepBeforeReset(environment: id) }
         guard !ended else { throw EnvironmentError.stepAfterEnd(environment: id, step: steps) }
-        guard actionSpace.contains(action) else {
+        if let problem = actionSpace.problem {
+            throw EnvironmentError.invalidArgument(name: "\(id) action space", value: "\(actionSpace)",
+                                                   expected: "a well-formed space (\(problem))")
+        }
+        guard actionSpace.accepts(action) else {
             throw EnvironmentError.actionOutsideSpace(environment: id, step: steps, action: action, space: actionSpace)
         }
         let result = try base.step(action)

@@ -33,7 +33,8 @@ public struct FrameStack<Base: Environment>: Environment {
     public var observationSpace: Space {
         switch base.observationSpace {
         case .discrete(let n):
-            return .box(low: Array(repeating: 0, count: stackSize), high: Array(repeating: Double(n - 1), count: stackSize))
+            return .box(low: Array(repeating: 0, count: stackSize),
+                        high: Array(repeating: Double(n - 1), count: stackSize))
         case .box(let low, let high):
             return .box(low: Array([[Double]](repeating: low, count: stackSize).joined()),
                         high: Array([[Double]](repeating: high, count: stackSize).joined()))
