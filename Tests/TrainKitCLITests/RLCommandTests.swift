@@ -66,6 +66,27 @@ import Testing
         #expect(schedule.status == 2 && schedule.diagnostics.contains("agent.learning_rate"))
     }
 
+    @Test func resumingAFinishedRunReadsItsCheckpointBack() throws {
+        // The checkpoint round trip through the file: weights, Adam state, counters and the action log, which is
+        // replayed on fresh environments. A finished run resumed has nothing left to train, so it must end with
+        // the same weights and the same final evaluation.
+        let dir = try temporaryDirectory()
+        let sets = ["--set", "output=\(dir.path)/run", "--set", "training.total_timesteps=512", "--set", "agent.n_epochs=2",
+                    "--set", "evaluation.episodes=3", "--set", "evaluation.every_steps=0", "--json"]
+        let first = trainkit(["rl", Self.ppoExample] + sets)
+        #expect(first.status == 0, "\(first.diagnostics)")
+        let weights = dir.appendingPathComponent("run/model/policy.safetensors")
+        let before = try Data(contentsOf: weights)
+        let resumed = trainkit(["rl", Self.ppoExample, "--resume"] + sets)
+        #expect(resumed.status == 0, "\(resumed.diagnostics)")
+        #expect(resumed.diagnostics.contains("resumed ppo at 512 environment steps"))
+        #expect(try Data(contentsOf: weights) == before)
+        let a = try #require(try jsonObject(first.output)["metrics"] as? [String: Double])
+        let b = try #require(try jsonObject(resumed.output)["metrics"] as? [String: Double])
+        #expect(a["eval_mean_return"] == b["eval_mean_return"] && a["env_steps"] == b["env_steps"])
+        #expect(a["train_seconds"] == b["train_seconds"])  // carried in the checkpoint; nothing more was trained
+    }
+
     @Test func aDamagedCheckpointIsADataError() throws {
         let dir = try temporaryDirectory()
         let checkpoints = dir.appendingPathComponent("run/checkpoints")
