@@ -96,3 +96,24 @@ func cartPoles(_ n: Int) throws -> VectorEnvironment {
         #expect(throws: AgentError.self) { try b.load(a.state()) }
     }
 }
+
+@Suite struct PPOBoxActionTests {
+    @Test func ppoTrainsAGaussianPolicyOnPendulum() throws {
+        let env = try VectorEnvironment(count: 2, autoreset: .sameStep) { _ in try Environments.make("Pendulum-v1") }
+        var c = PPOConfiguration(); c.nSteps = 64; c.batchSize = 64; c.nEpochs = 2; c.learningRate = .constant(1e-3)
+        let agent = try PPO(environment: env, configuration: c, seed: 4)
+        #expect(agent.policy.actionKind == .gaussian(1))
+        try agent.learn(totalTimesteps: 512)
+        #expect(agent.numTimesteps == 512 && agent.updates == 4 * 2 * 2)
+        // log_std starts at 0 and is trained with the means.
+        let logStd = try #require(agent.policy.logStd).detachedValue.toArray()
+        #expect(logStd.count == 1 && logStd[0] != 0 && logStd[0].isFinite)
+        // Sampled actions reach the environment clipped to [−2, 2].
+        var rng = AgentRandom(seed: 0)
+        let actions = agent.predict([Float](repeating: 0.5, count: 3 * 50), count: 50, deterministic: false, using: &rng)
+        for action in actions {
+            guard case .continuous(let v) = action else { Issue.record("not a continuous action"); continue }
+            #expect(v.count == 1 && v[0] >= -2 && v[0] <= 2)
+        }
+    }
+}
