@@ -56,13 +56,14 @@ let package = Package(
 
         // MARK: - Executables
         .target(name: "TrainKitCLICore", dependencies: [
-            "TrainKit", "Yams", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "TrainKit", "CTrainKitKernels", "Yams", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "TrainKitCLI", dependencies: ["TrainKitCLICore"]),
         .executableTarget(name: "TrainKitBench", dependencies: ["TrainKit", "CTrainKitKernels"]),
         .executableTarget(name: "moons", dependencies: ["TrainKit"], path: "Examples/moons"),
         .executableTarget(name: "mnist", dependencies: ["TrainKit"], path: "Examples/mnist"),
         .executableTarget(name: "models", dependencies: ["TrainKit"], path: "Examples/models"),
+        .executableTarget(name: "cartpole", dependencies: ["TrainKitRL"], path: "Examples/cartpole"),
 
         // MARK: - Test support and tests
         .target(name: "TrainKitTestSupport", dependencies: ["TrainKitCore"]),

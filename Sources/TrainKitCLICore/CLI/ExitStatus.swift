@@ -21,11 +21,17 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// | `SelectionError.invalidArgument` / `.invalidSpace` (a fold count, a search spec) | 2 |
     /// | `DataError` (data files; model.json and its weights, see `ModelArtifact.load`), `SafeTensorsError` | 3 |
     /// | `UnsupervisedError` (data a `kmeans`/`pca`/`gmm` cannot fit: more clusters than rows, NaN) | 3 |
+    /// | `AgentError.badState` (an RL checkpoint or policy file that does not fit) 3; `.invalidHyperparameter`, `.unsupportedSpace` 2 | |
     /// | `TrainingError.nonFinite` / `.checkpoint`, ``TrainingFailure``, `SelectionError.journal`, anything else | 1 |
     public static func forError(_ error: any Error) -> ExitStatus {
         switch error {
         case is ConfigError: return .usage
         case is DataError, is SafeTensorsError, is UnsupervisedError: return .dataError
+        case let agent as AgentError:
+            if case .badState = agent { return .dataError }
+            if case .invalidHyperparameter = agent { return .usage }
+            if case .unsupportedSpace = agent { return .usage }
+            return .trainingFailure
         case let training as TrainingError:
             switch training {
             case .invalidArgument, .labelMismatch: return .usage
