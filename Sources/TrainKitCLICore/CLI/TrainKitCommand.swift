@@ -13,7 +13,7 @@ public struct TrainKitCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self,
-                      CrossValidateCommand.self, TuneCommand.self, ConfigCommand.self])
+                      CrossValidateCommand.self, TuneCommand.self, ConfigCommand.self, ExportCommand.self])
 
     public init() {}
 }
