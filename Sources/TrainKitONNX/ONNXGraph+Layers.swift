@@ -14,7 +14,8 @@ extension ONNXGraph {
     /// Covered: `Sequential`, `Linear`, `Conv2d` (any stride, padding, dilation, groups), `MaxPool2d`, `Flatten`
     /// (from dimension 1), `BatchNorm1d`/`BatchNorm2d` (running statistics), `Dropout` and `Identity` (no-ops at
     /// inference), `AdaptiveAvgPool2d` to 1×1, the activations `ReLU`, `LeakyReLU`, `ELU`, `GELU` (exact or
-    /// tanh), `Sigmoid`, `Tanh`, `SiLU`; the models `TabularNet`, `ResidualNet`, `Autoencoder`; and any
+    /// tanh), `Sigmoid`, `Tanh`, `SiLU`; the models `TabularNet`, `ResidualNet`, `Autoencoder`, `MatrixFactorization`,
+    /// `NeuralCollaborativeFiltering` (over int64 `[N, 2]` user and item rows); and any
     /// ``ONNXExportable`` layer. Weights become initializers named by their state-dict paths.
     /// - Throws: ``ONNXExportError/unsupportedLayer(path:layer:)`` naming the first layer without an ONNX form.
     public mutating func apply(_ layer: any Layer, to input: String, path: String = "") throws -> String {
@@ -90,6 +91,10 @@ extension ONNXGraph {
             }
             x = node("ReduceMean", [x], attributes: ["axes": .ints([2, 3]), "keepdims": .int(0)], name: hint + ".mean")
             return try apply(residual.head, to: x, path: Self.join(path, "head"))
+        case let mf as MatrixFactorization:
+            return matrixFactorization(mf, input: input, path: path)
+        case let ncf as NeuralCollaborativeFiltering:
+            return try neuralCollaborativeFiltering(ncf, input: input, path: path)
         case let autoencoder as Autoencoder:
             let code = try apply(autoencoder.encoder, to: input, path: Self.join(path, "encoder"))
             return try apply(autoencoder.decoder, to: code, path: Self.join(path, "decoder"))

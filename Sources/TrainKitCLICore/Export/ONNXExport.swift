@@ -37,8 +37,13 @@ public enum ONNXExport {
             try graph.addOutput(reconstruction, name: "reconstruction", type: .float, shape: [.batch, .fixed(spec.inputSize)])
             return graph
         }
-        if model is FittedEstimator {
-            throw ONNXExportError.unsupportedModel("model kind '\(spec.kind.rawValue)' is not exported yet")
+        if let fitted = model as? FittedEstimator {
+            switch fitted.model {
+            case .kmeans(let m): try graph.addKMeansOutputs(m, features: features)
+            case .pca(let m): try graph.addPCAOutputs(m, features: features)
+            case .gmm: throw ONNXExportError.unsupportedModel("model kind 'gmm' (Gaussian mixture probabilities) is not exported")
+            }
+            return graph
         }
         let outputs = try graph.apply(model, to: features)
         switch pre.task {
@@ -63,7 +68,10 @@ public enum ONNXExport {
             guard let images = pre.images else { throw ONNXExportError.unsupportedModel("model.json has no image preprocessing") }
             return try graph.addImageInput(shape: images.imageShape, mean: images.normalization?.mean,
                                            std: images.normalization?.std, flatten: images.flatten)
-        case .text, .ratings:
+        case .ratings:
+            guard let ratings = pre.ratings else { throw ONNXExportError.unsupportedModel("model.json has no ratings preprocessing") }
+            return try graph.addRatingInputs(users: ratings.users.ids, items: ratings.items.ids)
+        case .text:
             throw ONNXExportError.unsupportedModel("\(pre.format.rawValue) data (model kind '\(artifact.spec.kind.rawValue)') is not exported yet")
         }
     }

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+import TrainKit
+@testable import TrainKitONNX
+
+// The graph builder on its own: which nodes and initializers a model becomes, the declared shapes, the
+// serialized ModelProto, and the named errors for layers it cannot write. scripts/check-onnx runs the files in
+// onnxruntime against `trainkit predict`.
+
+/// A layer the exporter does not know.
+private final class Doubler: Layer {
+    let moduleState = ModuleState()
+    func forward(_ x: Tensor) -> Tensor { x * 2 }
+}
+
+/// A layer that writes its own nodes.
+private final class Negate: Layer, ONNXExportable {
+    let moduleState = ModuleState()
+    func forward(_ x: Tensor) -> Tensor { x * -1 }
+    func exportONNX(into graph: inout ONNXGraph, input: String, path: String) throws -> String {
+        graph.node("Neg", [input], name: path + ".neg")
+    }
+}
+
+@Test func mlpBecomesGemmBatchNormReluGemmWithStateDictNamedWeights() throws {
+    let model = Sequential([Linear(4, 8), BatchNorm1d(8), ReLU(), Dropout(p: 0.3), Linear(8, 3)])
+    model.isTraining = false
+    var graph = ONNXGraph(name: "mlp")
+    let x = try graph.addInput("features", type: .float, shape: [.batch, .fixed(4)])
+    let y = try graph.apply(model, to: x)
+    try graph.addOutput(y, name: "logits", type: .float, shape: [.batch, .fixed(3)])
+
+    #expect(graph.operatorTypes == ["Gemm", "BatchNormalization", "Relu", "Gemm", "Identity"])  // Dropout: no node
+    let shapes = graph.initializerShapes
+    #expect(shapes["0.weight"] == [8, 4])
+    #expect(shapes["0.bias"] == [8])
+    #expect(shapes["1.running_mean"] == [8])
+    #expect(shapes["1.running_var"] == [8])
+    #expect(shapes["4.weight"] == [3, 8])
+    #expect(graph.inputNames == ["features"])
+    #expect(graph.outputNames == ["logits"])
+    #expect(graph.declaredShape(of: "features") == [nil, 4])  // the batch dimension is symbolic
+    #expect(graph.declaredShape(of: "logits") == [nil, 3])
+}
+
+@Test func serializedModelDeclaresOpset17AndCarriesTheTrainedWeights() throws {
+    let linear = Linear(weight: Tensor([1, 2, 3, 4, 5, 6] as [Float], shape: [2, 3]), bias: Tensor([0.5, -0.5] as [Float], shape: [2]))
+    var graph = ONNXGraph(name: "linear")
+    let x = try graph.addInput("x", type: .float, shape: [.batch, .fixed(3)])
+    try graph.addOutput(try graph.apply(linear, to: x), name: "y", type: .float, shape: [.batch, .fixed(2)])
+    let model = try Onnx_ModelProto(serializedBytes: try graph.serializedData())
+
+    #expect(model.irVersion == 8)
+    #expect(model.opsetImport.map(\.domain) == [""])  // no ai.onnx.ml node, no ai.onnx.ml import
+    #expect(model.opsetImport.first?.version == 17)
+    let weight = try #require(model.graph.initializer.first { $0.name == "weight" })
+    #expect(weight.dims == [2, 3])
+    let values = weight.rawData.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    #expect(values == [1, 2, 3, 4, 5, 6])
+    let gemm = try #require(model.graph.node.first { $0.opType == "Gemm" })
+    #expect(gemm.input == ["x", "weight", "bias"])
+    #expect(gemm.attribute.first { $0.name == "transB" }?.i == 1)
+}
+
+@Test func unknownLayerIsANamedErrorWithItsPath() throws {
+    let model = Sequential([Linear(2, 2), Sequential([ReLU(), Doubler()])])
+    var graph = ONNXGraph(name: "bad")
+    let x = try graph.addInput("x", type: .float, shape: [.batch, .fixed(2)])
+    #expect(throws: ONNXExportError.unsupportedLayer(path: "1.1", layer: "Doubler")) {
+        try graph.apply(model, to: x)
+    }
+    #expect(throws: ONNXExportError.unsupportedLayer(path: "(model)", layer: "Doubler")) {
+        try graph.apply(Doubler(), to: x)
+    }
+    let message = ONNXExportError.unsupportedLayer(path: "1.1", layer: "Doubler").description
+    #expect(message.contains("'1.1'") && message.contains("Doubler"))
+}
+
+@Test func unsupportedLayerSettingsAreNamedErrors() throws {
+    var graph = ONNXGraph(name: "bad")
+    let x = try graph.addInput("x", type: .float, shape: [.batch, .fixed(2), .fixed(3), .fixed(4)])
+    #expect(throws: ONNXExportError.self) { try graph.apply(Sequential([Flatten(startDim: 2)]), to: x) }
+    do {
+        _ = try graph.apply(Sequential([BatchNorm1d(2, trackRunningStats: false)]), to: x)
+        Issue.record("a batch norm without running statistics was exported")
+    } catch let ONNXExportError.unsupportedConfiguration(path, layer, _) {
+        #expect(path == "0")
+        #expect(layer == "BatchNorm1d")
+    }
+}
+
+@Test func exportableLayersWriteTheirOwnNodes() throws {
+    var graph = ONNXGraph(name: "custom")
+    let x = try graph.addInput("x", type: .float, shape: [.batch, .fixed(2)])
+    let y = try graph.apply(Sequential([Negate(), Tanh()]), to: x)
+    #expect(graph.operatorTypes == ["Neg", "Tanh"])
+    #expect(y.hasPrefix("1."))
+}
+
+@Test func tableInputsImputeScaleAndEncodeEachColumn() throws {
+    let table = DataTable(columnNames: ["age", "color"],
+                          columns: [.numeric([20, .nan, 40]), .string(["red", nil, "blue"])])
+    let encoder = TabularEncoder.fit(table)  // age: mean 30, std 10; color: one-hot over [blue, red], fill blue
+    var graph = ONNXGraph(name: "table")
+    let features = try graph.addTableInputs(encoder, missingValues: ["", "NA"])
+    try graph.addOutput(features, name: "features", type: .float, shape: [.batch, .fixed(3)])
+
+    #expect(graph.inputNames == ["age", "color"])
+    #expect(graph.declaredShape(of: "age") == [nil, 1])
+    let model = try Onnx_ModelProto(serializedBytes: try graph.serializedData())
+    #expect(model.graph.input.map { $0.type.tensorType.elemType } == [1, 8])  // FLOAT, STRING
+    #expect(model.opsetImport.contains { $0.domain == "ai.onnx.ml" && $0.version == 3 })
+    let labelEncoder = try #require(model.graph.node.first { $0.opType == "LabelEncoder" })
+    let keys = labelEncoder.attribute.first { $0.name == "keys_strings" }!.strings.map { String(decoding: $0, as: UTF8.self) }
+    let codes = labelEncoder.attribute.first { $0.name == "values_int64s" }!.ints
+    #expect(keys == ["blue", "red", "", "NA"])
+    #expect(codes == [0, 1, 0, 0])  // the missing-value tokens take the imputed category's code
+    #expect(labelEncoder.attribute.first { $0.name == "default_int64" }?.i == -1)  // unseen: all-zero one-hot
+    let fill = try #require(model.graph.initializer.first { $0.name == "features.age.fill" })
+    #expect(fill.rawData.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) } == [30])
+    #expect(graph.operatorTypes.contains("IsNaN") && graph.operatorTypes.contains("Concat"))
+}
+
+@Test func twoInputsWithOneNameAreRefused() throws {
+    var graph = ONNXGraph(name: "dup")
+    try graph.addInput("x", type: .float, shape: [.batch])
+    #expect(throws: ONNXExportError.duplicateName("x")) { try graph.addInput("x", type: .float, shape: [.batch]) }
+}
