@@ -14,7 +14,8 @@ extension ONNXGraph {
     /// Covered: `Sequential`, `Linear`, `Conv2d` (any stride, padding, dilation, groups), `MaxPool2d`, `Flatten`
     /// (from dimension 1), `BatchNorm1d`/`BatchNorm2d` (running statistics), `Dropout` and `Identity` (no-ops at
     /// inference), `AdaptiveAvgPool2d` to 1×1, the activations `ReLU`, `LeakyReLU`, `ELU`, `GELU` (exact or
-    /// tanh), `Sigmoid`, `Tanh`, `SiLU`; the models `TabularNet`, `ResidualNet`, `Autoencoder`, `MatrixFactorization`,
+    /// tanh), `Sigmoid`, `Tanh`, `SiLU`; `EmbeddingBag` (mean over the non-padding ids); the models
+    /// `TabularNet`, `TextClassifier`, `ResidualNet`, `Autoencoder`, `MatrixFactorization`,
     /// `NeuralCollaborativeFiltering` (over int64 `[N, 2]` user and item rows); and any
     /// ``ONNXExportable`` layer. Weights become initializers named by their state-dict paths.
     /// - Throws: ``ONNXExportError/unsupportedLayer(path:layer:)`` naming the first layer without an ONNX form.
@@ -82,6 +83,11 @@ extension ONNXGraph {
         case let embedding as Embedding:
             let table = constant(embedding.weight.value, name: Self.join(path, "weight"))
             return node("Gather", [table, input], attributes: ["axis": .int(0)], name: hint + ".embedding")
+        case let bag as EmbeddingBag:
+            return embeddingBag(bag, input: input, path: path)
+        case let text as TextClassifier:
+            let pooled = embeddingBag(text.embedding, input: input, path: Self.join(path, "embedding"))
+            return try apply(text.head, to: pooled, path: Self.join(path, "head"))
         case let tabular as TabularNet:
             return try self.tabular(tabular, input: input, path: path)
         case let residual as ResidualNet:
@@ -168,6 +174,26 @@ extension ONNXGraph {
         y = try apply(block.bn2, to: y, path: Self.join(path, "bn2"))
         let skip = try block.shortcut.map { try apply($0, to: input, path: Self.join(path, "shortcut")) } ?? input
         return node("Relu", [node("Add", [y, skip], name: path + ".add")], name: path + ".relu2")
+    }
+
+    /// The mean of the embedding rows of the ids that are not padding (id 0) per row of int64 `[N, L]` ids;
+    /// a row of padding only gives zeros. `[N, D]`.
+    private mutating func embeddingBag(_ bag: EmbeddingBag, input: String, path: String) -> String {
+        let hint = path.isEmpty ? "model" : path
+        let rows = node("Gather", [constant(bag.weight.value, name: Self.join(path, "weight")), input],
+                        attributes: ["axis": .int(0)], name: hint + ".rows")  // [N, L, D]
+        let padding = node("Equal", [input, constant(int64: [0], shape: [], name: hint + ".pad_id")], name: hint + ".is_padding")
+        let present = node("Cast", [node("Not", [padding], name: hint + ".is_token")],
+                           attributes: ["to": .int(Int(Onnx_TensorProto.DataType.float.rawValue))], name: hint + ".present")
+        let counts = node("ReduceSum", [present, constant(int64: [1], shape: [1], name: hint + ".length_axis")],
+                          attributes: ["keepdims": .int(1)], name: hint + ".counts")  // [N, 1]
+        let clamped = node("Max", [counts, scalar(1, name: hint + ".one")], name: hint + ".counts_at_least_1")
+        let weights = node("Unsqueeze", [node("Div", [present, clamped], name: hint + ".weights"),
+                                         constant(int64: [2], shape: [1], name: hint + ".feature_axis")],
+                           name: hint + ".weights_3d")  // [N, L, 1]
+        return node("ReduceSum", [node("Mul", [rows, weights], name: hint + ".weighted"),
+                                  constant(int64: [1], shape: [1], name: hint + ".sum_axis")],
+                    attributes: ["keepdims": .int(0)], name: hint + ".mean")
     }
 
     /// ``TabularNet``: numeric columns pass; each categorical column's code (a float, -1 for unseen) goes through

@@ -71,8 +71,9 @@ public enum ONNXExport {
         case .ratings:
             guard let ratings = pre.ratings else { throw ONNXExportError.unsupportedModel("model.json has no ratings preprocessing") }
             return try graph.addRatingInputs(users: ratings.users.ids, items: ratings.items.ids)
-        case .text:
-            throw ONNXExportError.unsupportedModel("\(pre.format.rawValue) data (model kind '\(artifact.spec.kind.rawValue)') is not exported yet")
+        case .text:  // tokenization stays outside the graph: the input is the padded token ids
+            guard let text = pre.text else { throw ONNXExportError.unsupportedModel("model.json has no text preprocessing") }
+            return try graph.addInput("tokens", type: .int64, shape: [.batch, .fixed(text.maxLength)])
         }
     }
 }
