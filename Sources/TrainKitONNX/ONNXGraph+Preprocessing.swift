@@ -5,8 +5,8 @@ extension ONNXGraph {
     /// float `[N, F]` feature matrix the model was trained on.
     ///
     /// Inputs, named after the columns, each `[N, 1]`:
-    /// - a numeric column is `float`; NaN is a missing value and becomes the imputer's fill, then the standard or
-    ///   min-max scaling applies;
+    /// - a numeric column is `double` (float64); NaN is a missing value and becomes the imputer's fill, then the
+    ///   standard or min-max scaling applies, in float64 as TrainKit computes it, and the result becomes float32;
     /// - a categorical column is `string` (a number read as a category in its text form: `3`, not `3.0`); any of
     ///   `missingValues` (the CSV reader's missing-value tokens) is replaced by the imputer's fill; then one-hot
     ///   columns (all zeros for a category training never saw) or the ordinal code (-1 for an unseen category)
@@ -17,22 +17,24 @@ extension ONNXGraph {
         for step in encoder.steps {
             let hint = "features." + step.name
             switch step.type {
-            case .numeric:
-                let x = try addInput(step.name, type: .float, shape: [.batch, .fixed(1)])
+            case .numeric:  // float64, as TrainKit imputes and scales, then float32 like the encoder's output
+                let x = try addInput(step.name, type: .double, shape: [.batch, .fixed(1)])
                 let missing = node("IsNaN", [x], name: hint + ".missing")
-                var y = node("Where", [missing, scalar(Float(step.imputer.numericFill), name: hint + ".fill"), x], name: hint + ".imputed")
+                let fill = constant(double: [step.imputer.numericFill], shape: [], name: hint + ".fill")
+                var y = node("Where", [missing, fill, x], name: hint + ".imputed")
                 if let s = step.standardScaler {
-                    y = node("Sub", [y, scalar(Float(s.mean[0]), name: hint + ".mean")], name: hint + ".centered")
-                    y = node("Div", [y, scalar(Float(s.std[0]), name: hint + ".std")], name: hint + ".standardized")
+                    y = node("Sub", [y, constant(double: [s.mean[0]], shape: [], name: hint + ".mean")], name: hint + ".centered")
+                    y = node("Div", [y, constant(double: [s.std[0]], shape: [], name: hint + ".std")], name: hint + ".standardized")
                 }
                 if let s = step.minMaxScaler {
                     let span = s.maximum[0] - s.minimum[0]
                     let factor = span > 0 ? (s.upper - s.lower) / span : 0  // a constant column maps to `lower`
-                    y = node("Sub", [y, scalar(Float(s.minimum[0]), name: hint + ".min")], name: hint + ".shifted")
-                    y = node("Mul", [y, scalar(Float(factor), name: hint + ".factor")], name: hint + ".scaled")
-                    y = node("Add", [y, scalar(Float(s.lower), name: hint + ".lower")], name: hint + ".min_max")
+                    y = node("Sub", [y, constant(double: [s.minimum[0]], shape: [], name: hint + ".min")], name: hint + ".shifted")
+                    y = node("Mul", [y, constant(double: [factor], shape: [], name: hint + ".factor")], name: hint + ".scaled")
+                    y = node("Add", [y, constant(double: [s.lower], shape: [], name: hint + ".lower")], name: hint + ".min_max")
                 }
-                blocks.append(y)
+                blocks.append(node("Cast", [y], attributes: ["to": .int(Int(Onnx_TensorProto.DataType.float.rawValue))],
+                                   name: hint + ".value"))
             case .string:
                 let x = try addInput(step.name, type: .string, shape: [.batch, .fixed(1)])
                 let categories = step.oneHot?.categories ?? step.ordinal?.categories ?? []

@@ -25,11 +25,12 @@ public struct ONNXGraph {
 
     /// The element type of a graph input or output.
     public enum ElementType: Sendable {
-        case float, int64, string
+        case float, double, int64, string
 
         var protoType: Onnx_TensorProto.DataType {
             switch self {
             case .float: .float
+            case .double: .double
             case .int64: .int64
             case .string: .string
             }
@@ -135,6 +136,18 @@ public struct ONNXGraph {
         t.dataType = Int32(Onnx_TensorProto.DataType.int64.rawValue)
         t.dims = shape.map(Int64.init)
         t.int64Data = values.map(Int64.init)
+        initializers.append(t)
+        return t.name
+    }
+
+    /// Adds a float64 initializer and returns its name (for math that float32 would round too coarsely).
+    public mutating func constant(double values: [Double], shape: [Int], name: String) -> String {
+        precondition(values.count == shape.reduce(1, *), "constant \(name): \(values.count) values for shape \(shape)")
+        var t = Onnx_TensorProto()
+        t.name = uniqueName(name)
+        t.dataType = Int32(Onnx_TensorProto.DataType.double.rawValue)
+        t.dims = shape.map(Int64.init)
+        t.doubleData = values
         initializers.append(t)
         return t.name
     }

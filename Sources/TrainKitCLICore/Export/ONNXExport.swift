@@ -41,7 +41,7 @@ public enum ONNXExport {
             switch fitted.model {
             case .kmeans(let m): try graph.addKMeansOutputs(m, features: features)
             case .pca(let m): try graph.addPCAOutputs(m, features: features)
-            case .gmm: throw ONNXExportError.unsupportedModel("model kind 'gmm' (Gaussian mixture probabilities) is not exported")
+            case .gmm(let m): try graph.addGaussianMixtureOutputs(m, features: features)
             }
             return graph
         }
