@@ -15,7 +15,7 @@ extension ONNXGraph {
     /// (from dimension 1), `BatchNorm1d`/`BatchNorm2d` (running statistics), `Dropout` and `Identity` (no-ops at
     /// inference), `AdaptiveAvgPool2d` to 1×1, the activations `ReLU`, `LeakyReLU`, `ELU`, `GELU` (exact or
     /// tanh), `Sigmoid`, `Tanh`, `SiLU`; `EmbeddingBag` (mean over the non-padding ids); the models
-    /// `TabularNet`, `TextClassifier`, `ResidualNet`, `Autoencoder`, `MatrixFactorization`,
+    /// `TabularNet`, `TextClassifier`, `SequenceClassifier` (LSTM encoder), `ResidualNet`, `Autoencoder`, `MatrixFactorization`,
     /// `NeuralCollaborativeFiltering` (over int64 `[N, 2]` user and item rows); and any
     /// ``ONNXExportable`` layer. Weights become initializers named by their state-dict paths.
     /// - Throws: ``ONNXExportError/unsupportedLayer(path:layer:)`` naming the first layer without an ONNX form.
@@ -88,6 +88,8 @@ extension ONNXGraph {
         case let text as TextClassifier:
             let pooled = embeddingBag(text.embedding, input: input, path: Self.join(path, "embedding"))
             return try apply(text.head, to: pooled, path: Self.join(path, "head"))
+        case let sequence as SequenceClassifier:
+            return try sequenceClassifier(sequence, input: input, path: path)
         case let tabular as TabularNet:
             return try self.tabular(tabular, input: input, path: path)
         case let residual as ResidualNet:

@@ -126,3 +126,30 @@ private final class Negate: Layer, ONNXExportable {
     try graph.addInput("x", type: .float, shape: [.batch])
     #expect(throws: ONNXExportError.duplicateName("x")) { try graph.addInput("x", type: .float, shape: [.batch]) }
 }
+
+@Test func tabularNetGathersNumbersAndEmbedsEachCategoricalCode() throws {
+    let net = TabularNet(cardinalities: [0, 3, 0], embeddingDims: [0, 2, 0], head: { Sequential([Linear($0, 1)]) })
+    var graph = ONNXGraph(name: "tabular")
+    let x = try graph.addInput("features", type: .float, shape: [.batch, .fixed(3)])
+    _ = try graph.apply(net, to: x)
+    let shapes = graph.initializerShapes
+    #expect(shapes["embeddings.0.weight"] == [4, 2])  // 3 categories + the unknown row 0
+    #expect(shapes["head.0.weight"] == [1, 4])       // 2 numbers + a 2-wide embedding
+    // numbers: one Gather; the code: Gather, +1, Clip to the table's rows, Cast, Gather into the table.
+    #expect(graph.operatorTypes == ["Gather", "Gather", "Add", "Clip", "Cast", "Gather", "Concat", "Gemm"])
+}
+
+@Test func textClassifierTakesTokenIdsAndAveragesTheNonPaddingRows() throws {
+    let model = TextClassifier(vocabularySize: 10, embeddingDim: 4, head: { Sequential([Linear($0, 2)]) })
+    var graph = ONNXGraph(name: "text")
+    let ids = try graph.addInput("tokens", type: .int64, shape: [.batch, .fixed(6)])
+    let y = try graph.apply(model, to: ids)
+    try graph.addClassifierOutputs(logits: y, classes: ["ham", "spam"])
+    #expect(graph.initializerShapes["embedding.weight"] == [10, 4])
+    let ops = graph.operatorTypes
+    #expect(ops.prefix(2) == ["Gather", "Equal"])   // the rows, then the padding mask (id 0)
+    #expect(ops.contains("Not") && ops.contains("ReduceSum") && ops.contains("Max"))
+    #expect(ops.suffix(6) == ["Gemm", "Softmax", "Identity", "ArgMax", "LabelEncoder", "Identity"])  // outputs renamed
+    #expect(graph.outputNames == ["probabilities", "label"])
+    #expect(graph.declaredShape(of: "label") == [nil])
+}
