@@ -153,3 +153,39 @@ private final class Negate: Layer, ONNXExportable {
     #expect(graph.outputNames == ["probabilities", "label"])
     #expect(graph.declaredShape(of: "label") == [nil])
 }
+
+@Test func lstmEncoderBecomesOneBidirectionalLSTMNodePerLayerWithONNXGateOrder() throws {
+    let model = SequenceClassifier(encoder: .lstm, vocabularySize: 12, embeddingDim: 3, sequenceLength: 5, layers: 2,
+                                   heads: 1, dropout: 0, head: { Sequential([Linear($0, 2)]) })
+    var graph = ONNXGraph(name: "lstm")
+    let ids = try graph.addInput("tokens", type: .int64, shape: [.batch, .fixed(5)])
+    _ = try graph.apply(model, to: ids)
+    #expect(graph.operatorTypes.filter { $0 == "LSTM" }.count == 2)
+    #expect(graph.initializerShapes["lstm.W_l0"] == [2, 12, 3])  // directions, 4 gates · hidden 3, input 3
+    #expect(graph.initializerShapes["lstm.W_l1"] == [2, 12, 6])  // the second layer reads both directions
+    #expect(graph.initializerShapes["lstm.B_l0"] == [2, 24])
+    // PyTorch's rows (input, forget, cell, output) are written in ONNX's order (input, output, forget, cell).
+    let model2 = try Onnx_ModelProto(serializedBytes: try graph.serializedData())
+    let w = try #require(model2.graph.initializer.first { $0.name == "lstm.W_l0" })
+    let written = w.rawData.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    let pytorch = model.lstm!.weightIH[0].value.toArray(as: Float.self)  // [12, 3]: gates of 3 rows × 3 inputs
+    #expect(Array(written[9..<18]) == Array(pytorch[27..<36]))  // ONNX gate 1 (output) is PyTorch gate 3
+    #expect(Array(written[18..<27]) == Array(pytorch[9..<18]))  // ONNX gate 2 (forget) is PyTorch gate 1
+}
+
+@Test func transformerBlocksAttendWithAPaddingMaskAndLayerNorms() throws {
+    let model = SequenceClassifier(encoder: .transformer, vocabularySize: 12, embeddingDim: 4, sequenceLength: 6, layers: 1,
+                                   heads: 2, dropout: 0, head: { Sequential([Linear($0, 2)]) })
+    var graph = ONNXGraph(name: "transformer")
+    let ids = try graph.addInput("tokens", type: .int64, shape: [.batch, .fixed(6)])
+    _ = try graph.apply(model, to: ids)
+    let ops = graph.operatorTypes
+    #expect(ops.filter { $0 == "LayerNormalization" }.count == 3)  // norm1, norm2, the final norm
+    #expect(ops.filter { $0 == "Softmax" }.count == 1)
+    #expect(graph.initializerShapes["positions.weight"] == [1, 6, 4])
+    #expect(graph.initializerShapes["blocks.0.self_attn.q_weight_t"] == [4, 4])
+    // Token ids of another length than the position table allows are refused, naming the layer.
+    var long = ONNXGraph(name: "long")
+    let longIDs = try long.addInput("tokens", type: .int64, shape: [.batch, .fixed(9)])
+    #expect(throws: ONNXExportError.self) { try long.apply(model, to: longIDs) }
+}
