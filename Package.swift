@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "TrainKit", targets: ["TrainKit"]),
         .library(name: "TrainKitCore", targets: ["TrainKitCore"]),
+        .library(name: "TrainKitONNX", targets: ["TrainKitONNX"]),
         .executable(name: "trainkit", targets: ["TrainKitCLI"]),
         .executable(name: "trainkit-bench", targets: ["TrainKitBench"]),
         // Exported only for the fuzz targets in Fuzz/ (a separate package), which feed the CLI's readers.
