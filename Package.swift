@@ -16,7 +16,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
-        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
     ],
     targets: [
         // MARK: - Kernels (C: SIMD loops, packed GEMM, BLAS through dlopen, thread pool)
@@ -56,8 +55,8 @@ let package = Package(
                                                  "TrainKitMetrics", "TrainKitIO", "TrainKitModels", "TrainKitUnsupervised",
                                                  "TrainKitRL"]),
 
-        // MARK: - ONNX export (graph builder over the generated onnx.proto messages)
-        .target(name: "TrainKitONNX", dependencies: ["TrainKit", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+        // MARK: - ONNX export (graph builder over onnx.proto's messages, written with TrainKitIO's ProtobufWriter)
+        .target(name: "TrainKitONNX", dependencies: ["TrainKit", "TrainKitIO"],
                 exclude: ["Protos"]),
 
         // MARK: - Executables

@@ -1,6 +1,6 @@
 import Foundation
-import SwiftProtobuf
 import TrainKit
+import TrainKitIO
 
 /// An ONNX graph under construction: inputs, nodes, initializers (weights) and outputs, serialized as an ONNX
 /// `ModelProto` (opset 17, plus `ai.onnx.ml` 3 for string encoders) that `onnxruntime` loads.
@@ -180,7 +180,12 @@ public struct ONNXGraph {
     }
 
     /// The model as ONNX protobuf bytes (`model.onnx`).
-    public func serializedData(producerVersion: String = "1") throws -> Data {
+    public func serializedData(producerVersion: String = "1") -> Data {
+        modelProto(producerVersion: producerVersion).serializedData()
+    }
+
+    /// The `ModelProto` that ``serializedData(producerVersion:)`` writes.
+    func modelProto(producerVersion: String = "1") -> Onnx_ModelProto {
         var graph = Onnx_GraphProto()
         graph.name = name
         graph.node = nodes
@@ -202,7 +207,7 @@ public struct ONNXGraph {
             model.opsetImport.append(ml)
         }
         model.graph = graph
-        return try model.serializedData()
+        return model
     }
 
     private static func valueInfo(_ name: String, type: ElementType, shape: [Dimension]) -> Onnx_ValueInfoProto {

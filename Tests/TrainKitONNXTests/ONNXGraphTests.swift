@@ -4,7 +4,7 @@ import TrainKit
 @testable import TrainKitONNX
 
 // The graph builder on its own: which nodes and initializers a model becomes, the declared shapes, the
-// serialized ModelProto, and the named errors for layers it cannot write. scripts/check-onnx runs the files in
+// ModelProto it serializes (and its bytes, against Python's onnx), and the named errors for layers it cannot write. scripts/check-onnx runs the files in
 // onnxruntime against `trainkit predict`.
 
 /// A layer the exporter does not know.
@@ -48,7 +48,7 @@ private final class Negate: Layer, ONNXExportable {
     var graph = ONNXGraph(name: "linear")
     let x = try graph.addInput("x", type: .float, shape: [.batch, .fixed(3)])
     try graph.addOutput(try graph.apply(linear, to: x), name: "y", type: .float, shape: [.batch, .fixed(2)])
-    let model = try Onnx_ModelProto(serializedBytes: try graph.serializedData())
+    let model = graph.modelProto()
 
     #expect(model.irVersion == 8)
     #expect(model.opsetImport.map(\.domain) == [""])  // no ai.onnx.ml node, no ai.onnx.ml import
@@ -107,7 +107,7 @@ private final class Negate: Layer, ONNXExportable {
 
     #expect(graph.inputNames == ["age", "color"])
     #expect(graph.declaredShape(of: "age") == [nil, 1])
-    let model = try Onnx_ModelProto(serializedBytes: try graph.serializedData())
+    let model = graph.modelProto()
     #expect(model.graph.input.map { $0.type.tensorType.elemType } == [11, 8])  // DOUBLE, STRING
     #expect(model.opsetImport.contains { $0.domain == "ai.onnx.ml" && $0.version == 3 })
     let labelEncoder = try #require(model.graph.node.first { $0.opType == "LabelEncoder" })
@@ -165,7 +165,7 @@ private final class Negate: Layer, ONNXExportable {
     #expect(graph.initializerShapes["lstm.W_l1"] == [2, 12, 6])  // the second layer reads both directions
     #expect(graph.initializerShapes["lstm.B_l0"] == [2, 24])
     // PyTorch's rows (input, forget, cell, output) are written in ONNX's order (input, output, forget, cell).
-    let model2 = try Onnx_ModelProto(serializedBytes: try graph.serializedData())
+    let model2 = graph.modelProto()
     let w = try #require(model2.graph.initializer.first { $0.name == "lstm.W_l0" })
     let written = w.rawData.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
     let pytorch = model.lstm!.weightIH[0].value.toArray(as: Float.self)  // [12, 3]: gates of 3 rows × 3 inputs

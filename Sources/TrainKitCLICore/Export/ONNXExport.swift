@@ -16,7 +16,7 @@ public enum ONNXExport {
         let graph = try graph(artifact: artifact, model: model)
         let destination = output.map { URL(fileURLWithPath: $0) }
             ?? url.deletingLastPathComponent().appendingPathComponent("model.onnx")
-        try AtomicFile.write(try graph.serializedData(), to: destination)
+        try AtomicFile.write(graph.serializedData(), to: destination)
         return destination
     }
 
