@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "TrainKit", targets: ["TrainKit"]),
         .library(name: "TrainKitCore", targets: ["TrainKitCore"]),
+        .library(name: "TrainKitONNX", targets: ["TrainKitONNX"]),
         .executable(name: "trainkit", targets: ["TrainKitCLI"]),
         .executable(name: "trainkit-bench", targets: ["TrainKitBench"]),
         // Exported only for the fuzz targets in Fuzz/ (a separate package), which feed the CLI's readers.
@@ -54,9 +55,13 @@ let package = Package(
                                                  "TrainKitMetrics", "TrainKitIO", "TrainKitModels", "TrainKitUnsupervised",
                                                  "TrainKitRL"]),
 
+        // MARK: - ONNX export (graph builder over onnx.proto's messages, written with TrainKitIO's ProtobufWriter)
+        .target(name: "TrainKitONNX", dependencies: ["TrainKit", "TrainKitIO"],
+                exclude: ["Protos"]),
+
         // MARK: - Executables
         .target(name: "TrainKitCLICore", dependencies: [
-            "TrainKit", "CTrainKitKernels", "Yams", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "TrainKit", "TrainKitONNX", "CTrainKitKernels", "Yams", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "TrainKitCLI", dependencies: ["TrainKitCLICore"]),
         .executableTarget(name: "TrainKitBench", dependencies: ["TrainKit", "CTrainKitKernels"]),
@@ -77,6 +82,7 @@ let package = Package(
         .testTarget(name: "TrainKitTests", dependencies: ["TrainKit", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitCLITests", dependencies: ["TrainKitCLICore", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitIOTests", dependencies: ["TrainKitIO", "TrainKitTestSupport"]),
+        .testTarget(name: "TrainKitONNXTests", dependencies: ["TrainKitONNX", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitUnsupervisedTests", dependencies: ["TrainKitUnsupervised", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitRLTests", dependencies: ["TrainKitRL", "TrainKitTestSupport"]),
     ]

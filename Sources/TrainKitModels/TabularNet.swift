@@ -41,6 +41,11 @@ public final class TabularNet: Layer {
         self.head = head(width)
     }
 
+    /// The input columns that pass as numbers, in order (the head's first inputs).
+    public var numericColumnIndices: [Int] { numericColumns.toArray(as: Int64.self).map { Int($0) } }
+    /// The input columns holding categorical codes, one per embedding, in order.
+    public var categoricalColumnIndices: [Int] { categoricalColumns }
+
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 2, inputShapeMessage(expected: "[B, F]", got: x.shape))
         var parts: [Tensor] = []

@@ -13,7 +13,8 @@ public struct TrainKitCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self,
-                      CrossValidateCommand.self, TuneCommand.self, ConfigCommand.self, RLCommand.self])
+                      CrossValidateCommand.self, TuneCommand.self, ConfigCommand.self, RLCommand.self,
+                      ExportCommand.self])
 
     public init() {}
 }

@@ -7,7 +7,7 @@ import Foundation
 ///
 /// ```
 /// config.yaml  metrics.jsonl  metrics.csv  metrics.json  report.md  report.html  confusion.csv
-/// model/model.json  model/weights.safetensors
+/// model/model.json  model/weights.safetensors  model/model.onnx (written by `trainkit export`)
 /// best/model.safetensors
 /// checkpoints/latest  checkpoints/step-NNNNNNNNN/
 /// .trainkit.lock                 the lock (RunLock)
@@ -21,7 +21,7 @@ import Foundation
 struct RunContents {
     static let topFiles = ["config.yaml", "metrics.jsonl", "metrics.csv", "metrics.json", "report.md", "report.html",
                            ConfusionReport.fileName]
-    static let folderFiles = ["model": ["model.json", "weights.safetensors"], "best": ["model.safetensors"]]
+    static let folderFiles = ["model": ["model.json", "weights.safetensors", "model.onnx"], "best": ["model.safetensors"]]
     static let previousName = ".trainkit-previous"
     /// A previous run being moved aside or back: its files belong at the top level (see ``RunDirectory``).
     static let movingName = ".trainkit-previous.moving"
