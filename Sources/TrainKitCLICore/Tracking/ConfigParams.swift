@@ -23,16 +23,24 @@ enum ConfigParams {
         params[prefix] = text.count > maxValueLength ? String(text.prefix(maxValueLength - 1)) + "…" : text
     }
 
-    /// A value as one line: scalars as YAML writes them, lists in brackets, mappings in braces.
-    static func text(_ node: ConfigNode) -> String {
+    /// A value as one line: a string as it is, other scalars as YAML writes them, lists and mappings in YAML's flow
+    /// style with their strings quoted (`["", "?", "NA"]`), so a YAML reader gets the value back.
+    static func text(_ node: ConfigNode, quoted: Bool = false) -> String {
         switch node.value {
         case .null: "null"
         case .bool(let b): b ? "true" : "false"
         case .int(let i): "\(i)"
         case .double(let d): "\(d)"
-        case .string(let s): s
-        case .list(let items): "[" + items.map(text).joined(separator: ", ") + "]"
-        case .map(let entries): "{" + entries.map { "\($0.key): \(text($0.value))" }.joined(separator: ", ") + "}"
+        case .string(let s): quoted ? quote(s) : s
+        case .list(let items): "[" + items.map { text($0, quoted: true) }.joined(separator: ", ") + "]"
+        case .map(let entries):
+            "{" + entries.map { "\(quote($0.key)): \(text($0.value, quoted: true))" }.joined(separator: ", ") + "}"
         }
+    }
+
+    /// A double-quoted string with JSON's escapes (also valid YAML).
+    private static func quote(_ s: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [s], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
+        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
     }
 }
