@@ -27,7 +27,7 @@ extension RunConfig {
                     write: { $0.tracking.mlflow.map { .string($0) } }),
         ConfigField(path: "tracking.experiment", type: .string, defaultText: "`Default`",
                     doc: "The MLflow experiment (created when the server has none of that name).",
-                    write: { $0.tracking.mlflow == nil ? nil : .string($0.tracking.experiment) }),
+                    write: { .string($0.tracking.experiment) }),
     ]
 
     /// `tracking:`; an absent section is no tracking.

@@ -11,7 +11,6 @@ extension RunConfig {
     private func mapping(of section: String) -> ConfigNode.Value {
         .map(Self.fields.filter { $0.section == section }.compactMap { field in
             let value = field.write(self) ?? (field.isSection ? mapping(of: field.path) : nil)
-            if value == .map([]) { return nil }  // a section none of whose keys is set (`tracking` without mlflow)
             return value.map { ConfigNode.Entry(key: field.key, value: ConfigNode($0)) }
         })
     }
