@@ -33,13 +33,13 @@ def accumulator(directory):
     return acc
 
 
-def check_files(directory, what):
+def check_files(directory, what, count=1):
     """Each event file reads through TensorBoard's record reader (CRCs checked) and starts with file_version."""
     files = sorted(glob.glob(os.path.join(directory, "events.out.tfevents.*")))
-    check(len(files) == 1, f"{what}: {len(files)} event files in {directory}, expected 1")
+    check(len(files) == count, f"{what}: {len(files)} event files in {directory}, expected {count}")
     for path in files:
         events = list(event_file_loader.EventFileLoader(path).Load())
-        check(events and events[0].file_version == "brain.Event:2", f"{what}: the first event is not file_version")
+        check(len(events) > 0 and events[0].file_version == "brain.Event:2", f"{what}: the first event is not file_version")
     return files
 
 
@@ -78,7 +78,10 @@ def hparams_data(acc, tag):
 
 def check_train(directory):
     tensorboard = os.path.join(directory, "tensorboard")
-    check_files(tensorboard, "train")
+    files = check_files(tensorboard, "train", count=2)  # the run and its resumption
+    if len(files) == 2:
+        restarts = [e.step for e in event_file_loader.EventFileLoader(files[1]).Load() if e.HasField("session_log")]
+        check(restarts == [3], f"train: the resumed file's restart steps {restarts}, expected [3]")
     acc = accumulator(tensorboard)
     with open(os.path.join(directory, "metrics.jsonl")) as f:
         epochs = [json.loads(line) for line in f if line.strip()]
@@ -111,7 +114,7 @@ def check_train(directory):
     text = acc.Tensors("config") if "config" in acc.Tags()["tensors"] else []
     with open(os.path.join(directory, "config.yaml")) as f:
         config = f.read()
-    check(len(text) == 1 and config in text[0].tensor_proto.string_val[0].decode(),
+    check(len(text) == 2 and config in text[-1].tensor_proto.string_val[0].decode(),  # one per start
           "train: the config text is not config.yaml")
     print(f"check_tensorboard: train: {len(keys)} scalars x {len(steps)} epochs, samples_per_second, "
           f"{len(shapes)} weight and {gradients} gradient histograms, the config text")

@@ -52,3 +52,27 @@ import TrainKit
         #expect(warnings.lines.count == 1)
     }
 }
+
+@Suite struct TensorBoardResumeTests {
+    /// A trainer that resumes (its history holds epochs when training starts) marks a restart at the next epoch:
+    /// a SessionLog START that makes TensorBoard drop what earlier files hold from that step on.
+    @Test func aResumedRunMarksARestartAtTheNextEpoch() throws {
+        let run = temporaryDirectory("tensorboard-resume")
+        let data = blobs(count: 20, seed: 4)
+        func trainer(_ logger: TensorBoardLogger) -> Trainer {
+            Trainer(model: smallModel(seed: 0), loss: .crossEntropy, optimizer: SGD(lr: 0.1),
+                    callbacks: [ModelCheckpoint(directory: run, monitor: nil), logger], progress: .silent)
+        }
+        let tensorboard = run.appendingPathComponent("tensorboard")
+        try trainer(TensorBoardLogger(directory: tensorboard)).fit(data, epochs: 2, batchSize: 10)
+        try trainer(TensorBoardLogger(directory: tensorboard)).fit(data, epochs: 3, batchSize: 10, resumeFrom: run)
+
+        let files = try eventFiles(in: tensorboard)
+        #expect(files.count == 2)
+        let first = try events(in: files[0]), second = try events(in: files[1])
+        #expect(!first.contains { $0.sessionLog.status == .start })
+        let restart = second.filter { $0.sessionLog.status == .start }
+        #expect(restart.map(\.step) == [3])
+        #expect(Set(second.filter { !$0.summary.value.isEmpty }.map(\.step)) == [3])
+    }
+}

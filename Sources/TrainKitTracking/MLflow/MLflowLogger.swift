@@ -51,7 +51,16 @@ public final class MLflowLogger: Callback, @unchecked Sendable {
         return run
     }
 
-    public override func fitStart(_ trainer: Trainer) throws { start() }
+    /// Creates the run; a resumed trainer's history (the epochs before the checkpoint) is logged first, so the run
+    /// has every epoch.
+    public override func fitStart(_ trainer: Trainer) throws {
+        guard let run = start(), !trainer.history.epochs.isEmpty else { return }
+        let now = Date()
+        let metrics = trainer.history.epochs.enumerated().flatMap { epoch, logs in
+            logs.keys.sorted().map { MLflowMetric(key: $0, value: logs[$0]!, step: epoch + 1, timestamp: now) }
+        }
+        attempt { try client.logBatch(runID: run.runID, metrics: metrics) }
+    }
 
     public override func epochEnd(_ trainer: Trainer, epoch: Int, logs: [String: Double]) throws {
         guard let run = start() else { return }

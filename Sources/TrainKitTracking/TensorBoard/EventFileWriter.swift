@@ -81,6 +81,16 @@ public final class EventFileWriter {
         try write([SummaryValues.text(tag, text)], step: step)
     }
 
+    /// A `SessionLog` START at `step` (PyTorch `SummaryWriter(purge_step:)`): TensorBoard drops what earlier files
+    /// hold at steps `>= step`, so a resumed run shows each step once.
+    public func addRestart(atStep step: Int) throws {
+        var event = Tensorboard_Event()
+        event.wallTime = Date().timeIntervalSince1970
+        event.step = Int64(step)
+        event.sessionLog.status = .start
+        try write(event)
+    }
+
     /// Syncs the file to disk.
     public func flush() throws {
         do { try handle.synchronize() } catch {

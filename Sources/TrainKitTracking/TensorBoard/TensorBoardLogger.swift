@@ -7,7 +7,9 @@ import TrainKit
 /// its own name (`loss`, `lr`, `val_loss`, `val_accuracy`, ...) and the training throughput `samples_per_second`;
 /// with `histograms`, the values of every parameter (`weights/NAME`) and its gradient on the epoch's last batch
 /// (`gradients/NAME`). At the start, `texts` (the run's config) in the Text tab, and for a tune trial the hparams
-/// session start (`hparams`); at the end the session's end.
+/// session start (`hparams`); at the end the session's end. A resumed run (a trainer whose history holds epochs
+/// when training starts) first marks a restart at the next epoch, so TensorBoard drops what the interrupted run
+/// wrote past its checkpoint.
 ///
 /// A file that cannot be written is reported once through `warn` and the callback stops writing: training goes on.
 ///
@@ -46,6 +48,8 @@ public final class TensorBoardLogger: Callback {
         attempt {
             let writer = try EventFileWriter(directory: directory)
             self.writer = writer
+            let done = trainer.history.epochs.count
+            if done > 0 { try writer.addRestart(atStep: done + 1) }
             for tag in texts.keys.sorted() { try writer.addText(tag, texts[tag]!, step: trainer.history.epochs.count) }
             if let hparams { try HParams.writeSessionStart(to: writer, values: hparams) }
             try writer.flush()
