@@ -22,10 +22,10 @@ enum RunTracking {
     /// The warning a run (or a study and its trials) reports its first MLflow failure with.
     static func warning(_ io: CommandIO) -> TrackingWarning { TrackingWarning(sink: { io.progress($0) }) }
 
-    /// The MLflow logger of a run (nil without `tracking.mlflow`): the flattened config as params, and tags naming
-    /// TrainKit's version, the config file and its git commit when known.
-    static func mlflow(_ config: RunConfig, runName: String, configFile: String?, tags extra: [String: String] = [:],
-                       warning: TrackingWarning) -> MLflowLogger? {
+    /// The MLflow logger of a run (nil without `tracking.mlflow`): `params` (default: the flattened config), and tags
+    /// naming TrainKit's version, the config file and its git commit when known.
+    static func mlflow(_ config: RunConfig, runName: String, configFile: String?, params: [String: String]? = nil,
+                       tags extra: [String: String] = [:], warning: TrackingWarning) -> MLflowLogger? {
         guard let url = config.tracking.mlflow else { return nil }
         guard let client = try? MLflowClient(trackingURI: url) else {
             warning.report("tracking.mlflow: '\(url)' is not an http(s) URL; the run is not logged to MLflow")
@@ -42,7 +42,7 @@ enum RunTracking {
         }
         tags.merge(extra) { _, new in new }
         return MLflowLogger(client: client, experiment: config.tracking.experiment, runName: runName,
-                            params: ConfigParams.flatten(config), tags: tags, warning: warning)
+                            params: params ?? ConfigParams.flatten(config), tags: tags, warning: warning)
     }
 
     /// A tune trial's values as hparams: numbers, strings and booleans as they are, lists as text.

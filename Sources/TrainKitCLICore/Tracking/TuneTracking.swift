@@ -23,12 +23,8 @@ final class TuneTracking: Sendable {
         var params = ConfigParams.flatten(base).filter { key, _ in !space.paths.contains(key) }
         for path in space.paths { params["tune.\(path)"] = String(describing: space[path]!) }
         params["tune.metric"] = metric
-        parent = RunTracking.mlflow(base, runName: "tune \(studyName)", configFile: configFile,
+        parent = RunTracking.mlflow(base, runName: "tune \(studyName)", configFile: configFile, params: params,
                                     tags: ["trainkit.command": "tune"], warning: warning)
-            .map { logger in
-                MLflowLogger(client: logger.client, experiment: logger.experiment, runName: logger.runName,
-                             params: params, tags: logger.tags, warning: logger.warning)
-            }
         parent?.start()
         tensorBoardRoot = base.training.tensorboard ? RunTracking.tensorBoardDirectory(runDirectory) : nil
         if let tensorBoardRoot {
