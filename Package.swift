@@ -47,9 +47,13 @@ let package = Package(
         // MARK: - Unsupervised learning: k-means, PCA, Gaussian mixtures
         .target(name: "TrainKitUnsupervised", dependencies: ["TrainKitCore"]),
 
+        // MARK: - Reinforcement learning: environments (Gymnasium's), vector environments, agents
+        .target(name: "TrainKitRL", dependencies: ["TrainKitCore", "TrainKitNN", "TrainKitOptim"]),
+
         // MARK: - Umbrella: training loop, selection; re-exports the building blocks
         .target(name: "TrainKit", dependencies: ["TrainKitCore", "TrainKitNN", "TrainKitOptim", "TrainKitData",
-                                                 "TrainKitMetrics", "TrainKitIO", "TrainKitModels", "TrainKitUnsupervised"]),
+                                                 "TrainKitMetrics", "TrainKitIO", "TrainKitModels", "TrainKitUnsupervised",
+                                                 "TrainKitRL"]),
 
         // MARK: - Tracking: TensorBoard event files, MLflow runs
         .target(name: "TrainKitTracking", dependencies: [
@@ -80,5 +84,6 @@ let package = Package(
         .testTarget(name: "TrainKitIOTests", dependencies: ["TrainKitIO", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitTrackingTests", dependencies: ["TrainKitTracking", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitUnsupervisedTests", dependencies: ["TrainKitUnsupervised", "TrainKitTestSupport"]),
+        .testTarget(name: "TrainKitRLTests", dependencies: ["TrainKitRL", "TrainKitTestSupport"]),
     ]
 )

@@ -20,6 +20,8 @@ typedef void (*dgesdd_fn)(const char *jobz, const int *m, const int *n, double *
 typedef void (*dpotrf_fn)(const char *uplo, const int *n, double *a, const int *lda, int *info, size_t);
 typedef void (*dgeqrf_fn)(const int *m, const int *n, double *a, const int *lda, double *tau, double *work,
                           const int *lwork, int *info);
+typedef void (*sgeqrf_fn)(const int *m, const int *n, float *a, const int *lda, float *tau, float *work,
+                          const int *lwork, int *info);
 typedef void (*dorgqr_fn)(const int *m, const int *n, const int *k, double *a, const int *lda, const double *tau,
                           double *work, const int *lwork, int *info);
 typedef void (*dgesv_fn)(const int *n, const int *nrhs, double *a, const int *lda, int *ipiv, double *b,
@@ -30,6 +32,7 @@ static struct {
     dgesdd_fn dgesdd;
     dpotrf_fn dpotrf;
     dgeqrf_fn dgeqrf;
+    sgeqrf_fn sgeqrf;  // optional: float32 data's QR; absent, callers take the float64 path
     dorgqr_fn dorgqr;
     dgesv_fn dgesv;
     char name[160];
@@ -45,6 +48,7 @@ static int resolve(void *handle) {
     lapack.dpotrf = (dpotrf_fn)dlsym(handle, "dpotrf_");
     lapack.dgeqrf = (dgeqrf_fn)dlsym(handle, "dgeqrf_");
     lapack.dorgqr = (dorgqr_fn)dlsym(handle, "dorgqr_");
+    lapack.sgeqrf = (sgeqrf_fn)dlsym(handle, "sgeqrf_");
     lapack.dgesv = (dgesv_fn)dlsym(handle, "dgesv_");
     return lapack.dsyevd && lapack.dgesdd && lapack.dpotrf && lapack.dgeqrf && lapack.dorgqr && lapack.dgesv;
 }
@@ -159,6 +163,25 @@ int tk_lapack_dqr_r(int m, int n, double *a, double *r) {
     if (info == 0)
         for (int j = 0; j < n; j++)
             for (int i = 0; i < n; i++) r[i + (size_t)j * n] = i <= j ? a[i + (size_t)j * lda] : 0.0;
+    free(work); free(tau);
+    return info;
+}
+
+int tk_lapack_sqr_r(int m, int n, float *a, float *r) {
+    if (!tk_lapack_available() || lapack.sgeqrf == NULL) return TK_LAPACK_UNAVAILABLE;
+    int lda = m > 1 ? m : 1, lwork = -1, info = 0;
+    float *tau = malloc(sizeof(float) * (size_t)(n > 0 ? n : 1));
+    if (tau == NULL) return TK_LAPACK_UNAVAILABLE;
+    float query = 0;
+    lapack.sgeqrf(&m, &n, a, &lda, tau, &query, &lwork, &info);
+    if (info != 0) { free(tau); return info; }
+    lwork = (int)query + 1;
+    float *work = malloc(sizeof(float) * (size_t)lwork);
+    if (work == NULL) { free(tau); return TK_LAPACK_UNAVAILABLE; }
+    lapack.sgeqrf(&m, &n, a, &lda, tau, work, &lwork, &info);
+    if (info == 0)
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++) r[i + (size_t)j * n] = i <= j ? a[i + (size_t)j * lda] : 0.0f;
     free(work); free(tau);
     return info;
 }

@@ -7,3 +7,4 @@
 @_exported import TrainKitNN
 @_exported import TrainKitOptim
 @_exported import TrainKitUnsupervised
+@_exported import TrainKitRL

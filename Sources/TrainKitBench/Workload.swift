@@ -12,6 +12,8 @@ struct Workload {
         case gflops
         /// Tensor elements processed per second (op workloads).
         case elementsPerSecond = "elements_per_s"
+        /// Reinforcement-learning environment steps per second (summed over a vector's environments).
+        case envStepsPerSecond = "env_steps_per_s"
     }
 
     /// The JSON `workload` value, e.g. `sgemm_1024`; `--workload` matches it by prefix.
@@ -49,5 +51,6 @@ enum Workloads {
             + InferenceWorkloads.all
             + OptimizerWorkloads.all
             + DataWorkloads.all
+            + EnvironmentWorkloads.all
     }
 }

@@ -1,6 +1,7 @@
 // trainkit-bench: runs the shared benchmark workloads (shared/bench/README.md) and prints one JSON line each.
 //
 //   trainkit-bench [--threads N] [--quick] [--workload NAME[,NAME...]]... [--rep K] [--check-reset] [--list]
+//   trainkit-bench fit --part kmeans|pca|gmm --data DIR [--seeds 0,1,2] [--threads N]   (UnsupervisedFits.swift)
 //
 // --threads N   restrict the process to the first N CPUs and use N threads in the pool and the BLAS (default 2)
 // --quick       short timing profile (warm-up 0.2 s / 2 steps, 3 windows of 0.2 s)
@@ -41,6 +42,24 @@ func usage() -> Never {
     exit(2)
 }
 
+/// Threads: pin first (every thread started later inherits the mask), then size the pool and the BLAS, then
+/// load the BLAS so its own threads start pinned.
+func configureThreads(_ threads: Int) {
+    let pinned = tk_pin_to_first_cpus(Int32(threads))
+    if pinned >= 0 && pinned < threads {
+        printError("trainkit-bench: only \(pinned) CPUs available for --threads \(threads)")
+    }
+    for variable in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+        "VECLIB_MAXIMUM_THREADS"]
+    {
+        setenv(variable, "\(threads)", 1)
+    }
+    for variable in ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"] where getenv(variable) != nil {
+        printError("trainkit-bench: warning: \(variable) is set; it changes the OpenBLAS kernel")
+    }
+    tk_set_num_threads(Int32(threads))
+}
+
 func parseOptions(_ arguments: [String]) -> Options {
     var options = Options()
     var rest = arguments[...]
@@ -73,11 +92,15 @@ func parseOptions(_ arguments: [String]) -> Options {
     return options
 }
 
-let options = parseOptions(Array(CommandLine.arguments.dropFirst()))
 if case .failure(let error) = Device.environmentDefault {
     printError("trainkit-bench: \(error)")
     exit(2)
 }
+if CommandLine.arguments.dropFirst().first == "fit" {
+    UnsupervisedFits.run(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
+let options = parseOptions(Array(CommandLine.arguments.dropFirst()))
 let workloads = Workloads.all.filter { workload in
     options.filters.isEmpty || options.filters.contains { workload.name.hasPrefix($0) }
 }
@@ -90,21 +113,7 @@ if workloads.isEmpty {
     exit(2)
 }
 
-// Threads: pin first (every thread started later inherits the mask), then size the pool and the BLAS, then
-// load the BLAS so its own threads start pinned.
-let pinned = tk_pin_to_first_cpus(Int32(options.threads))
-if pinned >= 0 && pinned < options.threads {
-    printError("trainkit-bench: only \(pinned) CPUs available for --threads \(options.threads)")
-}
-for variable in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
-    "VECLIB_MAXIMUM_THREADS"]
-{
-    setenv(variable, "\(options.threads)", 1)
-}
-for variable in ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"] where getenv(variable) != nil {
-    printError("trainkit-bench: warning: \(variable) is set; it changes the OpenBLAS kernel")
-}
-tk_set_num_threads(Int32(options.threads))
+configureThreads(options.threads)
 let blas = String(cString: tk_blas_name())
 let simd = String(cString: tk_simd_level())
 let sgemmPath = SGEMMWorkloads.sgemmPath

@@ -7,6 +7,9 @@ struct DataMatrix {
     let cols: Int
     let values: [Double]
     let dtype: DType
+    /// The data as given (`[rows, cols]`, contiguous, its own dtype and device): the products of Lloyd's
+    /// iterations run on it in the data's dtype, as scikit-learn computes in `X`'s dtype.
+    var source: Tensor { cache.source }
     private let cache: TensorCache
     /// The same values as a float64 tensor `[rows, cols]` (made on first use, once, for the GEMMs).
     var tensor: Tensor { cache.tensor }
@@ -22,7 +25,7 @@ struct DataMatrix {
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
             throw UnsupervisedError.nonFinite(algorithm: algorithm, row: bad / cols, column: bad % cols)
         }
-        cache = TensorCache(values, shape: [rows, cols])
+        cache = TensorCache(values, shape: [rows, cols], source: x.contiguous())
     }
 
     init(rows: Int, cols: Int, values: [Double], dtype: DType = .float64) {
@@ -30,7 +33,7 @@ struct DataMatrix {
         self.cols = cols
         self.values = values
         self.dtype = dtype
-        cache = TensorCache(values, shape: [rows, cols])
+        cache = TensorCache(values, shape: [rows, cols], dtype: dtype)
     }
 
     /// Row `i` as a slice.
@@ -106,14 +109,20 @@ struct DataMatrix {
     }
 }
 
-/// A float64 tensor made from host values on first use.
+/// A float64 tensor made from host values on first use, and the data in its own dtype.
 final class TensorCache: @unchecked Sendable {
     let values: [Double]
     let shape: [Int]
-    lazy var tensor: Tensor = Tensor(values, shape: shape)
+    private let given: Tensor?
+    private let dtype: DType
+    lazy var tensor: Tensor = given.flatMap { $0.dtype == .float64 && $0.device == .default ? $0 : nil }
+        ?? Tensor(values, shape: shape)
+    lazy var source: Tensor = given ?? (dtype == .float64 ? tensor : tensor.to(dtype))
 
-    init(_ values: [Double], shape: [Int]) {
+    init(_ values: [Double], shape: [Int], source: Tensor? = nil, dtype: DType = .float64) {
         self.values = values
         self.shape = shape
+        given = source
+        self.dtype = source?.dtype ?? dtype
     }
 }

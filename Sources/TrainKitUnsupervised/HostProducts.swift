@@ -17,9 +17,9 @@ enum HostProducts {
 }
 
 extension HostProducts {
-    /// `op(T) · B` for a float64 tensor `t` already on the device (the data, made once) and row-major `b`.
+    /// `op(T) · B` for a tensor `t` already on its device (the data, made once) and row-major `b`, in `t`'s dtype.
     static func multiply(_ t: Tensor, transposeA: Bool = false, _ b: [Double], _ bShape: (Int, Int)) -> [Double] {
-        let tb = Tensor(b, shape: [bShape.0, bShape.1])
+        let tb = Tensor.fromHost(b, shape: [bShape.0, bShape.1], dtype: t.dtype, device: t.device)
         return noGrad { (transposeA ? t.T : t).mm(tb) }.toArray(as: Double.self)
     }
 }

@@ -107,7 +107,7 @@ public struct KMeans: Sendable {
                 }
             }
             let run = algorithm == .lloyd
-                ? KMeansLloyd.run(data, centers: start, k: nClusters, maxIter: maxIter, tolerance: tolerance)
+                ? KMeansLloydProducts.run(data, centers: start, k: nClusters, maxIter: maxIter, tolerance: tolerance)
                 : KMeansElkan.run(data, centers: start, k: nClusters, maxIter: maxIter, tolerance: tolerance)
             if best == nil || run.inertia < best!.inertia { best = run }
         }

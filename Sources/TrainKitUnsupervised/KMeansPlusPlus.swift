@@ -37,7 +37,7 @@ enum KMeansSeeding {
             }
             // Squared distances to every candidate at once: ‖x‖² + ‖y‖² - 2 x·y through one GEMM.
             let candidateRows = candidates.flatMap { x.row($0) }.transposedMatrix(rows: trials, cols: d)
-            let dots = HostProducts.multiply(x.tensor, candidateRows, (d, trials))
+            let dots = HostProducts.multiply(x.source, candidateRows, (d, trials))  // in the data's dtype
             var best: (potential: Double, index: Int, distances: [Double])? = nil
             for (t, candidate) in candidates.enumerated() {
                 var distances = closest

@@ -112,20 +112,28 @@ struct MixtureParameters: Sendable {
         let constant = Double(d) * log(2 * Double.pi)
         switch type {
         case .full, .tied:
+            // Every component at once on the device: Y = X F_all − μF_all with F_all = [F_1 … F_k] [d, k·d]
+            // (tied: the one factor k times), then ‖y_c‖² per row and component.
+            var stacked = [Double](repeating: 0, count: d * k * d)
+            var muF = [Double](repeating: 0, count: k * d)
+            var logDets = [Double](repeating: 0, count: k)
             for c in 0..<k {
-                let f = type == .full ? Array(precisionFactors[(c * d * d)..<((c + 1) * d * d)]) : precisionFactors
-                var logDet = 0.0
-                for j in 0..<d { logDet += log(f[j * d + j]) }
-                // y = X F - μ F
-                let xf = HostProducts.multiply(x.tensor, f, (d, d))
-                let mu = Array(means[(c * d)..<((c + 1) * d)])
-                let muF = HostProducts.multiply(mu, (1, d), f, (d, d))
-                for i in 0..<n {
-                    var s = 0.0
-                    for j in 0..<d { let y = xf[i * d + j] - muF[j]; s += y * y }
-                    out[i * k + c] = -0.5 * (constant + s) + logDet
+                let base = type == .full ? c * d * d : 0
+                for i in 0..<d {
+                    for j in 0..<d {
+                        let f = precisionFactors[base + i * d + j]
+                        stacked[i * k * d + c * d + j] = f
+                        muF[c * d + j] += means[c * d + i] * f
+                    }
+                    logDets[c] += log(precisionFactors[base + i * d + i])
                 }
             }
+            let data = x.tensor
+            let shift = logDets.map { $0 - 0.5 * constant }
+            return noGrad { () -> Tensor in
+                let y = data.mm(Tensor(stacked, shape: [d, k * d])) - Tensor(muF, shape: [1, k * d])
+                return y.square().reshape([n, k, d]).sum(2) * -0.5 + Tensor(shift, shape: [1, k])
+            }.toArray(as: Double.self)
         case .diag, .spherical:
             for c in 0..<k {
                 var logDet = 0.0
@@ -187,18 +195,15 @@ struct MixtureParameters: Sendable {
         var covariances: [Double]
         switch type {
         case .full:
+            // Σ_c = Σ_i r_ic (x_i − μ_c)(x_i − μ_c)ᵀ / n_c + reg·I, one weighted product per component on the device.
             covariances = []
+            let data = x.tensor
+            let responsibilities = Tensor(resp, shape: [n, k])
             for c in 0..<k {
-                var weighted = [Double](repeating: 0, count: n * d)
-                var diff = [Double](repeating: 0, count: n * d)
-                for i in 0..<n {
-                    for j in 0..<d {
-                        let t = x.values[i * d + j] - means[c * d + j]
-                        diff[i * d + j] = t
-                        weighted[i * d + j] = t * resp[i * k + c]
-                    }
-                }
-                var cov = HostProducts.multiply(weighted, (n, d), transposeA: true, diff, (n, d))
+                var cov = noGrad { () -> Tensor in
+                    let diff = data - Tensor(Array(means[(c * d)..<((c + 1) * d)]), shape: [1, d])
+                    return (diff * responsibilities.narrow(1, start: c, length: 1)).T.mm(diff)
+                }.toArray(as: Double.self)
                 for j in 0..<(d * d) { cov[j] /= nk[c] }
                 for j in 0..<d { cov[j * d + j] += regCovar }
                 covariances += cov

@@ -74,8 +74,15 @@ public struct PCA: Sendable {
                                                       reason: "nComponents must not exceed min(samples, features)")
         }
         let mean = data.columnMeans
-        var centred = data.values
-        for i in 0..<n { for j in 0..<d { centred[i * d + j] -= mean[j] } }
+        // The centred data on the device in the data's dtype (the randomized solver's products, the float32 QR).
+        let centredData = noGrad {
+            data.source - Tensor.fromHost(mean, shape: [1, d], dtype: data.dtype, device: data.source.device)
+        }
+        var centredHost: [Double] {
+            var centred = data.values
+            for i in 0..<n { for j in 0..<d { centred[i * d + j] -= mean[j] } }
+            return centred
+        }
         let totalVariance = data.columnVariances.reduce(0, +) * Double(n) / Double(n - 1)
         guard totalVariance > 0 else { throw UnsupervisedError.constantData(algorithm: "pca") }
 
@@ -85,11 +92,11 @@ public struct PCA: Sendable {
         do {
             switch solver {
             case .full, .auto:
-                let (s, vt) = try HostLinalg.svdRight(HostMatrix(rows: n, cols: d, values: centred))
+                let (s, vt) = try PCA.fullSVD(centredData, centredHost: { centredHost })
                 singular = Array(s.prefix(k))
                 components = Array(vt.values.prefix(k * d))
             case .covarianceEigh:
-                let t = Tensor(centred, shape: [n, d])
+                let t = Tensor(centredHost, shape: [n, d])
                 let gram = noGrad { t.T.mm(t) }.toArray(as: Double.self)
                 let (values, vectors) = try HostLinalg.eigh(HostMatrix(rows: d, cols: d, values: gram))
                 singular = []
@@ -100,7 +107,7 @@ public struct PCA: Sendable {
                     for j in 0..<d { components.append(vectors[j, col]) }
                 }
             case .randomized:
-                (singular, components) = try RandomizedSVD.topRight(centred, rows: n, cols: d, k: k,
+                (singular, components) = try RandomizedSVD.topRight(centredData, k: k,
                                                                       oversamples: nOversamples,
                                                                       iterations: nIter ?? (Double(k) < 0.1 * Double(limit) ? 7 : 4),
                                                                       seed: seed)
@@ -117,6 +124,17 @@ public struct PCA: Sendable {
         return PCAModel(mean: mean, components: components, explainedVariance: variance,
                         explainedVarianceRatio: variance.map { $0 / totalVariance }, singularValues: singular,
                         features: d, whiten: whiten, dtype: data.dtype, solver: solver)
+    }
+
+    /// Singular values and right vectors of the centred data `[n, d]`: float32 data through a float32 QR when the
+    /// LAPACK has one (as scikit-learn's full solver keeps float32), otherwise the float64 host values.
+    static func fullSVD(_ centred: Tensor, centredHost: () -> [Double]) throws -> (s: [Double], vt: HostMatrix) {
+        let (n, d) = (centred.shape[0], centred.shape[1])
+        if centred.dtype == .float32, n > d {
+            var columnMajor = noGrad { centred.T.contiguous() }.toArray(as: Float.self)
+            if let result = try HostLinalg.svdRightTall(columnMajor: &columnMajor, rows: n, cols: d) { return result }
+        }
+        return try HostLinalg.svdRight(HostMatrix(rows: n, cols: d, values: centredHost()))
     }
 
     /// Makes the entry of largest |value| of every row positive (`svd_flip` with `u_based_decision=False`).

@@ -146,3 +146,17 @@ func thrownMessage(_ body: () throws -> Void) -> String? {
     }
     #expect(textFeature?.contains("feature column 'label' is text") == true)
 }
+
+/// A literal NaN is not a number: a data error naming the line and column, unless the user lists it among
+/// the missing values (then it is imputed like an empty field).
+@Test func csvLiteralNaNIsAnErrorUnlessListedAsMissing() throws {
+    let path = TestFiles.write("a,b\n1,2\n3,NaN\n5,6\n", name: "literal-nan.csv")
+    #expect {
+        try CSVReader().read(path)
+    } throws: { error in
+        "\(error)".contains("literal-nan.csv:3:2") && "\(error)".contains("\"NaN\", which is not a number")
+    }
+    let table = try CSVReader(options: CSVOptions(missingValues: ["", "NaN"])).read(path)
+    let b = try #require(table["b"]?.numbers)
+    #expect(b[0] == 2 && b[1].isNaN && b[2] == 6)
+}

@@ -57,6 +57,18 @@ import TrainKitCore
         #expect(samePartition(model.labels.toArray(as: Int64.self).map { Int($0) }, data.labels))
     }
 
+    /// Lloyd's passes run in the data's dtype: float32 data from the same starting centres takes the same
+    /// path as float64 (labels and iterations), with the inertia within float32 rounding.
+    @Test func float32LloydFollowsTheFloat64Path() throws {
+        let start = noisy.narrow(0, start: 0, length: 6)
+        let wide = try KMeans(nClusters: 6, initialization: .centers(start), tol: 0, seed: 0).fit(noisy)
+        let narrow = try KMeans(nClusters: 6, initialization: .centers(start.to(.float32)), tol: 0, seed: 0)
+            .fit(noisy.to(.float32))
+        #expect(narrow.labels.toArray(as: Int64.self) == wide.labels.toArray(as: Int64.self))
+        #expect(narrow.nIter == wide.nIter)
+        #expect(abs(narrow.inertia - wide.inertia) <= 1e-5 * wide.inertia)
+    }
+
     @Test func badInputIsANamedError() {
         #expect(throws: UnsupervisedError.tooManyComponents(algorithm: "kmeans", requested: 5, limit: 4,
                                                             reason: "nClusters must not exceed the number of samples")) {

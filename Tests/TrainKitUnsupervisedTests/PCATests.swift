@@ -44,6 +44,17 @@ import TrainKitCore
         #expect(diff < 1e-6, "components differ by \(diff)")
     }
 
+    /// Float32 data keeps float32 in the large steps (the full solver's QR, the randomized products), as
+    /// scikit-learn does; the spectrum agrees with the float64 fit to float32 precision.
+    @Test(arguments: [PCA.Solver.full, .randomized])
+    func float32DataAgreesWithFloat64(_ solver: PCA.Solver) throws {
+        let wide = try PCA(nComponents: 3, svdSolver: solver, seed: 7).fit(Self.x)
+        let narrow = try PCA(nComponents: 3, svdSolver: solver, seed: 7).fit(Self.x.to(.float32))
+        for (a, b) in zip(wide.explainedVariance, narrow.explainedVariance) { #expect(abs(a - b) <= 1e-4 * a) }
+        let diff = (wide.components - narrow.components.to(.float64)).abs().max().item()
+        #expect(diff < 1e-3, "components differ by \(diff)")
+    }
+
     @Test func componentsAreSignNormalisedUnitRows() throws {
         let model = try PCA(nComponents: 4, svdSolver: .full).fit(Self.x)
         let c = model.components.toArray(as: Double.self)

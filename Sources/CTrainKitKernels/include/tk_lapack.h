@@ -28,6 +28,8 @@ int tk_lapack_dqr(int m, int n, double *a, double *r);
 /// The triangular factor only of a Householder QR (dgeqrf) of `a` [m, n], m >= n (destroyed): `r` [n, n]
 /// upper triangular, `A = Q R` (Q is not formed).
 int tk_lapack_dqr_r(int m, int n, double *a, double *r);
+/// The same in float32 (sgeqrf), for float32 data; TK_LAPACK_UNAVAILABLE when the library has no sgeqrf.
+int tk_lapack_sqr_r(int m, int n, float *a, float *r);
 /// LU solve (dgesv): `a` [n, n] becomes its LU factors, `b` [n, nrhs] the solution. info > 0: U(info, info)
 /// is exactly zero (singular).
 int tk_lapack_dgesv(int n, int nrhs, double *a, double *b);

@@ -63,7 +63,7 @@ extension RunConfig {
                     doc: "One character: lines starting with it are skipped (`\"|\"` for adult.test's first line).",
                     write: { $0.data.comment.map { .string($0) } }),
         ConfigField(path: "data.missing_values", type: .list(.string), defaultText: "`[\"\", \"?\", \"NA\"]`",
-                    doc: "Field values that mean missing. Missing numbers are imputed with the training mean, missing categories with the most frequent one; a missing target, user, item or rating is a data error naming the file line. Numbers that do not fit a 32-bit float (`inf`, `Infinity`, `1e999`, beyond ±3.4e38) in an input, target or rating column are a data error naming the file, line and column.",
+                    doc: "Field values that mean missing. Missing numbers are imputed with the training mean, missing categories with the most frequent one; a literal `NaN` not listed here is a data error naming the file, line and column; a missing target, user, item or rating is a data error naming the file line. Numbers that do not fit a 32-bit float (`inf`, `Infinity`, `1e999`, beyond ±3.4e38) in an input, target or rating column are a data error naming the file, line and column.",
                     write: { strings($0.data.missingValues) }),
         ConfigField(path: "data.strip_suffix", type: .stringMap, defaultText: "`{}`",
                     doc: "A suffix removed from a column's values (`{income: \".\"}`).",

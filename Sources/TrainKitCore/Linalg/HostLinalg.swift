@@ -129,6 +129,24 @@ package enum HostLinalg {
         return (s, vt)
     }
 
+    /// ``svdRight(_:_:)`` of a tall float32 matrix given column-major (`m × n`, m > n, destroyed): the QR runs in
+    /// float32 (LAPACK sgeqrf), as scikit-learn's full PCA computes float32 data in float32; the `n × n` SVD of
+    /// `R` in float64. Nil when no LAPACK with sgeqrf is loaded (take the float64 path then).
+    package static func svdRightTall(columnMajor a: inout [Float], rows m: Int, cols n: Int) throws
+        -> (s: [Double], vt: HostMatrix)?
+    {
+        guard m > n, n > 0, useLAPACK(.automatic), fits(m * n) else { return nil }
+        var rBuffer = [Float](repeating: 0, count: n * n)
+        let info = a.withUnsafeMutableBufferPointer { ab in
+            rBuffer.withUnsafeMutableBufferPointer { tk_lapack_sqr_r(Int32(m), Int32(n), ab.baseAddress, $0.baseAddress) }
+        }
+        if info == TK_LAPACK_UNAVAILABLE { return nil }
+        if info != 0 { throw LinalgError(op: "svd", .noConvergence) }
+        let r = HostMatrix(rows: n, cols: n, values: rBuffer.map { Double($0) }).transposed
+        let (_, s, vt) = try svd(r)
+        return (s, vt)
+    }
+
     /// `A = Q R`, `Q` [m, k] orthonormal columns, `R` [k, n] upper triangular, `k = min(m, n)`.
     package static func qr(_ a: HostMatrix, _ implementation: LinalgImplementation = .automatic) throws
         -> (q: HostMatrix, r: HostMatrix)

@@ -245,12 +245,15 @@ struct CSVParse {
         -> [Double]? {
         var values = [Double](repeating: .nan, count: rows.count)
         var failed = [Int]()
+        var notANumber = [Int]()
         let ok = values.withUnsafeMutableBufferPointer { out in
             for r in rows {
                 if isBad[r] && (!declared || c >= tokens.fieldCount(r)) { continue }  // already bad
                 let (start, end, _) = range(row: r, column: c, stripping: suffix)
                 if isMissing(start, end) { continue }
                 if let value = NumberParser.parse(p, start, end) {
+                    // A literal NaN is neither a number nor, unless listed, a missing value.
+                    if value.isNaN { notANumber.append(r) }
                     out[r - rows.lowerBound] = value
                     continue
                 }
@@ -260,6 +263,11 @@ struct CSVParse {
             return true
         }
         guard ok else { return nil }
+        for r in notANumber {
+            let shown = text(row: r, column: c, stripping: suffix)
+            record(.init(row: r, line: tokens.rowLines[r], column: c + 1,
+                         reason: "column '\(name)' holds \"\(shown)\", which is not a number; list it among the missing values (data.missing_values in a run config) to impute it"))
+        }
         for r in failed {
             let shown = text(row: r, column: c, stripping: suffix)
             record(.init(row: r, line: tokens.rowLines[r], column: c + 1,
