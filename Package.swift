@@ -15,7 +15,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
-        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
     ],
     targets: [
         // MARK: - Kernels (C: SIMD loops, packed GEMM, BLAS through dlopen, thread pool)
@@ -56,9 +55,8 @@ let package = Package(
                                                  "TrainKitRL"]),
 
         // MARK: - Tracking: TensorBoard event files, MLflow runs
-        .target(name: "TrainKitTracking", dependencies: [
-            "TrainKit", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-        ], exclude: ["Protos"]),
+        // The event-file messages are hand-declared from Protos/*.proto and written by TrainKitIO's ProtobufWriter.
+        .target(name: "TrainKitTracking", dependencies: ["TrainKit", "TrainKitIO"], exclude: ["Protos"]),
 
         // MARK: - Executables
         .target(name: "TrainKitCLICore", dependencies: [

@@ -3,9 +3,9 @@ import Testing
 import TrainKit
 @testable import TrainKitTracking
 
-/// The events of an event file, decoded with the generated protocol buffers.
+/// The events of an event file, decoded by the test reader (EventDecoding.swift).
 func events(in url: URL) throws -> [Tensorboard_Event] {
-    try TFRecord.records(in: Data(contentsOf: url)).map { try Tensorboard_Event(serializedBytes: $0) }
+    try TFRecord.records(in: Data(contentsOf: url)).map { try Tensorboard_Event(serializedBytes: [UInt8]($0)) }
 }
 
 func eventFiles(in directory: URL) throws -> [URL] {
@@ -38,7 +38,7 @@ func eventFiles(in directory: URL) throws -> [URL] {
         let writer = try EventFileWriter(directory: directory)
         try HParams.writeExperiment(to: writer, name: "study", hyperparameters: ["lr": .number(0.1), "act": .string("relu")],
                                     metrics: ["val_loss"])
-        try HParams.writeSessionStart(to: writer, values: ["lr": .number(0.1), "act": .string("relu")])
+        try HParams.writeSessionStart(to: writer, values: ["lr": .number(0.1), "act": .string("relu"), "momentum": .number(0)])
         try HParams.writeSessionEnd(to: writer, succeeded: true)
         try writer.close()
 
@@ -51,8 +51,28 @@ func eventFiles(in directory: URL) throws -> [URL] {
         let start = try Tensorboard_Hparams_HParamsPluginData(serializedBytes: values[1].metadata.pluginData.content)
         #expect(start.sessionStartInfo.hparams["lr"]?.numberValue == 0.1)
         #expect(start.sessionStartInfo.hparams["act"]?.stringValue == "relu")
+        // A value's kind is a oneof: a 0 is written, so the HParams tab shows 0 rather than nothing.
+        #expect(start.sessionStartInfo.hparams["momentum"] == Google_Protobuf_Value(numberValue: 0))
         let end = try Tensorboard_Hparams_HParamsPluginData(serializedBytes: values[2].metadata.pluginData.content)
         #expect(end.sessionEndInfo.status == .success)
+    }
+
+    /// A zero scalar still carries its `simple_value` (the oneof is what makes the value a scalar), and a histogram's
+    /// bucket edges and counts are packed: one length-delimited field each, 8 bytes per double.
+    @Test func zeroScalarsAreWrittenAndHistogramBucketsArePacked() throws {
+        let writer = try EventFileWriter(directory: temporaryDirectory("wire"))
+        try writer.addScalar("zero", 0, step: 1)
+        try writer.addHistogram("h", values: [1, 2, 3, 4], step: 1)
+        try writer.close()
+
+        let records = try TFRecord.records(in: Data(contentsOf: writer.url))
+        let scalar = try #require(try ProtobufFields(records[1]).message(5)?.message(1))
+        #expect(scalar.fields.map { $0.number } == [1, 2])
+        #expect(scalar.float(2) == 0)
+        let histo = try #require(try ProtobufFields(records[2]).message(5)?.message(1)?.message(5))
+        #expect(histo.allBytes(6).count == 1 && histo.allBytes(7).count == 1)
+        #expect(histo.bytes(7)?.count == 8 * Histogram.defaultBucketCount)
+        #expect(histo.packedDoubles(7).reduce(0, +) == 4 && histo.packedDoubles(6).last == 4)
     }
 
     @Test func anUnwritableDirectoryIsAFileError() throws {

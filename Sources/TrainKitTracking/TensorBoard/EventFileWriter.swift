@@ -1,5 +1,4 @@
 import Foundation
-import SwiftProtobuf
 
 /// Writes one TensorBoard event file: TFRecord-framed `Event` protocol buffers (``TFRecord``), a
 /// `file_version: "brain.Event:2"` event first, then summaries (scalars, histograms, text, hparams).
@@ -44,7 +43,7 @@ public final class EventFileWriter {
 
     /// Appends one event.
     func write(_ event: Tensorboard_Event) throws {
-        let data = try event.serializedData()
+        let data = event.serializedData()
         do {
             try handle.write(contentsOf: TFRecord.frame(data))
         } catch {

@@ -1,5 +1,4 @@
 import Foundation
-import SwiftProtobuf
 
 /// A hyperparameter value of one trial, as TensorBoard's HParams tab shows it.
 public enum HParamValue: Equatable, Sendable {
@@ -53,7 +52,7 @@ public enum HParams {
         }
         var data = Tensorboard_Hparams_HParamsPluginData()
         data.experiment = experiment
-        try writer.write([try SummaryValues.hparams(experimentTag, data)], step: 0, date: date)
+        try writer.write([SummaryValues.hparams(experimentTag, data)], step: 0, date: date)
     }
 
     /// Writes a session's start: its hyperparameter values.
@@ -65,7 +64,7 @@ public enum HParams {
         info.startTimeSecs = date.timeIntervalSince1970
         var data = Tensorboard_Hparams_HParamsPluginData()
         data.sessionStartInfo = info
-        try writer.write([try SummaryValues.hparams(sessionStartTag, data)], step: 0, date: date)
+        try writer.write([SummaryValues.hparams(sessionStartTag, data)], step: 0, date: date)
     }
 
     /// Writes a session's end.
@@ -75,6 +74,6 @@ public enum HParams {
         info.endTimeSecs = date.timeIntervalSince1970
         var data = Tensorboard_Hparams_HParamsPluginData()
         data.sessionEndInfo = info
-        try writer.write([try SummaryValues.hparams(sessionEndTag, data)], step: 0, date: date)
+        try writer.write([SummaryValues.hparams(sessionEndTag, data)], step: 0, date: date)
     }
 }
