@@ -59,9 +59,14 @@ let package = Package(
         .target(name: "TrainKitONNX", dependencies: ["TrainKit", "TrainKitIO"],
                 exclude: ["Protos"]),
 
+        // MARK: - Tracking: TensorBoard event files, MLflow runs
+        // The event-file messages are hand-declared from Protos/*.proto and written by TrainKitIO's ProtobufWriter.
+        .target(name: "TrainKitTracking", dependencies: ["TrainKit", "TrainKitIO"], exclude: ["Protos"]),
+
         // MARK: - Executables
         .target(name: "TrainKitCLICore", dependencies: [
-            "TrainKit", "TrainKitONNX", "CTrainKitKernels", "Yams", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "TrainKit", "TrainKitONNX", "TrainKitTracking", "CTrainKitKernels", "Yams",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "TrainKitCLI", dependencies: ["TrainKitCLICore"]),
         .executableTarget(name: "TrainKitBench", dependencies: ["TrainKit", "CTrainKitKernels"]),
@@ -83,6 +88,7 @@ let package = Package(
         .testTarget(name: "TrainKitCLITests", dependencies: ["TrainKitCLICore", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitIOTests", dependencies: ["TrainKitIO", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitONNXTests", dependencies: ["TrainKitONNX", "TrainKitTestSupport"]),
+        .testTarget(name: "TrainKitTrackingTests", dependencies: ["TrainKitTracking", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitUnsupervisedTests", dependencies: ["TrainKitUnsupervised", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitRLTests", dependencies: ["TrainKitRL", "TrainKitTestSupport"]),
     ]

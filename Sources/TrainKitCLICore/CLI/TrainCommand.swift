@@ -40,7 +40,8 @@ struct TrainCommand: CLICommand {
     func execute(_ io: CommandIO) throws {
         var config = try RunConfig.load(file: config, overrides: try options.overrides(for: config))
         if let resume { config.output = RunConfig.resolve(resume, against: FileManager.default.currentDirectoryPath) }
-        let result = try TrainingRun(config: config, resume: resume != nil, io: io, overwrite: overwrite).run()
+        let result = try TrainingRun(config: config, resume: resume != nil, io: io, overwrite: overwrite,
+                                     configFile: self.config).run()
         if json {
             let object = RunSummary(runDir: result.runDirectory.path,
                                     model: result.runDirectory.appendingPathComponent("model/model.json").path,

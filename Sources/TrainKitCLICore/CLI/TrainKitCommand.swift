@@ -11,7 +11,7 @@ public struct TrainKitCommand: ParsableCommand {
             Exit status: 0 success, 1 training failure (e.g. a non-finite loss), 2 usage or config error, \
             3 data error, 130 / 143 stopped by SIGINT / SIGTERM (with a checkpoint to resume from). Config keys: docs/config.md.
             """,
-        version: "0.1.0",
+        version: TrainKitVersion.current,
         subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self,
                       CrossValidateCommand.self, TuneCommand.self, ConfigCommand.self, RLCommand.self,
                       ExportCommand.self])

@@ -4,7 +4,7 @@
 /// and the fields disagree.
 enum ConfigDocs {
     /// The documented groups: the top level and each top-level section.
-    static let groups = ["", "data", "model", "training"]
+    static let groups = ["", "data", "model", "training", "tracking"]
 
     static func beginMarker(_ group: String) -> String {
         "<!-- BEGIN generated: trainkit config docs \(group.isEmpty ? "top-level" : group) -->"

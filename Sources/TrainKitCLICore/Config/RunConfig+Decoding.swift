@@ -44,6 +44,7 @@ extension RunConfig {
             throw root.invalid("output", "must not be empty: name the run directory (e.g. runs/wine)")
         }
         config.output = resolve(output, against: cwd)
+        config.tracking = try decodeTracking(try root.section("tracking"))
         return config
     }
 
@@ -291,6 +292,7 @@ extension RunConfig {
         }
         t.progress = try s.choice("progress") ?? t.progress
         t.targetScaling = try s.choice("target_scaling") ?? t.targetScaling
+        try decodeTensorBoardKeys(s, into: &t)
         return t
     }
 

@@ -11,6 +11,8 @@ public struct RunConfig: Codable, Equatable, Sendable {
     public var training = TrainingConfig()
     /// The run directory.
     public var output = ""
+    /// Where runs are logged besides the run directory (MLflow).
+    public var tracking = TrackingConfig()
 
     public init() {}
 }
@@ -151,6 +153,10 @@ public struct TrainingConfig: Equatable, Sendable {
     public var progress = "auto"
     /// Regression targets are standardized for training (`standardize`) or left as they are (`none`).
     public var targetScaling = "standardize"
+    /// Write TensorBoard event files under `RUN_DIR/tensorboard/`.
+    public var tensorboard = false
+    /// With `tensorboard`: also weight and gradient histograms every epoch.
+    public var tensorboardHistograms = false
 
     public init() {}
 }

@@ -10,6 +10,7 @@ import Foundation
 /// model/model.json  model/weights.safetensors  model/model.onnx (written by `trainkit export`)
 /// best/model.safetensors
 /// checkpoints/latest  checkpoints/step-NNNNNNNNN/
+/// tensorboard/events.out.tfevents.*   (`training.tensorboard`)
 /// .trainkit.lock                 the lock (RunLock)
 /// .trainkit-previous/            the run before this one, until this one completes (RunDirectory)
 /// ```
@@ -67,7 +68,7 @@ struct RunContents {
             case movingName: contents.hasMoving = true
             case _ where isLitter(name): contents.litter.append(name)
             case _ where topFiles.contains(name) && !isFolder(url): ownTop.append(name)
-            case _ where ["model", "best", "checkpoints"].contains(name) && isFolder(url):
+            case _ where ["model", "best", "checkpoints", "tensorboard"].contains(name) && isFolder(url):
                 for child in try list(url).sorted() {
                     let path = "\(name)/\(child)"
                     if isLitter(child) {
@@ -93,6 +94,7 @@ struct RunContents {
         if folder == "checkpoints" {
             return (name == "latest" && !isFolder(url)) || (name.hasPrefix("step-") && isFolder(url))
         }
+        if folder == "tensorboard" { return name.hasPrefix("events.out.tfevents.") && !isFolder(url) }
         return folderFiles[folder]?.contains(name) == true && !isFolder(url)
     }
 

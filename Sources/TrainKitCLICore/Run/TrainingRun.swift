@@ -1,5 +1,6 @@
 import Foundation
 import TrainKit
+import TrainKitTracking
 
 /// One `trainkit train`: prepares the data, builds the model, trains with checkpoints, evaluates on the
 /// validation and test sets and writes the run directory:
@@ -14,6 +15,7 @@ import TrainKit
 /// RUN_DIR/checkpoints/           resumable checkpoints (`--resume RUN_DIR`)
 /// RUN_DIR/best/model.safetensors the weights of the best validation loss
 /// RUN_DIR/model/                 weights.safetensors + model.json (what evaluate / predict read)
+/// RUN_DIR/tensorboard/           TensorBoard event files (`training.tensorboard`)
 /// RUN_DIR/.trainkit.lock         held while a run writes the directory
 /// RUN_DIR/.trainkit-previous/    the earlier run, kept until this one completes
 /// ```
@@ -21,6 +23,9 @@ import TrainKit
 /// Nothing in the directory changes before the config, the data and the model have passed every check, a
 /// failed run leaves the directory as it found it, and files that no run wrote are never touched
 /// (``RunDirectory``). SIGINT and SIGTERM stop the run after the current step with a checkpoint to resume from.
+///
+/// With `tracking.mlflow` the run is also logged to MLflow (``RunTracking``): params and tags when training
+/// starts, metrics each epoch, and the final metrics and the run directory once it is complete.
 ///
 /// `cv` and `tune` run it too: a cross-validation fold with its own data and nothing written, a tune trial
 /// with cached data, a pruning reporter and no test evaluation.
@@ -39,6 +44,8 @@ struct TrainingRun {
     var persists = true
     /// Score the test part; tune trials leave it alone, so that selection sees validation scores only.
     var evaluatesTest = true
+    /// The config file, for the MLflow tags (its path and git commit).
+    var configFile: String? = nil
 
     struct Result {
         var runDirectory: URL
@@ -48,6 +55,24 @@ struct TrainingRun {
     }
 
     func run() throws -> Result {
+        // A persisted run's MLflow run ends once the run directory is complete, so its files go up as artifacts
+        // (checkpoints stay local: they are for --resume).
+        let mlflow = persists
+            ? RunTracking.mlflow(config, runName: URL(fileURLWithPath: config.output).lastPathComponent,
+                                 configFile: configFile, warning: RunTracking.warning(io))
+            : nil
+        do {
+            let result = try execute(mlflow: mlflow)
+            mlflow?.finish(status: .finished, finalMetrics: result.metrics, artifacts: result.runDirectory,
+                           skipping: ["checkpoints"])
+            return result
+        } catch {
+            if mlflow?.run != nil { mlflow?.finish(status: error is RunInterrupted ? .killed : .failed) }
+            throw error
+        }
+    }
+
+    private func execute(mlflow: MLflowLogger?) throws -> Result {
         if config.model.kind.isUnsupervised { return try UnsupervisedRun(run: self).execute() }
         let started = Date()
         let runDirectory = URL(fileURLWithPath: config.output)
@@ -59,7 +84,7 @@ struct TrainingRun {
         defer { if persists { RunInterruption.uninstall() } }
         let prepared: Prepared
         do {
-            prepared = try prepare(runDirectory: runDirectory)
+            prepared = try prepare(runDirectory: runDirectory, mlflow: mlflow)
             if let signal = RunInterruption.pending {
                 throw RunInterrupted(signal: signal, stopped: nil, runDirectory: runDirectory)
             }
@@ -94,7 +119,7 @@ struct TrainingRun {
     }
 
     /// Reads and checks the data and builds the model and the trainer; touches no file.
-    private func prepare(runDirectory: URL) throws -> Prepared {
+    private func prepare(runDirectory: URL, mlflow: MLflowLogger?) throws -> Prepared {
         let data = try self.data ?? PreparedData.read(config, io: io)
         let task = data.preprocessing.task
         io.progress("\(task.rawValue): \(data.summary)")
@@ -121,13 +146,17 @@ struct TrainingRun {
         effective.training = t
         // `count / batchSize` rounded up without forming `count + batchSize - 1` (which overflows for huge sizes).
         let stepsPerEpoch = data.train.count / t.batchSize + (data.train.count % t.batchSize == 0 ? 0 : 1)
-        let callbacks = TrainingSetup.callbacks(effective, runDirectory: runDirectory, hasValidation: data.validation != nil,
+        var callbacks = TrainingSetup.callbacks(effective, runDirectory: runDirectory, hasValidation: data.validation != nil,
                                                 stepsPerEpoch: stepsPerEpoch, persists: persists)
+        if persists, let tensorBoard = RunTracking.tensorBoard(
+            config, directory: RunTracking.tensorBoardDirectory(runDirectory), io: io) {
+            callbacks.append(tensorBoard)
+        }
         let trainer = Trainer(model: model, loss: TrainingSetup.loss(t, task: task),
                               optimizer: recommenderDefaults ? RecommenderDefaults.optimizer(model, lr: t.optimizer.lr)
                                   : TrainingSetup.optimizer(t.optimizer, parameters: model.trainableParameters),
                               metrics: Evaluation.metricKinds(task, kind: spec.kind),
-                              callbacks: callbacks + extraCallbacks,
+                              callbacks: callbacks + extraCallbacks + (mlflow.map { [$0] } ?? []),
                               seed: config.seed, progress: TrainingSetup.progress(t.progress))
         trainer.gradientClipNorm = t.gradientClip
         return Prepared(data: data, spec: spec, model: model, trainer: trainer, baseline: baseline, start: start,

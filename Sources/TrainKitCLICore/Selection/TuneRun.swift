@@ -8,7 +8,10 @@ import TrainKit
 /// RUN_DIR/study.jsonl   the study journal: every trial's start, per-epoch value and finish (append-only,
 ///                       fsync'ed, locked: a rerun of the same command continues the study)
 /// RUN_DIR/best.yaml     the config of the best trial, ready for `trainkit train`
+/// RUN_DIR/tensorboard/  with `training.tensorboard`: the hparams experiment, and trial-N/ per trial
 /// ```
+///
+/// With `tracking.mlflow` the study is an MLflow run and each trial a child run of it (``TuneTracking``).
 ///
 /// Trials keep nothing else on disk. Every trial trains with the config's `seed` (the same data split and,
 /// for equal values, the same initial weights), so the values are the only difference between trials, and
@@ -106,31 +109,47 @@ struct TuneRun {
             io.progress("--parallel \(parallel): running \(workers) trials at once (\(why))")
         }
         let quiet = CommandIO(output: { _ in }, diagnostics: { _ in })
-        try study.optimize(trials: budget, parallel: workers) { trial in
-            TuneTestHook.killIfDue(finished: study.trials.count { $0.isFinished && !$0.interrupted })
-            let params = Self.describe(trial.params)
-            do {
-                var config = try tunable.config(trial.params)
-                config.training.progress = "silent"
-                let run = TrainingRun(
-                    config: config, resume: false, io: quiet, data: try cache.data(for: config),
-                    extraCallbacks: [trial.reporter(monitor: metric)], persists: false,
-                    evaluatesTest: false)
-                let metrics = try run.run().metrics
-                let epochs = Int(metrics["epochs"] ?? 0)
-                let outcome =
-                    trial.isPruned
-                    ? "pruned after \(epochs) epochs (\(metric) \(Self.format(trial.lastReported?.value)))"
-                    : "\(metric) \(Self.format(metrics[metric])) after \(epochs) epochs"
-                io.progress("trial \(trial.number): \(params) -> \(outcome)")
-                return metrics
-            } catch {
-                io.progress("trial \(trial.number) failed: \(params): \(TrainKitCLI.describe(error))")
-                throw error
+        let tracking = TuneTracking(base: base, space: tunable.space, metric: metric, studyName: study.name,
+                                    runDirectory: runDirectory, configFile: tunable.file, io: io)
+        do {
+            try study.optimize(trials: budget, parallel: workers) { trial in
+                TuneTestHook.killIfDue(finished: study.trials.count { $0.isFinished && !$0.interrupted })
+                let params = Self.describe(trial.params)
+                do {
+                    var config = try tunable.config(trial.params)
+                    config.training.progress = "silent"
+                    let tracked = tracking.callbacks(for: trial, config: config)
+                    let run = TrainingRun(
+                        config: config, resume: false, io: quiet, data: try cache.data(for: config),
+                        extraCallbacks: [trial.reporter(monitor: metric)] + tracked.callbacks, persists: false,
+                        evaluatesTest: false)
+                    let metrics: [String: Double]
+                    do {
+                        metrics = try run.run().metrics
+                        tracked.mlflow?.finish(status: .finished, finalMetrics: metrics)
+                    } catch {
+                        if tracked.mlflow?.run != nil { tracked.mlflow?.finish(status: .failed) }
+                        throw error
+                    }
+                    let epochs = Int(metrics["epochs"] ?? 0)
+                    let outcome =
+                        trial.isPruned
+                        ? "pruned after \(epochs) epochs (\(metric) \(Self.format(trial.lastReported?.value)))"
+                        : "\(metric) \(Self.format(metrics[metric])) after \(epochs) epochs"
+                    io.progress("trial \(trial.number): \(params) -> \(outcome)")
+                    return metrics
+                } catch {
+                    io.progress("trial \(trial.number) failed: \(params): \(TrainKitCLI.describe(error))")
+                    throw error
+                }
             }
+        } catch {
+            tracking.finish(result: nil, runDirectory: runDirectory)
+            throw error
         }
         let result = study.result()
         guard result.best != nil else {
+            tracking.finish(result: result, runDirectory: runDirectory)
             let counts = ["complete", "pruned", "failed"].map { "\(result.counts[$0] ?? 0) \($0)" }
             let failure = result.trials.first { $0.state == .failed && !$0.interrupted }?.error
             throw TrainingFailure(
@@ -150,6 +169,7 @@ struct TuneRun {
             try AtomicFile.write(Data(text.utf8), to: url)
             bestConfig = url
         }
+        tracking.finish(result: result, runDirectory: runDirectory)
         return Result(
             study: result, runDirectory: runDirectory, journal: journal, bestConfig: bestConfig,
             seconds: Date().timeIntervalSince(started))
