@@ -118,36 +118,30 @@ public struct ONNXGraph {
 
     /// Adds a float initializer holding `values` with `shape` and returns its name.
     public mutating func constant(_ values: [Float], shape: [Int], name: String) -> String {
-        precondition(values.count == shape.reduce(1, *), "constant \(name): \(values.count) values for shape \(shape)")
-        var t = Onnx_TensorProto()
-        t.name = uniqueName(name)
-        t.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue)
-        t.dims = shape.map(Int64.init)
-        t.rawData = values.withUnsafeBufferPointer { Data(buffer: $0) }  // little-endian hosts (x86-64, arm64)
-        initializers.append(t)
-        return t.name
+        addInitializer(.float, count: values.count, shape: shape, name: name) {
+            $0.rawData = values.withUnsafeBufferPointer { Data(buffer: $0) }  // little-endian hosts (x86-64, arm64)
+        }
     }
 
     /// Adds an int64 initializer and returns its name.
     public mutating func constant(int64 values: [Int], shape: [Int], name: String) -> String {
-        precondition(values.count == shape.reduce(1, *), "constant \(name): \(values.count) values for shape \(shape)")
-        var t = Onnx_TensorProto()
-        t.name = uniqueName(name)
-        t.dataType = Int32(Onnx_TensorProto.DataType.int64.rawValue)
-        t.dims = shape.map(Int64.init)
-        t.int64Data = values.map(Int64.init)
-        initializers.append(t)
-        return t.name
+        addInitializer(.int64, count: values.count, shape: shape, name: name) { $0.int64Data = values.map(Int64.init) }
     }
 
     /// Adds a float64 initializer and returns its name (for math that float32 would round too coarsely).
     public mutating func constant(double values: [Double], shape: [Int], name: String) -> String {
-        precondition(values.count == shape.reduce(1, *), "constant \(name): \(values.count) values for shape \(shape)")
+        addInitializer(.double, count: values.count, shape: shape, name: name) { $0.doubleData = values }
+    }
+
+    /// Appends an initializer of `dataType` and `shape` whose payload `fill` sets; returns its unique name.
+    private mutating func addInitializer(_ dataType: Onnx_TensorProto.DataType, count: Int, shape: [Int], name: String,
+                                         fill: (inout Onnx_TensorProto) -> Void) -> String {
+        precondition(count == shape.reduce(1, *), "constant \(name): \(count) values for shape \(shape)")
         var t = Onnx_TensorProto()
         t.name = uniqueName(name)
-        t.dataType = Int32(Onnx_TensorProto.DataType.double.rawValue)
+        t.dataType = Int32(dataType.rawValue)
         t.dims = shape.map(Int64.init)
-        t.doubleData = values
+        fill(&t)
         initializers.append(t)
         return t.name
     }

@@ -12,15 +12,13 @@ import Foundation
 /// `reset` draws the position from `U(−0.6, −0.4)` with velocity 0. The 200-step limit is `TimeLimit`'s.
 /// Shapes: observation `[2]`, action `discrete(3)`.
 public struct MountainCar: StatefulEnvironment, Sendable {
-    public static let minPosition = -1.2, maxPosition = 0.6, maxSpeed = 0.07, goalPosition = 0.5
+    public static let minPosition = MountainCarHill.minPosition, maxPosition = MountainCarHill.maxPosition
+    public static let maxSpeed = MountainCarHill.maxSpeed, goalPosition = 0.5
     public static let force = 0.001, gravity = 0.0025
 
     public let goalVelocity: Double
     public var id: String { "MountainCar-v0" }
-    public var observationSpace: Space {
-        .box(low: [Double(Float(Self.minPosition)), Double(Float(-Self.maxSpeed))],
-             high: [Double(Float(Self.maxPosition)), Double(Float(Self.maxSpeed))])
-    }
+    public var observationSpace: Space { MountainCarHill.observationSpace }
     public var actionSpace: Space { .discrete(3) }
 
     var position = 0.0, velocity = 0.0
@@ -61,11 +59,9 @@ public struct MountainCar: StatefulEnvironment, Sendable {
         }
         guard hasReset else { throw EnvironmentError.stepBeforeReset(environment: id) }
         guard !ended else { throw EnvironmentError.stepAfterEnd(environment: id, step: steps) }
-        velocity += (Double(a - 1) * Self.force + cos(3 * position) * -Self.gravity)
-        velocity = min(max(velocity, -Self.maxSpeed), Self.maxSpeed)
-        position += velocity
-        position = min(max(position, Self.minPosition), Self.maxPosition)
-        if position == Self.minPosition && velocity < 0 { velocity = 0 }
+        (position, velocity) = MountainCarHill.move(
+            position: position, velocity: velocity,
+            increment: Double(a - 1) * Self.force + cos(3 * position) * -Self.gravity)
         steps += 1
         ended = position >= Self.goalPosition && velocity >= goalVelocity
         return Step(observation: writeObservation(), reward: -1.0, terminated: ended)

@@ -15,14 +15,12 @@ import Foundation
 /// and position updates run in float32 (NumPy 2's promotion rules), while the state a `reset` draws is float64.
 /// Shapes: observation `[2]`, action `box([−1], [1])`.
 public struct MountainCarContinuous: StatefulEnvironment, Sendable {
-    public static let minPosition = -1.2, maxPosition = 0.6, maxSpeed = 0.07, goalPosition = 0.45, power = 0.0015
+    public static let minPosition = MountainCarHill.minPosition, maxPosition = MountainCarHill.maxPosition
+    public static let maxSpeed = MountainCarHill.maxSpeed, goalPosition = 0.45, power = 0.0015
 
     public let goalVelocity: Double
     public var id: String { "MountainCarContinuous-v0" }
-    public var observationSpace: Space {
-        .box(low: [Double(Float(Self.minPosition)), Double(Float(-Self.maxSpeed))],
-             high: [Double(Float(Self.maxPosition)), Double(Float(Self.maxSpeed))])
-    }
+    public var observationSpace: Space { MountainCarHill.observationSpace }
     public var actionSpace: Space { .box(low: [-1], high: [1]) }
 
     var position = 0.0, velocity = 0.0
@@ -78,23 +76,12 @@ public struct MountainCarContinuous: StatefulEnvironment, Sendable {
         }
         if single {
             // float32 state: every update is float32 (a Python float operand is rounded to float32 first).
-            var p = Float(position), s = Float(velocity) + Float(increment)
-            if s > Float(Self.maxSpeed) { s = Float(Self.maxSpeed) }
-            if s < Float(-Self.maxSpeed) { s = Float(-Self.maxSpeed) }
-            p += s
-            if p > Float(Self.maxPosition) { p = Float(Self.maxPosition) }
-            if p < Float(Self.minPosition) { p = Float(Self.minPosition) }
-            if p == Float(Self.minPosition) && s < 0 { s = 0 }
+            let (p, s) = MountainCarHill.move(position: Float(position), velocity: Float(velocity),
+                                              increment: Float(increment))
             (position, velocity) = (Double(p), Double(s))
             ended = p >= Float(Self.goalPosition) && s >= Float(goalVelocity)
         } else {
-            var p = position, s = velocity + increment
-            if s > Self.maxSpeed { s = Self.maxSpeed }
-            if s < -Self.maxSpeed { s = -Self.maxSpeed }
-            p += s
-            if p > Self.maxPosition { p = Self.maxPosition }
-            if p < Self.minPosition { p = Self.minPosition }
-            if p == Self.minPosition && s < 0 { s = 0 }
+            let (p, s) = MountainCarHill.move(position: position, velocity: velocity, increment: increment)
             ended = p >= Self.goalPosition && s >= goalVelocity
             (position, velocity) = (Double(Float(p)), Double(Float(s)))
         }
