@@ -16,6 +16,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        // Serving only (TrainKitServe, linked into the `trainkit` executable; no library target depends on them).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // MARK: - Kernels (C: SIMD loops, packed GEMM, BLAS through dlopen, thread pool)
@@ -68,7 +72,15 @@ let package = Package(
             "TrainKit", "TrainKitONNX", "TrainKitTracking", "CTrainKitKernels", "Yams",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "TrainKitCLI", dependencies: ["TrainKitCLICore"]),
+        // MARK: - Serving: the Open Inference Protocol v2 over HTTP (Hummingbird); the engine is TrainKitCLICore/Serve
+        .target(name: "TrainKitServe", dependencies: [
+            "TrainKit", "TrainKitCLICore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "TrainKitCLI", dependencies: ["TrainKitCLICore", "TrainKitServe"]),
         .executableTarget(name: "TrainKitBench", dependencies: ["TrainKit", "CTrainKitKernels"]),
         .executableTarget(name: "moons", dependencies: ["TrainKit"], path: "Examples/moons"),
         .executableTarget(name: "mnist", dependencies: ["TrainKit"], path: "Examples/mnist"),

@@ -1,3 +1,5 @@
 import TrainKitCLICore
+import TrainKitServe
 
+TrainKitCommand.extraSubcommands = [ServeCommand.self]
 TrainKitCLI.main()

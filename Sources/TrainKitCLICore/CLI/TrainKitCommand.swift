@@ -4,7 +4,10 @@ import TrainKit
 
 /// `trainkit`: train, evaluate and use models from a YAML config.
 public struct TrainKitCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+    /// Subcommands the executable adds (`serve`, which links the HTTP server; the library does not).
+    nonisolated(unsafe) public static var extraSubcommands: [any ParsableCommand.Type] = []
+
+    public static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "trainkit",
         abstract: "Train, evaluate and use models from a YAML config.",
         discussion: """
@@ -14,13 +17,13 @@ public struct TrainKitCommand: ParsableCommand {
         version: TrainKitVersion.current,
         subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self,
                       CrossValidateCommand.self, TuneCommand.self, ConfigCommand.self, RLCommand.self,
-                      ExportCommand.self])
+                      ExportCommand.self] + extraSubcommands) }
 
     public init() {}
 }
 
 /// A subcommand that runs with explicit output streams (so tests can call it without spawning a process).
-protocol CLICommand: ParsableCommand {
+public protocol CLICommand: ParsableCommand {
     func execute(_ io: CommandIO) throws
 }
 
