@@ -48,7 +48,11 @@ struct InferenceServer: Sendable {
                 do { return Self.json(.ok, try slot(context).current.model.metadataJSON) } catch { return Self.error(error) }
             }
             router.get(RouterPath(prefix + "/ready")) { _, context in
-                do { _ = try slot(context); return Self.json(.ok, "{\"ready\":true}") } catch { return Self.error(error) }
+                do {
+                    return Self.json(.ok, "{\"name\":\(InferenceJSON.quoted(try slot(context).name)),\"ready\":true}")
+                } catch {
+                    return Self.error(error)
+                }
             }
             router.post(RouterPath(prefix + "/infer")) { request, context in await infer(request, context) }
         }

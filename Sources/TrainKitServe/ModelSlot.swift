@@ -9,15 +9,20 @@ final class ModelSlot: @unchecked Sendable {
     let name: String
     /// Where the model comes from: a run or model directory (re-read when its files change).
     let source: String
+    /// The directory of model.json and the weights, whose files are watched.
+    private let watched: String
     private let lock = NSLock()
     private var batcher: InferenceBatcher
     private var stamp: Date?
+    /// The stamp seen at the last check: a reload waits until the files have stopped changing for one interval.
+    private var seen: Date?
 
     init(name: String, source: String, batcher: InferenceBatcher) {
         self.name = name
         self.source = source
         self.batcher = batcher
-        stamp = Self.stamp(source)
+        watched = batcher.model.modelDirectory
+        stamp = Self.stamp(watched)
     }
 
     var current: InferenceBatcher {
@@ -39,10 +44,13 @@ final class ModelSlot: @unchecked Sendable {
         }
     }
 
-    /// Whether the model's files changed since it was loaded.
+    /// Whether the model's files changed since it was loaded and have stayed the same since the last check (so
+    /// a model being written file by file is not read half-way).
     var changed: Bool {
         lock.lock(); defer { lock.unlock() }
-        return Self.stamp(source) != stamp
+        let now = Self.stamp(watched)
+        defer { seen = now }
+        return now != stamp && now == seen && now != nil
     }
 
     /// Puts `next` in front and drains the old batcher.
@@ -50,16 +58,13 @@ final class ModelSlot: @unchecked Sendable {
         lock.lock()
         let old = batcher
         batcher = next
-        stamp = Self.stamp(source)
+        stamp = Self.stamp(watched)
         lock.unlock()
         old.shutdown()
     }
 
     /// The newest modification time of the model's files (model.json and the weights beside it).
-    static func stamp(_ source: String) -> Date? {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else { return nil }
-        let directory = isDirectory.boolValue ? source : (source as NSString).deletingLastPathComponent
+    static func stamp(_ directory: String) -> Date? {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return files.filter { $0.hasSuffix(".json") || $0.hasSuffix(".safetensors") }
             .compactMap { try? FileManager.default.attributesOfItem(atPath: (directory as NSString).appendingPathComponent($0))[.modificationDate] as? Date }

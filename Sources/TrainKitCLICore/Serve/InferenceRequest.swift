@@ -72,7 +72,7 @@ public struct InferenceRequest: Sendable, Equatable {
         guard count <= maxElements else { throw .badRequest("\(at): shape \(shape) holds more than \(maxElements) elements") }
         guard case .string(let typeName)? = value["datatype"] else { throw .badRequest("\(at) needs a string 'datatype'") }
         guard let datatype = InferenceDatatype(rawValue: typeName) else {
-            throw .badRequest("\(at): unknown datatype '\(typeName)' (one of \(InferenceDatatype.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw .badRequest("\(at): datatype '\(typeName)' is not supported (one of \(InferenceDatatype.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         guard let data = value["data"] else { throw .badRequest("\(at) has no 'data'") }
         var flat: [InferenceJSON.Value] = []

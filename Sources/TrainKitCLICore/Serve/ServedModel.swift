@@ -20,6 +20,8 @@ public final class ServedModel: @unchecked Sendable {
     public let version: String
     /// Where the model was loaded from (a run or model directory).
     public let path: String
+    /// The directory holding model.json and its weights.
+    public let modelDirectory: String
     public let inputColumns: [String]
     private let artifact: ModelArtifact
     private let layer: any Layer
@@ -28,13 +30,14 @@ public final class ServedModel: @unchecked Sendable {
 
     /// Loads the model saved at `path` (a run directory, a model directory or its model.json).
     public init(path: String, name: String, version: String = "1") throws {
-        let (artifact, layer, _) = try ModelArtifact.load(path)
+        let (artifact, layer, url) = try ModelArtifact.load(path)
         guard artifact.preprocessing.format == .csv, let table = artifact.preprocessing.table else {
             throw ConfigError.usage("\(path): this model reads \(artifact.preprocessing.format.rawValue) data; the server takes table (CSV) models")
         }
         self.name = name
         self.version = version
         self.path = path
+        modelDirectory = url.deletingLastPathComponent().path
         self.artifact = artifact
         self.layer = layer
         self.table = table
