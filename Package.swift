@@ -10,13 +10,15 @@ let package = Package(
         .library(name: "TrainKitONNX", targets: ["TrainKitONNX"]),
         .executable(name: "trainkit", targets: ["TrainKitCLI"]),
         .executable(name: "trainkit-bench", targets: ["TrainKitBench"]),
+        // The inference server, a program of its own so that `trainkit` links no HTTP stack; `trainkit serve` runs it.
+        .executable(name: "trainkit-serve", targets: ["TrainKitServeCLI"]),
         // Exported only for the fuzz targets in Fuzz/ (a separate package), which feed the CLI's readers.
         .library(name: "_TrainKitCLICore", targets: ["TrainKitCLICore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
-        // Serving only (TrainKitServe, linked into the `trainkit` executable; no library target depends on them).
+        // Serving only (TrainKitServe, linked into the `trainkit-serve` executable; no other target depends on them).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
@@ -80,7 +82,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "TrainKitCLI", dependencies: ["TrainKitCLICore", "TrainKitServe"]),
+        .executableTarget(name: "TrainKitServeCLI", dependencies: ["TrainKitServe", "TrainKitCLICore"]),
+        .executableTarget(name: "TrainKitCLI", dependencies: ["TrainKitCLICore"]),
         .executableTarget(name: "TrainKitBench", dependencies: ["TrainKit", "CTrainKitKernels"]),
         .executableTarget(name: "moons", dependencies: ["TrainKit"], path: "Examples/moons"),
         .executableTarget(name: "mnist", dependencies: ["TrainKit"], path: "Examples/mnist"),

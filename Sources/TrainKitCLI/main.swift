@@ -1,5 +1,3 @@
 import TrainKitCLICore
-import TrainKitServe
 
-TrainKitCommand.extraSubcommands = [ServeCommand.self]
 TrainKitCLI.main()

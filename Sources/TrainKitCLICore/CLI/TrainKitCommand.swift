@@ -4,8 +4,9 @@ import TrainKit
 
 /// `trainkit`: train, evaluate and use models from a YAML config.
 public struct TrainKitCommand: ParsableCommand {
-    /// Subcommands the executable adds (`serve`, which links the HTTP server; the library does not).
-    nonisolated(unsafe) public static var extraSubcommands: [any ParsableCommand.Type] = []
+    /// The `serve` subcommand: in `trainkit`, ``ServeForwardCommand`` (runs the `trainkit-serve` program beside it);
+    /// `trainkit-serve` puts the server itself here, so the HTTP stack is linked into that program alone.
+    nonisolated(unsafe) public static var serveCommand: any ParsableCommand.Type = ServeForwardCommand.self
 
     public static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "trainkit",
@@ -17,7 +18,7 @@ public struct TrainKitCommand: ParsableCommand {
         version: TrainKitVersion.current,
         subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self,
                       CrossValidateCommand.self, TuneCommand.self, ConfigCommand.self, RLCommand.self,
-                      ExportCommand.self] + extraSubcommands) }
+                      ExportCommand.self, serveCommand]) }
 
     public init() {}
 }
