@@ -6,6 +6,7 @@ Usage: python kserve_wine.py MODEL.onnx MODEL.json NAME PORT [WORKERS]
 """
 import json
 import sys
+import uuid
 
 import kserve
 import numpy as np
@@ -29,7 +30,7 @@ class ExportedModel(Model):
         prediction = self.session.run(["prediction"], feeds)[0].reshape(-1).astype(np.float32)
         output = InferOutput(name="prediction", shape=list(prediction.shape), datatype="FP32")
         output.set_data_from_numpy(prediction, binary_data=False)
-        return InferResponse(model_name=self.name, infer_outputs=[output], response_id=payload.id)
+        return InferResponse(model_name=self.name, infer_outputs=[output], response_id=payload.id or str(uuid.uuid4()))
 
 
 if __name__ == "__main__":

@@ -6,13 +6,15 @@ import Foundation
 /// what JSON does not allow (`NaN`, `Infinity`, trailing commas, control characters in strings), numbers that
 /// overflow a double, and nesting deeper than ``maxDepth`` (no deep recursion on a hostile body).
 public enum InferenceJSON {
-    /// A parsed JSON value; objects keep their keys in order.
-    public indirect enum Value: Equatable, Sendable {
+    /// A parsed JSON value; objects keep their keys in order. A non-empty array of numbers only is read as
+    /// `numbers` (a tensor's `data`: one buffer, no value per element).
+    public enum Value: Equatable, Sendable {
         case null
         case bool(Bool)
         case number(Double)
         case string(String)
         case array([Value])
+        case numbers([Double])
         case object([(String, Value)])
 
         public static func == (a: Value, b: Value) -> Bool {
@@ -22,6 +24,8 @@ public enum InferenceJSON {
             case let (.number(x), .number(y)): x == y
             case let (.string(x), .string(y)): x == y
             case let (.array(x), .array(y)): x == y
+            case let (.numbers(x), .numbers(y)): x == y
+            case let (.numbers(x), .array(y)), let (.array(y), .numbers(x)): y == x.map(Value.number)
             case let (.object(x), .object(y)): x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
             default: false
             }
@@ -40,7 +44,7 @@ public enum InferenceJSON {
             case .bool: "a boolean"
             case .number: "a number"
             case .string: "a string"
-            case .array: "an array"
+            case .array, .numbers: "an array"
             case .object: "an object"
             }
         }
@@ -140,15 +144,24 @@ public enum InferenceJSON {
             guard depth <= InferenceJSON.maxDepth else { throw error("nesting deeper than \(InferenceJSON.maxDepth)") }
             at += 1
             var items: [Value] = []
+            var numbers: [Double] = []  // while every item so far is a number
             skipSpace()
             if at < bytes.count, bytes[at] == UInt8(ascii: "]") { at += 1; return .array(items) }
             while true {
                 skipSpace()
-                items.append(try value(depth: depth))
+                if items.isEmpty, at < bytes.count, bytes[at] == UInt8(ascii: "-") || (bytes[at] >= UInt8(ascii: "0") && bytes[at] <= UInt8(ascii: "9")) {
+                    numbers.append(try number())
+                } else {
+                    if !numbers.isEmpty {
+                        items = numbers.map(Value.number)
+                        numbers = []
+                    }
+                    items.append(try value(depth: depth))
+                }
                 skipSpace()
                 guard at < bytes.count else { throw error("unexpected end") }
                 if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
-                if bytes[at] == UInt8(ascii: "]") { at += 1; return .array(items) }
+                if bytes[at] == UInt8(ascii: "]") { at += 1; return items.isEmpty ? .numbers(numbers) : .array(items) }
                 throw error("expected ',' or ']'")
             }
         }
@@ -171,8 +184,15 @@ public enum InferenceJSON {
                 if at < bytes.count, bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-") { at += 1 }
                 guard digits(&self) > 0 else { throw error("a number needs digits in its exponent") }
             }
-            let text = String(decoding: bytes[start..<at], as: UTF8.self)
-            guard let x = Double(text), x.isFinite else {
+            // strtod on a NUL-terminated copy of exactly the scanned characters (it must not read past them).
+            let length = at - start
+            let x: Double = withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
+                for i in 0..<length { buffer[i] = CChar(bitPattern: bytes[start + i]) }
+                buffer[length] = 0
+                return strtod(buffer.baseAddress!, nil)
+            }
+            guard x.isFinite else {
+                let text = String(decoding: bytes[start..<at], as: UTF8.self)
                 at = start
                 throw error("the number \(text) does not fit a double")
             }

@@ -60,7 +60,12 @@ public struct InferenceRequest: Sendable, Equatable {
             throw .badRequest("\(path) needs a non-empty string 'name'")
         }
         let at = "\(path) ('\(name)')"
-        guard case .array(let dims)? = value["shape"] else { throw .badRequest("\(at) needs 'shape', an array of sizes") }
+        let dims: [InferenceJSON.Value]
+        switch value["shape"] {
+        case .array(let items)?: dims = items
+        case .numbers(let xs)?: dims = xs.map(InferenceJSON.Value.number)
+        default: throw .badRequest("\(at) needs 'shape', an array of sizes")
+        }
         var shape: [Int] = []
         for d in dims {
             guard case .number(let x) = d, x >= 0, x == x.rounded(), x <= Double(maxElements) else {
@@ -75,52 +80,86 @@ public struct InferenceRequest: Sendable, Equatable {
             throw .badRequest("\(at): datatype '\(typeName)' is not supported (one of \(InferenceDatatype.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         guard let data = value["data"] else { throw .badRequest("\(at) has no 'data'") }
-        var flat: [InferenceJSON.Value] = []
-        flat.reserveCapacity(count)
-        try flatten(data, into: &flat, at: at)
-        guard flat.count == count else {
-            throw .badRequest("\(at): 'data' holds \(flat.count) values, but shape \(shape) needs \(count)")
+        guard data.kind == "an array" else {
+            throw .badRequest("\(at): 'data' must be an array, not \(data.kind)")
         }
-        let values: InferenceValues
-        switch datatype {
-        case .bytes:
-            values = .strings(try flat.enumerated().map { (i, v) throws(InferenceError) -> String in
-                guard case .string(let s) = v else { throw .badRequest("\(at): element \(i) is \(v.kind); BYTES takes strings") }
-                return s
-            })
-        case .fp32, .fp64:
-            values = .numbers(try flat.enumerated().map { (i, v) throws(InferenceError) -> Double in
-                guard case .number(let x) = v else { throw .badRequest("\(at): element \(i) is \(v.kind); \(typeName) takes numbers") }
-                if datatype == .fp32, !Float(x).isFinite {
-                    throw .badRequest("\(at): element \(i) (\(x)) does not fit FP32")
-                }
-                return x
-            })
-        case .bool:
-            values = .numbers(try flat.enumerated().map { (i, v) throws(InferenceError) -> Double in
-                guard case .bool(let b) = v else { throw .badRequest("\(at): element \(i) is \(v.kind); BOOL takes true/false") }
-                return b ? 1 : 0
-            })
-        default:
-            values = .numbers(try flat.enumerated().map { (i, v) throws(InferenceError) -> Double in
-                guard case .number(let x) = v, x == x.rounded() else {
-                    throw .badRequest("\(at): element \(i) is \(v.kind == "a number" ? "not an integer" : v.kind); \(typeName) takes integers")
-                }
-                return x
-            })
+        var leaves = Leaves(datatype: datatype, at: at)
+        leaves.reserve(min(count, 1 << 16))  // not what a hostile shape claims
+        try leaves.collect(data)
+        guard leaves.count == count else {
+            throw .badRequest("\(at): 'data' holds \(leaves.count) values, but shape \(shape) needs \(count)")
         }
+        let values: InferenceValues = datatype == .bytes ? .strings(leaves.strings) : .numbers(leaves.numbers)
         return InferenceInput(name: name, shape: shape, datatype: datatype, values: values)
     }
 
-    /// Appends the leaves of nested arrays in row-major order.
-    private static func flatten(_ value: InferenceJSON.Value, into out: inout [InferenceJSON.Value],
-                                at path: String) throws(InferenceError) {
-        if case .array(let items) = value {
-            for item in items { try flatten(item, into: &out, at: path) }
-        } else if case .object = value {
-            throw .badRequest("\(path): 'data' holds an object; it must be an array of values")
-        } else {
-            out.append(value)
+    /// The leaves of a tensor's (possibly nested) `data`, in row-major order, checked against its datatype:
+    /// finite numbers (within FP32 for FP32, integers for the integer types), booleans for BOOL, strings for BYTES.
+    private struct Leaves {
+        let datatype: InferenceDatatype
+        let at: String
+        var numbers: [Double] = []
+        var strings: [String] = []
+        var count: Int { datatype == .bytes ? strings.count : numbers.count }
+
+        init(datatype: InferenceDatatype, at: String) {
+            self.datatype = datatype
+            self.at = at
+        }
+
+        mutating func reserve(_ n: Int) {
+            if datatype == .bytes { strings.reserveCapacity(n) } else { numbers.reserveCapacity(n) }
+        }
+
+        mutating func collect(_ value: InferenceJSON.Value) throws(InferenceError) {
+            switch value {
+            case .array(let items):
+                for item in items { try collect(item) }
+            case .numbers(let xs):
+                guard datatype != .bytes && datatype != .bool else { throw mismatch(value) }
+                let first = numbers.count
+                numbers.append(contentsOf: xs)
+                try check(from: first)
+            case .number(let x):
+                guard datatype != .bytes && datatype != .bool else { throw mismatch(value) }
+                numbers.append(x)
+                try check(from: numbers.count - 1)
+            case .bool(let b):
+                guard datatype == .bool else { throw mismatch(value) }
+                numbers.append(b ? 1 : 0)
+            case .string(let s):
+                guard datatype == .bytes else { throw mismatch(value) }
+                strings.append(s)
+            case .null:
+                throw mismatch(value)
+            case .object:
+                throw .badRequest("\(at): 'data' holds an object; it must be an array of values")
+            }
+        }
+
+        /// FP32 range and integrality of the numbers from `first` on.
+        private func check(from first: Int) throws(InferenceError) {
+            switch datatype {
+            case .fp32:
+                for i in first..<numbers.count where !Float(numbers[i]).isFinite {
+                    throw .badRequest("\(at): element \(i) (\(numbers[i])) does not fit FP32")
+                }
+            case .fp64: break
+            default:
+                for i in first..<numbers.count where numbers[i] != numbers[i].rounded() {
+                    throw .badRequest("\(at): element \(i) is not an integer; \(datatype.rawValue) takes integers")
+                }
+            }
+        }
+
+        private func mismatch(_ value: InferenceJSON.Value) -> InferenceError {
+            let wants = switch datatype {
+            case .bytes: "BYTES takes strings"
+            case .bool: "BOOL takes true/false"
+            case .fp32, .fp64: "\(datatype.rawValue) takes numbers"
+            default: "\(datatype.rawValue) takes integers"
+            }
+            return .badRequest("\(at): element \(count) is \(value.kind); \(wants)")
         }
     }
 }
