@@ -163,3 +163,39 @@ private let images = Tensor((0..<2 * 1 * 2 * 3).map(Float.init), shape: [2, 1, 2
     #expect(encoded.labels.toArray(as: Int64.self) == [1, 0])
     #expect(encoded.features.toArray(as: Int64.self)[2] == 0)
 }
+
+/// The encoder's one-pass host transform equals the scalers' and encoders' tensor transforms, bit for bit.
+@Suite struct TabularEncoderHostPathTests {
+    @Test func hostTransformEqualsTheTensorTransforms() throws {
+        let n = 37
+        let a: [Double] = (0..<n).map { (i: Int) -> Double in i % 7 == 3 ? Double.nan : Double(i) * 0.731 - 4.2 }
+        let b: [Double] = (0..<n).map { (i: Int) -> Double in
+            let step = Double((i * 13) % 11) / 3
+            return step + 1e-3 * Double(i)
+        }
+        let c: [String?] = (0..<n).map { (i: Int) -> String? in i % 5 == 0 ? nil : ["x", "y", "z"][i % 3] }
+        let table = DataTable(columnNames: ["a", "b", "c"], columns: [.numeric(a), .numeric(b), .string(c)])
+        for (numeric, categorical) in [(TabularEncoder.NumericScaling.standardize, TabularEncoder.CategoricalEncoding.oneHot),
+                                       (.minMax, .ordinal), (.none, .oneHot)] {
+            let encoder = TabularEncoder.fit(table, numeric: numeric, categorical: categorical)
+            var blocks: [Tensor] = []
+            for step in encoder.steps {
+                if step.type == .numeric {
+                    var x = Tensor(step.imputer.transform(table[step.name]!.numbers!), shape: [n])
+                    if let s = step.standardScaler { x = s.transform(x) }
+                    if let s = step.minMaxScaler { x = s.transform(x) }
+                    blocks.append(x.to(DType.float32).reshape([-1, 1]))
+                } else {
+                    let values = step.imputer.transform(table[step.name]!.asStrings())
+                    if let oneHot = step.oneHot { blocks.append(oneHot.transform(values)) }
+                    if let ordinal = step.ordinal { blocks.append(Tensor(ordinal.codes(values).map { Float($0) }, shape: [n, 1])) }
+                }
+            }
+            let expected = Tensor.cat(blocks, dim: 1)
+            let got = try encoder.transform(table)
+            #expect(got.shape == expected.shape)
+            #expect(got.toArray(as: Float.self).map(\.bitPattern) == expected.toArray(as: Float.self).map(\.bitPattern),
+                    "\(numeric), \(categorical)")
+        }
+    }
+}

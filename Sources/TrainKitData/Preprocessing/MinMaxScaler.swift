@@ -42,6 +42,13 @@ public struct MinMaxScaler: Codable, Sendable, Equatable {
         return scaled.maskedFill(constant, with: lower).to(.float32)
     }
 
+    /// One value of feature `j`, as ``transform(_:)`` computes it (float64, rounded to float32 once).
+    func scaledValue(_ x: Double, feature j: Int) -> Float {
+        let span = maximum[j] - minimum[j]
+        guard span > 0 else { return Float(lower) }
+        return Float((x - minimum[j]) * (upper - lower) / span + lower)
+    }
+
     /// `min + (y - lower)·(max - min)/(upper - lower)` per feature, float32.
     public func inverseTransform(_ y: Tensor) -> Tensor {
         let v = FeatureColumns.checked(y, width: minimum.count, caller: "MinMaxScaler.inverseTransform")

@@ -72,8 +72,16 @@ public struct TabularEncoder: Codable, Sendable, Equatable {
     public var outputNames: [String] { steps.flatMap(\.outputNames) }
 
     /// Encodes `table`'s columns (found by name; extra columns are ignored) as float32 `[N, F]`.
+    ///
+    /// Computed on the host in one pass into the row-major matrix (the table's values are host arrays): per
+    /// numeric column the same float64 arithmetic as ``StandardScaler/transform(_:)`` and
+    /// ``MinMaxScaler/transform(_:)``, rounded to float32 once, so the values equal those tensor ops'.
     public func transform(_ table: DataTable) throws -> Tensor {
-        var blocks = [Tensor]()
+        let n = table.rowCount
+        let width = steps.reduce(0) { $0 + ($1.oneHot?.categories.count ?? 0) + ($1.ordinal == nil ? 0 : 1) + ($1.type == .numeric ? 1 : 0) }
+        guard width > 0 else { return Tensor.zeros([n, 0]) }
+        var out = [Float](repeating: 0, count: n * width)
+        var offset = 0
         for step in steps {
             let column = try table.column(step.name)
             switch step.type {
@@ -82,20 +90,30 @@ public struct TabularEncoder: Codable, Sendable, Equatable {
                     throw DataError.invalidFormat(
                         file: table.source, reason: "column '\(step.name)' was numeric in training but holds text here")
                 }
-                var x = Tensor(step.imputer.transform(values), shape: [values.count])
-                if let scaler = step.standardScaler { x = scaler.transform(x) }
-                if let scaler = step.minMaxScaler { x = scaler.transform(x) }
-                blocks.append(x.to(.float32).reshape([-1, 1]))
+                let fill = step.imputer.numericFill
+                for r in 0..<n {
+                    var v = values[r].isNaN ? fill : values[r]
+                    if let scaler = step.standardScaler { v = Double(Float((v - scaler.mean[0]) / scaler.std[0])) }
+                    if let scaler = step.minMaxScaler { v = Double(scaler.scaledValue(v, feature: 0)) }
+                    out[r * width + offset] = Float(v)
+                }
+                offset += 1
             case .string:
                 let values = step.imputer.transform(column.asStrings())
-                if let oneHot = step.oneHot { blocks.append(oneHot.transform(values)) }
+                if let oneHot = step.oneHot {
+                    let index = Dictionary(uniqueKeysWithValues: oneHot.categories.enumerated().map { ($1, $0) })
+                    for r in 0..<n {
+                        if let value = values[r], let k = index[value] { out[r * width + offset + k] = 1 }
+                    }
+                    offset += oneHot.categories.count
+                }
                 if let ordinal = step.ordinal {
-                    blocks.append(Tensor(ordinal.codes(values).map { Float($0) }, shape: [values.count, 1]))
+                    for (r, code) in ordinal.codes(values).enumerated() { out[r * width + offset] = Float(code) }
+                    offset += 1
                 }
             }
         }
-        guard !blocks.isEmpty else { return Tensor.zeros([table.rowCount, 0]) }
-        return Tensor.cat(blocks, dim: 1)
+        return Tensor(out, shape: [n, width])
     }
 }
 
