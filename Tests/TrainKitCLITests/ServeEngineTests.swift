@@ -24,6 +24,24 @@ import TrainKit
         #expect(InferenceJSON.quoted("a\"b\\\n\u{01}") == "\"a\\\"b\\\\\\n\\u0001\"")
     }
 
+    @Test func numbersReadExactlyAsStrtodReadsThem() throws {
+        var rng = SystemRandomNumberGenerator()
+        var texts = ["0", "-0", "1", "0.1", "7.4", "0.9978", "1e22", "1e23", "9007199254740993", "123456789012345678901234",
+                     "0.000000000000000000000000123", "4.9e-324", "1.7976931348623157e308", "2.2250738585072014e-308",
+                     "0.30000000000000004", "1E+5", "12.5e-3", "99999999999999999999e-5"]
+        for _ in 0..<2000 {
+            let mantissa = UInt64.random(in: 0...UInt64(1) << UInt64.random(in: 1...63), using: &rng)
+            let shift = Int.random(in: -30...30, using: &rng)
+            texts.append(Bool.random() ? "\(mantissa)e\(shift)" : "\(Double(mantissa) * pow(10, Double(shift)))")
+            texts.append(String(format: "%.\(Int.random(in: 0...17))f", Double.random(in: -1000...1000, using: &rng)))
+        }
+        let parsed = try InferenceJSON.parse(Self.body("[" + texts.joined(separator: ",") + "]"))
+        guard case .numbers(let values) = parsed else { Issue.record("not read as numbers"); return }
+        for (text, value) in zip(texts, values) {
+            #expect(value.bitPattern == strtod(text, nil).bitPattern, "\(text): \(value) vs \(strtod(text, nil))")
+        }
+    }
+
     @Test func requestsParseNestedOrFlatDataAndNameEachProblem() throws {
         let nested = try InferenceRequest.parse(Self.body(
             "{\"id\":\"7\",\"inputs\":[{\"name\":\"x\",\"shape\":[2,2],\"datatype\":\"FP32\",\"data\":[[1,2],[3,4]]}],\"outputs\":[{\"name\":\"prediction\"}]}"))

@@ -166,23 +166,60 @@ public enum InferenceJSON {
             }
         }
 
+        /// A JSON number. Most (at most 19 significant digits, a decimal exponent within ±22, a mantissa below
+        /// 2^53) are exact by Clinger's fast path — one correctly rounded multiplication or division of two exact
+        /// doubles; the rest go to strtod.
         mutating func number() throws(InferenceError) -> Double {
             let start = at
-            if bytes[at] == UInt8(ascii: "-") { at += 1 }
-            func digits(_ r: inout Reader) -> Int {
+            var negative = false
+            if bytes[at] == UInt8(ascii: "-") { negative = true; at += 1 }
+            var mantissa: UInt64 = 0, digitsSeen = 0, exponent = 0
+            func digits(_ r: inout Reader, fraction: Bool, into mantissa: inout UInt64, _ seen: inout Int, _ exponent: inout Int) -> Int {
                 let s = r.at
-                while r.at < r.bytes.count, r.bytes[r.at] >= UInt8(ascii: "0"), r.bytes[r.at] <= UInt8(ascii: "9") { r.at += 1 }
+                while r.at < r.bytes.count, r.bytes[r.at] >= UInt8(ascii: "0"), r.bytes[r.at] <= UInt8(ascii: "9") {
+                    if seen < 19 {
+                        mantissa = mantissa &* 10 &+ UInt64(r.bytes[r.at] &- UInt8(ascii: "0"))
+                        if mantissa != 0 { seen += 1 }
+                        if fraction { exponent -= 1 }
+                    } else if !fraction {
+                        exponent += 1  // an integer digit beyond 19: scale instead (then strtod decides)
+                        seen += 1
+                    } else {
+                        seen += 1
+                    }
+                    r.at += 1
+                }
                 return r.at - s
             }
-            guard digits(&self) > 0 else { throw error("a number needs digits") }
+            guard digits(&self, fraction: false, into: &mantissa, &digitsSeen, &exponent) > 0 else {
+                throw error("a number needs digits")
+            }
             if at < bytes.count, bytes[at] == UInt8(ascii: ".") {
                 at += 1
-                guard digits(&self) > 0 else { throw error("a number needs digits after '.'") }
+                guard digits(&self, fraction: true, into: &mantissa, &digitsSeen, &exponent) > 0 else {
+                    throw error("a number needs digits after '.'")
+                }
             }
             if at < bytes.count, bytes[at] == UInt8(ascii: "e") || bytes[at] == UInt8(ascii: "E") {
                 at += 1
-                if at < bytes.count, bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-") { at += 1 }
-                guard digits(&self) > 0 else { throw error("a number needs digits in its exponent") }
+                var sign = 1
+                if at < bytes.count, bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-") {
+                    if bytes[at] == UInt8(ascii: "-") { sign = -1 }
+                    at += 1
+                }
+                var e = 0, count = 0
+                while at < bytes.count, bytes[at] >= UInt8(ascii: "0"), bytes[at] <= UInt8(ascii: "9") {
+                    if e < 100_000 { e = e * 10 + Int(bytes[at] - UInt8(ascii: "0")) }
+                    at += 1
+                    count += 1
+                }
+                guard count > 0 else { throw error("a number needs digits in its exponent") }
+                exponent += sign * e
+            }
+            if digitsSeen <= 19, mantissa <= 1 << 53, (-22...22).contains(exponent) {
+                var x = Double(mantissa)
+                if exponent < 0 { x /= Self.powersOfTen[-exponent] } else { x *= Self.powersOfTen[exponent] }
+                return negative ? -x : x
             }
             // strtod on a NUL-terminated copy of exactly the scanned characters (it must not read past them).
             let length = at - start
@@ -198,6 +235,9 @@ public enum InferenceJSON {
             }
             return x
         }
+
+        /// 10^0 … 10^22, each exact in a double.
+        static let powersOfTen: [Double] = (0...22).map { e in (0..<e).reduce(1.0) { acc, _ in acc * 10 } }
 
         mutating func string() throws(InferenceError) -> String {
             at += 1
