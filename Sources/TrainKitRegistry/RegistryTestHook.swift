@@ -14,7 +14,7 @@ enum RegistryTestHook {
         let parts = value.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2, parts[0] == point, let seconds = Double(parts[1]), seconds > 0 else { return }
         if let mark = ProcessInfo.processInfo.environment[markVariable] {
-            FileManager.default.createFile(atPath: mark, contents: Data())
+            _ = FileManager.default.createFile(atPath: mark, contents: Data())
         }
         Thread.sleep(forTimeInterval: seconds)
     }
