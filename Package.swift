@@ -69,9 +69,12 @@ let package = Package(
         // The event-file messages are hand-declared from Protos/*.proto and written by TrainKitIO's ProtobufWriter.
         .target(name: "TrainKitTracking", dependencies: ["TrainKit", "TrainKitIO"], exclude: ["Protos"]),
 
+        // MARK: - Model registry: versions, aliases, promotion gate (SQLite / PostgreSQL through dlopen)
+        .target(name: "TrainKitRegistry"),
+
         // MARK: - Executables
         .target(name: "TrainKitCLICore", dependencies: [
-            "TrainKit", "TrainKitONNX", "TrainKitTracking", "CTrainKitKernels", "Yams",
+            "TrainKit", "TrainKitONNX", "TrainKitTracking", "TrainKitRegistry", "CTrainKitKernels", "Yams",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // MARK: - Serving: the Open Inference Protocol v2 over HTTP (Hummingbird); the engine is TrainKitCLICore/Serve
@@ -106,5 +109,6 @@ let package = Package(
         .testTarget(name: "TrainKitTrackingTests", dependencies: ["TrainKitTracking", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitUnsupervisedTests", dependencies: ["TrainKitUnsupervised", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitRLTests", dependencies: ["TrainKitRL", "TrainKitTestSupport"]),
+        .testTarget(name: "TrainKitRegistryTests", dependencies: ["TrainKitRegistry"]),
     ]
 )

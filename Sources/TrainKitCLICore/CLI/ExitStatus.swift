@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrainKit
+import TrainKitRegistry
 
 /// The exit statuses of `trainkit`: 0 success, 1 training failure, 2 usage or config error, 3 data error.
 public enum ExitStatus: Int32, Sendable, CaseIterable {
@@ -40,7 +41,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         case let selection as SelectionError:
             if case .journal = selection { return .trainingFailure }
             return .usage
-        case is TrainingFailure: return .trainingFailure
+        case is TrainingFailure, is PromotionRefused: return .trainingFailure
+        case let registry as RegistryError: return RegistryModels.exitStatus(registry)
         case let exit as ExitCode: return exit.rawValue == 0 ? .success : .usage
         default: return .trainingFailure
         }

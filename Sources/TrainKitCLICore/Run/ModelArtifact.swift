@@ -1,5 +1,6 @@
 import Foundation
 import TrainKit
+import TrainKitRegistry
 
 /// `model.json` (snake_case keys; files written with camelCase keys still read): everything besides the weights that `evaluate`, `predict` and `info` need — the
 /// architecture, the fitted preprocessing, the class names and the final metrics — beside
@@ -48,6 +49,8 @@ public struct ModelArtifact: Codable, Sendable {
     /// The model.json of a run directory, a model directory, a model.json file or a weights file beside one.
     public static func locate(_ path: String) throws -> URL {
         let fm = FileManager.default
+        // `NAME@3`, `NAME@production`: a registered version (docs/registry.md), unless a file has that name.
+        if !fm.fileExists(atPath: path) && ModelReference.looksLikeReference(path) { return try RegistryModels.modelFile(path) }
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ConfigError.usage("\(path): no such run directory or model file")
