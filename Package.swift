@@ -79,7 +79,7 @@ let package = Package(
         ]),
         // MARK: - Serving: the Open Inference Protocol v2 over HTTP (Hummingbird); the engine is TrainKitCLICore/Serve
         .target(name: "TrainKitServe", dependencies: [
-            "TrainKit", "TrainKitCLICore",
+            "TrainKit", "TrainKitCLICore", "TrainKitRegistry",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Logging", package: "swift-log"),

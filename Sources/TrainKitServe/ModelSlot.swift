@@ -7,22 +7,19 @@ import TrainKitCLICore
 /// one, so no request fails during the swap.
 final class ModelSlot: @unchecked Sendable {
     let name: String
-    /// Where the model comes from: a run or model directory (re-read when its files change).
-    let source: String
-    /// The directory of model.json and the weights, whose files are watched.
-    private let watched: String
+    let source: ModelSource
     private let lock = NSLock()
     private var batcher: InferenceBatcher
+    /// The loaded model's file stamp, and the stamp seen at the last check: a reload of changed files waits until
+    /// they have stopped changing for one interval, so a model being written file by file is not read half-way.
     private var stamp: Date?
-    /// The stamp seen at the last check: a reload waits until the files have stopped changing for one interval.
     private var seen: Date?
 
-    init(name: String, source: String, batcher: InferenceBatcher) {
+    init(name: String, source: ModelSource, batcher: InferenceBatcher) {
         self.name = name
         self.source = source
         self.batcher = batcher
-        watched = batcher.model.modelDirectory
-        stamp = Self.stamp(watched)
+        stamp = Self.stamp(batcher.model.modelDirectory)
     }
 
     var current: InferenceBatcher {
@@ -44,13 +41,15 @@ final class ModelSlot: @unchecked Sendable {
         }
     }
 
-    /// Whether the model's files changed since it was loaded and have stayed the same since the last check (so
-    /// a model being written file by file is not read half-way).
-    var changed: Bool {
+    /// What to load when the source names another model than the one served (a registry alias moved), or when
+    /// the served model's files changed and have settled; nil when nothing changed.
+    func pendingReload() throws -> (path: String, version: String)? {
+        let resolved = try source.resolve()
         lock.lock(); defer { lock.unlock() }
-        let now = Self.stamp(watched)
+        if resolved.path != batcher.model.path { return resolved }
+        let now = Self.stamp(batcher.model.modelDirectory)
         defer { seen = now }
-        return now != stamp && now == seen && now != nil
+        return now != stamp && now == seen && now != nil ? resolved : nil
     }
 
     /// Puts `next` in front and drains the old batcher.
@@ -58,7 +57,8 @@ final class ModelSlot: @unchecked Sendable {
         lock.lock()
         let old = batcher
         batcher = next
-        stamp = Self.stamp(watched)
+        stamp = Self.stamp(next.model.modelDirectory)
+        seen = stamp
         lock.unlock()
         old.shutdown()
     }

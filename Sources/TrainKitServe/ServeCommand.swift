@@ -17,8 +17,12 @@ public struct ServeCommand: CLICommand {
             SIGTERM or SIGINT stops it gracefully: requests in flight finish. Docs: docs/serving.md.
             """)
 
-    @Argument(help: "Run or model directories to serve (NAME=PATH serves PATH under NAME).", completion: .file())
+    @Argument(help: "Run or model directories, or registered models (NAME@production, NAME@3); NAME=… chooses the served name.",
+              completion: .file())
     var models: [String]
+
+    @Option(help: "The registry for registered models (default: $TRAINKIT_STORE, else ~/.trainkit/registry.db).")
+    var store: String?
 
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
@@ -81,11 +85,15 @@ public struct ServeCommand: CLICommand {
 
         var slots: [String: ModelSlot] = [:]
         for spec in models {
-            let (name, path) = Self.nameAndPath(spec)
+            let (given, text) = Self.nameAndSource(spec)
+            let source = try ModelSource.parse(text, store: store)
+            let name = given ?? source.defaultName
             guard slots[name] == nil else { throw ConfigError.usage("two models are served as '\(name)'; name them with NAME=PATH") }
-            let model = try ServedModel(path: path, name: name)
-            slots[name] = ModelSlot(name: name, source: path, batcher: Self.batcher(model, options, metrics))
-            logger.info("loaded model", metadata: ["model": "\(name)", "path": "\(path)", "inputs": "\(model.inputColumns.count)"])
+            let (path, version) = try source.resolve()
+            let model = try ServedModel(path: path, name: name, version: version)
+            slots[name] = ModelSlot(name: name, source: source, batcher: Self.batcher(model, options, metrics))
+            logger.info("loaded model", metadata: ["model": "\(name)", "source": "\(source)", "version": "\(version)",
+                                                   "inputs": "\(model.inputColumns.count)"])
         }
         let batching = options, log = logger
         let served = slots, names = slots.keys.sorted().joined(separator: ", "), host = host, port = port
@@ -108,7 +116,7 @@ public struct ServeCommand: CLICommand {
             let reloader = reloadInterval > 0 ? Task { @Sendable in
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(Int(reloadInterval * 1000)))
-                    for slot in served.values where slot.changed { Self.reload(slot, batching, metrics, log) }
+                    for slot in served.values { Self.reloadIfChanged(slot, batching, metrics, log) }
                 }
             } : nil
             do { try await app.runService() } catch { outcome.set(error) }
@@ -122,28 +130,27 @@ public struct ServeCommand: CLICommand {
         if let error = outcome.error { throw error }
     }
 
-    /// `NAME=PATH`, or a path served under its last component.
-    static func nameAndPath(_ spec: String) -> (String, String) {
-        if let eq = spec.firstIndex(of: "="), !spec[..<eq].contains("/") {
+    /// `NAME=SOURCE` → (NAME, SOURCE); a bare source → (nil, SOURCE).
+    static func nameAndSource(_ spec: String) -> (String?, String) {
+        if let eq = spec.firstIndex(of: "="), !spec[..<eq].contains("/"), !spec[..<eq].isEmpty {
             return (String(spec[..<eq]), String(spec[spec.index(after: eq)...]))
         }
-        var path = spec
-        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
-        var name = (path as NSString).lastPathComponent
-        if name == "model.json" || name == "model" { name = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent }
-        return (name, spec)
+        return (nil, spec)
     }
 
     private static func batcher(_ model: ServedModel, _ options: InferenceBatcher.Options, _ metrics: ServerMetrics) -> InferenceBatcher {
         InferenceBatcher(model: model, options: options) { rows, _, _ in metrics.batch(model: model.name, rows: rows) }
     }
 
-    /// Loads the slot's model again and swaps it in; a model that does not load is logged and the old one kept.
-    private static func reload(_ slot: ModelSlot, _ options: InferenceBatcher.Options, _ metrics: ServerMetrics, _ logger: Logger) {
+    /// Loads the slot's model again and swaps it in when its source names another version or its files changed;
+    /// a model that does not load (or a store that cannot be read) is logged and the old one kept.
+    private static func reloadIfChanged(_ slot: ModelSlot, _ options: InferenceBatcher.Options, _ metrics: ServerMetrics,
+                                        _ logger: Logger) {
         do {
-            let model = try ServedModel(path: slot.source, name: slot.name)
+            guard let (path, version) = try slot.pendingReload() else { return }
+            let model = try ServedModel(path: path, name: slot.name, version: version)
             slot.swap(to: batcher(model, options, metrics))
-            logger.info("reloaded model", metadata: ["model": "\(slot.name)", "path": "\(slot.source)"])
+            logger.info("reloaded model", metadata: ["model": "\(slot.name)", "source": "\(slot.source)", "version": "\(version)"])
         } catch {
             logger.warning("reload failed; still serving the previous model", metadata: ["model": "\(slot.name)", "error": "\(error)"])
         }
