@@ -107,8 +107,9 @@ int tk_mpi_load(const char *path) {
     int n = 0;
     if (path != NULL && path[0] != 0) {
         candidates[n++] = path;
+    } else if (env != NULL && env[0] != 0) {
+        candidates[n++] = env;  // the user's choice, alone
     } else {
-        if (env != NULL && env[0] != 0) candidates[n++] = env;
         for (int i = 0; i < 3; i++) candidates[n++] = defaults[i];
     }
     char tried[384] = "";

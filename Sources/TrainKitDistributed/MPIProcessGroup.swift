@@ -4,7 +4,7 @@ import TrainKitCore
 /// A ``ProcessGroup`` over MPI's `MPI_COMM_WORLD`, with libmpi loaded at run time (`dlopen`, like the BLAS).
 ///
 /// Open MPI (`libmpi.so.40`) and the MPICH ABI (`libmpi.so.12`: MPICH, Intel MPI, MVAPICH) are both found;
-/// `TRAINKIT_MPI_LIBRARY` names another file. Tensors are copied to a host buffer, reduced in place and copied
+/// `TRAINKIT_MPI_LIBRARY` names another file (then the only one tried). Tensors are copied to a host buffer, reduced in place and copied
 /// back. A collective that waits longer than `TRAINKIT_DIST_TIMEOUT` seconds (default 300) ends the process with
 /// `DistributedError.collectiveTimeout` on standard error and exit status 75, so a dead rank never hangs the rest.
 public final class MPIProcessGroup: ProcessGroup {

@@ -16,8 +16,8 @@ extern "C" {
 
 typedef enum { TK_MPI_FLOAT32 = 0, TK_MPI_FLOAT64 = 1, TK_MPI_BYTE = 2 } tk_mpi_dtype;
 
-/// Loads `path` (a file or soname), or when NULL the first of $TRAINKIT_MPI_LIBRARY, libmpi.so.40,
-/// libmpi.so.12, libmpi.so. Returns 0 on success (or when already loaded), -1 with tk_mpi_last_error() set.
+/// Loads `path` (a file or soname), or when NULL $TRAINKIT_MPI_LIBRARY when set, else the first of
+/// libmpi.so.40, libmpi.so.12, libmpi.so. Returns 0 on success (or when already loaded), -1 with tk_mpi_last_error() set.
 int tk_mpi_load(const char *path);
 /// "openmpi libmpi.so.40", "mpich libmpi.so.12", or "" when nothing is loaded.
 const char *tk_mpi_library_name(void);
