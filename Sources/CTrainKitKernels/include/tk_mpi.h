@@ -37,8 +37,9 @@ int tk_mpi_barrier(void);
 void tk_mpi_abort(int code);
 int tk_mpi_finalize(void);
 
-/// Collectives that wait longer than `seconds` (a rank died or hangs) make the watchdog print `message`
-/// and the collective's name to standard error and end this process with exit status 75 (0: no watchdog).
+/// A collective (not tk_mpi_finalize) that waits longer than `seconds` (a rank died or hangs) makes the
+/// watchdog print DistributedError.collectiveTimeout and the collective's name to standard error and end this
+/// process with exit status 75 (0: no watchdog).
 void tk_mpi_set_timeout(double seconds);
 
 #ifdef __cplusplus
