@@ -101,6 +101,7 @@ int tk_mpi_load(const char *path) {
         pthread_mutex_unlock(&lock);
         return 0;
     }
+    last_error[0] = 0;
     const char *env = getenv("TRAINKIT_MPI_LIBRARY");
     const char *defaults[] = {"libmpi.so.40", "libmpi.so.12", "libmpi.so"};
     const char *candidates[4];

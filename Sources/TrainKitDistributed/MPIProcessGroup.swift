@@ -3,9 +3,9 @@ import TrainKitCore
 
 /// A ``ProcessGroup`` over MPI's `MPI_COMM_WORLD`, with libmpi loaded at run time (`dlopen`, like the BLAS).
 ///
-/// Open MPI (`libmpi.so.40`) and the MPICH ABI (`libmpi.so.12`: MPICH, Intel MPI, MVAPICH) are both found;
-/// `TRAINKIT_MPI_LIBRARY` names another file (then the only one tried). Tensors are copied to a host buffer, reduced in place and copied
-/// back. A collective that waits longer than `TRAINKIT_DIST_TIMEOUT` seconds (default 300) ends the process with
+/// Open MPI (`libmpi.so.40`) and the MPICH ABI (`libmpi.so.12` / `libmpich.so.12`: MPICH, Intel MPI, MVAPICH)
+/// are both found, the launcher's first; `TRAINKIT_MPI_LIBRARY` names another file (then the only one tried).
+/// Tensors are copied to a host buffer, reduced in place and copied back. A collective that waits longer than `TRAINKIT_DIST_TIMEOUT` seconds (default 300) ends the process with
 /// `DistributedError.collectiveTimeout` on standard error and exit status 75, so a dead rank never hangs the rest.
 public final class MPIProcessGroup: ProcessGroup {
     public let rank: Int
@@ -15,15 +15,20 @@ public final class MPIProcessGroup: ProcessGroup {
 
     /// Loads libmpi and calls `MPI_Init`.
     /// - Parameters:
-    ///   - library: a path or soname; nil searches `TRAINKIT_MPI_LIBRARY`, `libmpi.so.40`, `libmpi.so.12`,
-    ///     `libmpi.so`.
+    ///   - library: a path or soname; nil tries ``candidates(for:environment:)``.
     ///   - launch: the launcher's view, to report which variable asked for MPI and to check MPI's world size.
     /// - Throws: ``DistributedError/mpiLibraryNotFound(worldSize:variable:detail:)`` or
     ///   ``DistributedError/mpiFailed(_:)``.
     public init(library: String? = nil, launch: LaunchEnvironment = LaunchEnvironment()) throws {
-        if tk_mpi_load(library) != 0 {
+        let candidates = library.map { [$0] } ?? Self.candidates(for: launch)
+        var problems: [String] = []
+        for candidate in candidates {
+            if tk_mpi_load(candidate) == 0 { break }
+            problems.append(String(cString: tk_mpi_last_error()))
+        }
+        guard !String(cString: tk_mpi_library_name()).isEmpty else {
             throw DistributedError.mpiLibraryNotFound(worldSize: launch.worldSize, variable: launch.source ?? "the caller",
-                                                      detail: String(cString: tk_mpi_last_error()))
+                                                      detail: problems.joined(separator: "; "))
         }
         var r: Int32 = 0, n: Int32 = 0
         guard tk_mpi_init(&r, &n) == 0 else { throw DistributedError.mpiFailed(String(cString: tk_mpi_last_error())) }
@@ -37,6 +42,16 @@ public final class MPIProcessGroup: ProcessGroup {
         self.library = String(cString: tk_mpi_library_name())
         let timeout = ProcessEnvironment.current["TRAINKIT_DIST_TIMEOUT"].flatMap(Double.init) ?? 300
         tk_mpi_set_timeout(timeout)
+    }
+
+    /// The libraries to try, in order: `TRAINKIT_MPI_LIBRARY` alone when set; else the launcher's own MPI first
+    /// (MPICH's Hydra sets `PMI_*`: `libmpich.so.12`, Debian's name, and `libmpi.so.12`), then the others.
+    static func candidates(for launch: LaunchEnvironment,
+                           environment: [String: String] = ProcessEnvironment.current) -> [String] {
+        if let chosen = environment["TRAINKIT_MPI_LIBRARY"], !chosen.isEmpty { return [chosen] }
+        let openMPI = ["libmpi.so.40"], mpich = ["libmpi.so.12", "libmpich.so.12"]
+        let ordered = launch.source?.hasPrefix("PMI_") == true ? mpich + openMPI : openMPI + mpich
+        return ordered + ["libmpi.so"]
     }
 
     private static func check(_ rc: Int32, _ what: String) {

@@ -135,3 +135,14 @@ final class FakeTwoRanks: ProcessGroup {
     // One process never needs MPI.
     #expect(try ProcessGroups.fromEnvironment(LaunchEnvironment([:])) is SingleProcessGroup)
 }
+
+@Test func theLaunchersOwnMPIIsTriedFirst() {
+    let hydra = LaunchEnvironment(["PMI_RANK": "0", "PMI_SIZE": "2"])
+    let ompi = LaunchEnvironment(["OMPI_COMM_WORLD_RANK": "0", "OMPI_COMM_WORLD_SIZE": "2"])
+    #expect(MPIProcessGroup.candidates(for: hydra, environment: [:]).first == "libmpi.so.12")
+    #expect(MPIProcessGroup.candidates(for: hydra, environment: [:]).firstIndex(of: "libmpich.so.12")!
+        < MPIProcessGroup.candidates(for: hydra, environment: [:]).firstIndex(of: "libmpi.so.40")!)
+    #expect(MPIProcessGroup.candidates(for: ompi, environment: [:]).first == "libmpi.so.40")
+    #expect(MPIProcessGroup.candidates(for: ompi, environment: ["TRAINKIT_MPI_LIBRARY": "/opt/mpi/lib/libmpi.so"])
+        == ["/opt/mpi/lib/libmpi.so"])
+}
