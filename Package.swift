@@ -56,10 +56,13 @@ let package = Package(
         // MARK: - Reinforcement learning: environments (Gymnasium's), vector environments, agents
         .target(name: "TrainKitRL", dependencies: ["TrainKitCore", "TrainKitNN", "TrainKitOptim"]),
 
+        // MARK: - Distributed: process group over MPI (libmpi found at run time), gradient buckets
+        .target(name: "TrainKitDistributed", dependencies: ["TrainKitCore", "CTrainKitKernels"]),
+
         // MARK: - Umbrella: training loop, selection; re-exports the building blocks
         .target(name: "TrainKit", dependencies: ["TrainKitCore", "TrainKitNN", "TrainKitOptim", "TrainKitData",
                                                  "TrainKitMetrics", "TrainKitIO", "TrainKitModels", "TrainKitUnsupervised",
-                                                 "TrainKitRL"]),
+                                                 "TrainKitRL", "TrainKitDistributed"]),
 
         // MARK: - ONNX export (graph builder over onnx.proto's messages, written with TrainKitIO's ProtobufWriter)
         .target(name: "TrainKitONNX", dependencies: ["TrainKit", "TrainKitIO"],
@@ -110,5 +113,7 @@ let package = Package(
         .testTarget(name: "TrainKitUnsupervisedTests", dependencies: ["TrainKitUnsupervised", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitRLTests", dependencies: ["TrainKitRL", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitRegistryTests", dependencies: ["TrainKitRegistry"]),
+        .testTarget(name: "TrainKitDistributedTests", dependencies: ["TrainKitDistributed", "TrainKitData",
+                                                                     "TrainKitTestSupport"]),
     ]
 )

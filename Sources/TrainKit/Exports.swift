@@ -8,3 +8,4 @@
 @_exported import TrainKitOptim
 @_exported import TrainKitUnsupervised
 @_exported import TrainKitRL
+@_exported import TrainKitDistributed

@@ -57,6 +57,13 @@ public final class Trainer {
     /// contrastive losses): returns the scalar loss for a batch (the trainer back-propagates it).
     public var trainingStep: ((Trainer, Batch) -> Tensor)?
 
+    /// The ranks to train with, data-parallel (PyTorch DDP), when it has more than one (docs/distributed.md);
+    /// nil or one rank trains in this process alone. `batchSize` is then per rank.
+    public var processGroup: (any ProcessGroup)?
+    /// Text every rank must agree on before data-parallel training starts (the CLI passes its resolved config).
+    public var distributedFingerprint: String?
+    private var parallel: DataParallelFit?
+
     /// Set by a callback (early stopping) to end training after the current batch or epoch.
     public var stopTraining = false
     public private(set) var history = History()
@@ -128,9 +135,13 @@ public final class Trainer {
             (trainSet, validationSet) = split(train)
         }
         guard trainSet.count > 0 else { throw TrainingError.invalidArgument("fit: the training set is empty") }
-        let dropLast = try Self.dropsOneRowBatch(model: model, count: trainSet.count, batchSize: batchSize)
-        let loader = DataLoader(trainSet, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, seed: seed,
-                                prefetch: prefetch)
+        // Data-parallel: every rank reads its shard of each global batch of batchSize × ranks.
+        let group = parallelGroup
+        let globalBatch = batchSize * (group?.worldSize ?? 1)
+        let dropLast = try Self.dropsOneRowBatch(model: model, count: trainSet.count, batchSize: globalBatch)
+        let loader = DataLoader(trainSet, batchSize: globalBatch, shuffle: shuffle, dropLast: dropLast, seed: seed,
+                                prefetch: prefetch,
+                                shard: group.map { DataShard(rank: $0.rank, count: $0.worldSize) } ?? .whole)
         batchesPerEpoch = loader.batchesPerEpoch
         plannedEpochs = epochs
         stopTraining = false
@@ -150,6 +161,18 @@ public final class Trainer {
         }
         let named = namedParameters(optimizer.allParameters)
         checkedParameters = (named.map(\.0), named.map(\.1))
+        if let group {
+            parallel = try DataParallelFit(trainer: self, group: group, items: [
+                ("training data size", "\(trainSet.count)"), ("validation data size", "\(validationSet?.count ?? 0)"),
+                ("per-rank batch size", "\(batchSize)"), ("epochs", "\(epochs)"),
+                ("resume point", "epoch \(startEpoch) batch \(startBatch) step \(globalStep)"),
+                ("config", distributedFingerprint ?? ""),
+            ])
+        }
+        defer {
+            parallel?.end()
+            parallel = nil
+        }
 
         for callback in callbacks { try callback.fitStart(self) }
         var epoch = startEpoch
@@ -169,6 +192,7 @@ public final class Trainer {
                     try callback.batchEnd(self, epoch: epoch, batch: batchIndex, logs: logs, stepped: stepped)
                 }
                 batchIndex += 1
+                if let parallel { stopTraining = parallel.agreeToStop(stopTraining) }
                 if stopTraining { break }
             }
             startBatch = 0
@@ -177,8 +201,10 @@ public final class Trainer {
             if let validationSet, validationSet.count > 0 {
                 for (k, v) in evaluate(validationSet, batchSize: batchSize) { logs["val_" + k] = v }
             }
+            if let parallel { logs = parallel.shareEpochLogs(logs) }
             history.epochs.append(logs)
             for callback in callbacks { try callback.epochEnd(self, epoch: epoch, logs: logs) }
+            if let parallel { stopTraining = parallel.agreeToStop(stopTraining) }
             epoch += 1
         }
         for callback in callbacks { try callback.fitEnd(self) }
@@ -188,15 +214,23 @@ public final class Trainer {
 
     /// One forward/backward pass; steps the optimizer when `step`. Returns whether it stepped.
     private func trainBatch(_ batch: Batch, epoch: Int, batch index: Int, step: Bool) throws -> Bool {
-        lastBatchSize = batch.count
-        let lossValue: Tensor
-        if let trainingStep {
-            lossValue = trainingStep(self, batch)
+        if let parallel {
+            let global = parallelForwardBackward(batch, parallel: parallel, step: step) { batch in
+                trainingStep?(self, batch) ?? loss(model(batch.features), batch.labels, classWeights: classWeights)
+            }
+            lastBatchSize = global.samples
+            running.append(loss: Tensor([global.loss], shape: []), samples: global.samples, epoch: epoch, batch: index)
         } else {
-            lossValue = loss(model(batch.features), batch.labels, classWeights: classWeights)
+            lastBatchSize = batch.count
+            let lossValue: Tensor
+            if let trainingStep {
+                lossValue = trainingStep(self, batch)
+            } else {
+                lossValue = loss(model(batch.features), batch.labels, classWeights: classWeights)
+            }
+            running.append(loss: lossValue, samples: batch.count, epoch: epoch, batch: index)
+            (accumulationSteps == 1 ? lossValue : lossValue * (1.0 / Double(accumulationSteps))).backward()
         }
-        running.append(loss: lossValue, samples: batch.count, epoch: epoch, batch: index)
-        (accumulationSteps == 1 ? lossValue : lossValue * (1.0 / Double(accumulationSteps))).backward()
         guard step else { return false }
         let parameters = optimizer.allParameters
         if stopsOnNonFinite {

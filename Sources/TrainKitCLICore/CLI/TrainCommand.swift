@@ -33,15 +33,44 @@ struct TrainCommand: CLICommand {
     @Flag(help: "Print one JSON object (run directory and metrics) on standard output at the end.")
     var json = false
 
+    @Option(help: ArgumentHelp(
+        "Train data-parallel on N ranks started on this machine through mpirun (training.batch_size is per rank).",
+        discussion: "Under mpirun -np N or srun, train needs no --nproc: the launcher's environment gives the ranks (docs/distributed.md).",
+        valueName: "N"))
+    var nproc: Int?
+
     func validate() throws {
         if resume != nil && overwrite { throw ValidationError("--resume and --overwrite contradict each other: choose one") }
+        if let nproc, nproc < 1 { throw ValidationError("--nproc must be at least 1, got \(nproc)") }
     }
 
     func execute(_ io: CommandIO) throws {
+        let launch = LaunchEnvironment()
+        if let nproc, nproc > 1, !launch.isDistributed { return try DistributedLaunch.run(nproc: nproc) }
+        if let nproc, launch.isDistributed, launch.worldSize != nproc {
+            throw ValidationError("--nproc \(nproc), but the launcher started \(launch.worldSize) ranks: leave out --nproc under mpirun or srun")
+        }
+        let group = try ProcessGroups.fromEnvironment(launch)
+        guard group.worldSize > 1 else { return try execute(io, group: nil) }
+        // Rank 0 alone writes the run directory, logs and progress; every rank stops on any rank's error.
+        let quiet = CommandIO(output: { _ in }, diagnostics: { _ in })
+        do {
+            try execute(group.rank == 0 ? io : quiet, group: group)
+        } catch {
+            io.diagnostics("trainkit: error (rank \(group.rank) of \(group.worldSize)): \(TrainKitCLI.describe(error))")
+            group.abort(code: ExitStatus.forError(error).rawValue)
+        }
+        (group as? MPIProcessGroup)?.finalize()
+    }
+
+    private func execute(_ io: CommandIO, group: (any ProcessGroup)?) throws {
         var config = try RunConfig.load(file: config, overrides: try options.overrides(for: config))
         if let resume { config.output = RunConfig.resolve(resume, against: FileManager.default.currentDirectoryPath) }
-        let result = try TrainingRun(config: config, resume: resume != nil, io: io, overwrite: overwrite,
-                                     configFile: self.config).run()
+        var run = TrainingRun(config: config, resume: resume != nil, io: io, overwrite: overwrite,
+                              configFile: self.config)
+        run.processGroup = group
+        if let group, group.rank != 0 { run.persists = false }
+        let result = try run.run()
         if json {
             let object = RunSummary(runDir: result.runDirectory.path,
                                     model: result.runDirectory.appendingPathComponent("model/model.json").path,

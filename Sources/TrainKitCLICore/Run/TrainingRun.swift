@@ -46,6 +46,9 @@ struct TrainingRun {
     var evaluatesTest = true
     /// The config file, for the MLflow tags (its path and git commit).
     var configFile: String? = nil
+    /// Data-parallel ranks (``Trainer/processGroup``); a rank other than 0 runs with `persists` off and, with
+    /// `resume`, reads rank 0's checkpoints from `output`.
+    var processGroup: (any ProcessGroup)? = nil
 
     struct Result {
         var runDirectory: URL
@@ -93,7 +96,9 @@ struct TrainingRun {
             throw error
         }
         do {
-            let resumes = try directory?.begin(config: try config.yamlText()) ?? false
+            let resumes = try directory?.begin(config: try config.yamlText())
+                ?? (resume && processGroup != nil && FileManager.default.fileExists(
+                    atPath: runDirectory.appendingPathComponent("checkpoints/latest").path))
             let result = try train(prepared, runDirectory: runDirectory, resumes: resumes, started: started)
             directory?.commit()
             return result
@@ -157,8 +162,13 @@ struct TrainingRun {
                                   : TrainingSetup.optimizer(t.optimizer, parameters: model.trainableParameters),
                               metrics: Evaluation.metricKinds(task, kind: spec.kind),
                               callbacks: callbacks + extraCallbacks + (mlflow.map { [$0] } ?? []),
-                              seed: config.seed, progress: TrainingSetup.progress(t.progress))
+                              seed: config.seed,
+                              progress: (processGroup?.rank ?? 0) == 0 ? TrainingSetup.progress(t.progress) : .silent)
         trainer.gradientClipNorm = t.gradientClip
+        if let processGroup {
+            trainer.processGroup = processGroup
+            trainer.distributedFingerprint = try config.yamlText()
+        }
         return Prepared(data: data, spec: spec, model: model, trainer: trainer, baseline: baseline, start: start,
                         training: t)
     }

@@ -31,6 +31,8 @@ public final class DataLoader<Output: Sendable>: Sequence, Sendable {
     public let prefetch: Int
     /// Background threads building batches when `prefetch > 0`.
     public let workers: Int
+    /// The part of each batch this process builds (data-parallel training); ``DataShard/whole`` by default.
+    public let shard: DataShard
     let makeBatch: @Sendable ([Int]) -> Output
     let transform: (@Sendable (Output, RandomKey) -> Output)?
     private let nextEpoch = Mutex(0)
@@ -45,9 +47,11 @@ public final class DataLoader<Output: Sendable>: Sequence, Sendable {
     ///   - workers: background threads (used when `prefetch > 0`).
     ///   - transform: a seeded batch transform (augmentation); its key is a pure function of
     ///     `(seed, epoch, batch index)`, so augmented runs resume exactly too.
+    ///   - shard: build only this rank's slice of each batch (`batchSize` is then the global batch).
     public convenience init<D: Dataset>(
         _ dataset: D, batchSize: Int = 1, shuffle: Bool = false, dropLast: Bool = false, seed: UInt64 = 0,
-        prefetch: Int = 0, workers: Int = 1, transform: (@Sendable (Batch, RandomKey) -> Batch)? = nil
+        prefetch: Int = 0, workers: Int = 1, transform: (@Sendable (Batch, RandomKey) -> Batch)? = nil,
+        shard: DataShard = .whole
     ) where D.Element == Sample, Output == Batch {
         let make: @Sendable ([Int]) -> Batch
         if let gathering = dataset as? any GatheringDataset {
@@ -56,7 +60,7 @@ public final class DataLoader<Output: Sendable>: Sequence, Sendable {
             make = { indices in Batch.collate(indices.map { dataset[$0] }) }
         }
         self.init(count: dataset.count, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, seed: seed,
-                  prefetch: prefetch, workers: workers, makeBatch: make, transform: transform)
+                  prefetch: prefetch, workers: workers, makeBatch: make, transform: transform, shard: shard)
     }
 
     /// A loader over any dataset, with `collate` turning a batch's elements (in order) into the output.
@@ -73,7 +77,7 @@ public final class DataLoader<Output: Sendable>: Sequence, Sendable {
     /// A loader over `count` indices whose batches `makeBatch` builds from index lists.
     public init(count: Int, batchSize: Int, shuffle: Bool, dropLast: Bool, seed: UInt64, prefetch: Int,
                 workers: Int, makeBatch: @escaping @Sendable ([Int]) -> Output,
-                transform: (@Sendable (Output, RandomKey) -> Output)? = nil) {
+                transform: (@Sendable (Output, RandomKey) -> Output)? = nil, shard: DataShard = .whole) {
         precondition(batchSize >= 1, "DataLoader: batchSize must be >= 1, got \(batchSize)")
         precondition(prefetch >= 0, "DataLoader: prefetch must be >= 0, got \(prefetch)")
         precondition(workers >= 1, "DataLoader: workers must be >= 1, got \(workers)")
@@ -86,6 +90,7 @@ public final class DataLoader<Output: Sendable>: Sequence, Sendable {
         self.workers = workers
         self.makeBatch = makeBatch
         self.transform = transform
+        self.shard = shard
     }
 
     /// Batches per epoch: `⌊count / batchSize⌋` with `dropLast`, else `⌈count / batchSize⌉`.
@@ -128,9 +133,16 @@ public final class DataLoader<Output: Sendable>: Sequence, Sendable {
         return batches(epoch: e).makeIterator()
     }
 
+    /// The positions in the epoch's order of batch `batch` (this shard's slice of them).
     func batchRange(_ batch: Int) -> Range<Int> {
         let start = batch * batchSize
-        return start..<Swift.min(start + batchSize, datasetCount)
+        let range = start..<Swift.min(start + batchSize, datasetCount)
+        return shard.count == 1 ? range : shard.slice(of: range)
+    }
+
+    /// Rows in batch `batch` over all shards (the global batch).
+    public func globalBatchCount(_ batch: Int) -> Int {
+        Swift.min(batchSize, datasetCount - batch * batchSize)
     }
 
     /// Child `i` of `key` (`key.split(i + 1)[i]`).
