@@ -1,3 +1,5 @@
+import TrainKit
+
 /// A JSON value for the one-line records `trainkit-bench` prints (keys keep their insertion order, as the
 /// Python peers' `json.dumps` does).
 enum JSONValue {
@@ -17,26 +19,7 @@ enum JSONValue {
         }
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { JSONText.quoted(s) }
 }
 
 /// `{"k": v, ...}` on one line, keys in the given order.

@@ -1,4 +1,5 @@
 import Foundation
+import TrainKit
 
 /// A small strict JSON reader and the string quoting the server writes with.
 ///
@@ -64,26 +65,7 @@ public enum InferenceJSON {
     }
 
     /// `s` as a JSON string literal.
-    public static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    public static func quoted(_ s: String) -> String { JSONText.quoted(s) }
 
     private struct Reader {
         let bytes: [UInt8]
