@@ -155,19 +155,9 @@ public final class DQN: Agent {
             let actions = Tensor(batch.actions.map { Int($0) }, shape: [b, 1])
             let current = qNet(Tensor(batch.observations, shape: [b, od])).gather(1, actions).reshape([b])
             let loss = smoothL1Loss(predictions: current, targets: target)
-            let value = loss.item()
             updates += 1
-            guard value.isFinite else {
-                throw AgentError.nonfiniteLoss(agent: Self.name, loss: "Huber loss", update: updates, envSteps: numTimesteps)
-            }
-            optimizer.zeroGrad()
-            loss.backward()
-            do {
-                try clipGradNorm(optimizer.allParameters, maxNorm: c.maxGradNorm)
-            } catch {
-                throw AgentError.nonfiniteLoss(agent: Self.name, loss: "gradient norm", update: updates, envSteps: numTimesteps)
-            }
-            optimizer.step()
+            let value = try applyGradientStep(loss, optimizer: optimizer, maxGradNorm: c.maxGradNorm, agent: Self.name,
+                                              lossName: "Huber loss", update: updates, envSteps: numTimesteps)
             total += value
         }
         if gradientSteps > 0 { lastLoss = total / Double(gradientSteps) }
