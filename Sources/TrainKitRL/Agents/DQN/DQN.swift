@@ -123,12 +123,7 @@ public final class DQN: Agent {
 
     /// `θ_target ← τ · θ + (1 − τ) · θ_target` (Polyak; τ = 1 copies).
     func updateTarget() {
-        let tau = configuration.tau
-        noGrad {
-            for (target, online) in zip(qNetTarget.parameters, qNet.parameters) {
-                target.value = tau == 1 ? online.detachedValue : online.detachedValue * tau + target.detachedValue * (1 - tau)
-            }
-        }
+        polyakUpdate(from: qNet.parameters, to: qNetTarget.parameters, tau: configuration.tau)
     }
 
     /// `gradientSteps` minibatch updates (see ``DQN`` for the target and loss).
