@@ -257,7 +257,7 @@ enum RLAgent {
         }
     }
 
-    /// Trains to `total` steps; `after` runs after each iteration (PPO) or collection round (DQN).
+    /// Trains to `total` steps; `after` runs after each iteration (PPO, A2C) or collection round (DQN, SAC).
     func learn(total: Int, after: () throws -> Bool) throws {
         switch self {
         case .ppo(let a): try a.learn(totalTimesteps: total) { _ in try after() }
