@@ -6,7 +6,7 @@ import TrainKit
 struct RLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rl",
-        abstract: "Train a reinforcement-learning agent (PPO, DQN) on a Gymnasium environment.",
+        abstract: "Train a reinforcement-learning agent (PPO, A2C, DQN, SAC) on a Gymnasium environment.",
         discussion: "Config keys: docs/reinforcement-learning.md.",
         subcommands: [RLTrainCommand.self, RLEvaluateCommand.self],
         defaultSubcommand: RLTrainCommand.self)

@@ -38,16 +38,20 @@ struct RLConfig: Sendable {
     enum AgentSettings: Sendable {
         case ppo(PPOConfiguration)
         case dqn(DQNConfiguration)
+        case sac(SACConfiguration)
+        case a2c(A2CConfiguration)
 
         var name: String {
             switch self {
             case .ppo: return PPO.name
             case .dqn: return DQN.name
+            case .sac: return SAC.name
+            case .a2c: return A2C.name
             }
         }
     }
 
-    static let agentNames = [PPO.name, DQN.name]
+    static let agentNames = [PPO.name, DQN.name, SAC.name, A2C.name]
 
     /// Reads and checks a config file; relative `output` paths are taken from the current directory.
     static func load(file: String, overrides: [String] = []) throws -> RLConfig {
@@ -80,6 +84,8 @@ struct RLConfig: Sendable {
         let name = try agentReader.string("name", choices: Self.agentNames) ?? PPO.name
         switch name {
         case DQN.name: agent = .dqn(try Self.readDQN(&agentReader))
+        case SAC.name: agent = .sac(try Self.readSAC(&agentReader))
+        case A2C.name: agent = .a2c(try Self.readA2C(&agentReader))
         default: agent = .ppo(try Self.readPPO(&agentReader))
         }
         try agentReader.finish()
@@ -217,6 +223,8 @@ extension RLConfig {
             switch agent {
             case .ppo(let c): return .ppo(try PPO(environment: environment, configuration: c, seed: seed))
             case .dqn(let c): return .dqn(try DQN(environment: environment, configuration: c, seed: seed))
+            case .sac(let c): return .sac(try SAC(environment: environment, configuration: c, seed: seed))
+            case .a2c(let c): return .a2c(try A2C(environment: environment, configuration: c, seed: seed))
             }
         }
     }
@@ -226,11 +234,15 @@ extension RLConfig {
 enum RLAgent {
     case ppo(PPO)
     case dqn(DQN)
+    case sac(SAC)
+    case a2c(A2C)
 
     var agent: any Agent {
         switch self {
         case .ppo(let a): return a
         case .dqn(let a): return a
+        case .sac(let a): return a
+        case .a2c(let a): return a
         }
     }
 
@@ -240,14 +252,18 @@ enum RLAgent {
         switch self {
         case .ppo(let a): return a.episodes
         case .dqn(let a): return a.episodes
+        case .sac(let a): return a.episodes
+        case .a2c(let a): return a.episodes
         }
     }
 
-    /// Trains to `total` steps; `after` runs after each iteration (PPO) or collection round (DQN).
+    /// Trains to `total` steps; `after` runs after each iteration (PPO, A2C) or collection round (DQN, SAC).
     func learn(total: Int, after: () throws -> Bool) throws {
         switch self {
         case .ppo(let a): try a.learn(totalTimesteps: total) { _ in try after() }
         case .dqn(let a): try a.learn(totalTimesteps: total) { _ in try after() }
+        case .sac(let a): try a.learn(totalTimesteps: total) { _ in try after() }
+        case .a2c(let a): try a.learn(totalTimesteps: total) { _ in try after() }
         }
     }
 
@@ -259,6 +275,8 @@ enum RLAgent {
             var s = ["updates": Double(a.updates), "exploration_rate": a.explorationRate]
             if let loss = a.lastLoss { s["loss"] = loss }
             return s
+        case .sac(let a): return a.lastLosses.merging(["updates": Double(a.updates), "ent_coef": a.entCoef]) { x, _ in x }
+        case .a2c(let a): return a.lastLosses.merging(["updates": Double(a.updates)]) { x, _ in x }
         }
     }
 
@@ -266,6 +284,8 @@ enum RLAgent {
         switch self {
         case .ppo(let a): return a.state()
         case .dqn(let a): return a.state()
+        case .sac(let a): return a.state()
+        case .a2c(let a): return a.state()
         }
     }
 
@@ -273,14 +293,19 @@ enum RLAgent {
         switch self {
         case .ppo(let a): try a.load(state)
         case .dqn(let a): try a.load(state)
+        case .sac(let a): try a.load(state)
+        case .a2c(let a): try a.load(state)
         }
     }
 
-    /// The network that acts (PPO's actor-critic, DQN's `q_net`), with SB3's parameter names.
+    /// The network that acts (PPO's and A2C's actor-critic, DQN's `q_net`, SAC's policy with its critics), with
+    /// SB3's parameter names.
     var policyModule: any Module {
         switch self {
         case .ppo(let a): return a.policy
         case .dqn(let a): return a.qNet
+        case .sac(let a): return a.policy
+        case .a2c(let a): return a.policy
         }
     }
 }

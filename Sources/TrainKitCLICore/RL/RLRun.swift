@@ -6,7 +6,7 @@ import TrainKit
 ///
 /// ```
 /// RUN/config.yaml                    the config as read
-/// RUN/metrics.jsonl                  the learning curve: one line per iteration (PPO) or round (DQN), and one per
+/// RUN/metrics.jsonl                  the learning curve: one line per iteration (PPO, A2C) or round (DQN, SAC), and one per
 ///                                    evaluation during training (`eval_mean_return`)
 /// RUN/checkpoints/agent.safetensors  the full training state (``RLCheckpoint``), for --resume
 /// RUN/model/policy.safetensors       the acting network, SB3's parameter names

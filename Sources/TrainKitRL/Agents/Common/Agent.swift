@@ -1,6 +1,6 @@
 /// What every agent offers once built: acting from observations, and its progress counters.
 public protocol Agent: AnyObject {
-    /// The algorithm's name as users write it (`ppo`, `dqn`).
+    /// The algorithm's name as users write it (`ppo`, `a2c`, `dqn`, `sac`).
     static var name: String { get }
     /// Environment steps taken so far (all environments together; SB3's `num_timesteps`).
     var numTimesteps: Int { get }

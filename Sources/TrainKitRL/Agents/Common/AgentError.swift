@@ -2,7 +2,8 @@
 public enum AgentError: Error, Equatable, CustomStringConvertible {
     /// A hyperparameter outside its range (`name`: SB3's name, e.g. `batch_size`).
     case invalidHyperparameter(name: String, value: String, expected: String)
-    /// The environment's spaces do not fit the agent (PPO and DQN need a box observation; DQN a discrete action).
+    /// The environment's spaces do not fit the agent (every agent needs a box observation; DQN a discrete action, SAC a
+    /// bounded box).
     case unsupportedSpace(agent: String, space: String, reason: String)
     /// A loss or network output became NaN or ±∞ at `update` (counted from 1) after `envSteps` steps.
     case nonfiniteLoss(agent: String, loss: String, update: Int, envSteps: Int)

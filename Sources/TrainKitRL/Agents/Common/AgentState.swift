@@ -35,6 +35,8 @@ public struct AgentStateMetadata: Codable, Sendable, Equatable {
     public var counters: [String: Int] = [:]
     /// Algorithm-specific numbers (DQN: `exploration_rate`).
     public var scalars: [String: Double] = [:]
+    /// The states of further optimizers by name (SAC: `critic`, `ent_coef`; `optimizer` holds the actor's).
+    public var optimizers: [String: OptimizerMetadata]? = nil
 }
 
 /// Replays recorded actions on a freshly seeded vector environment, leaving every environment (its physics,

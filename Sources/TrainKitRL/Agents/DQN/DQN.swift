@@ -123,12 +123,7 @@ public final class DQN: Agent {
 
     /// `θ_target ← τ · θ + (1 − τ) · θ_target` (Polyak; τ = 1 copies).
     func updateTarget() {
-        let tau = configuration.tau
-        noGrad {
-            for (target, online) in zip(qNetTarget.parameters, qNet.parameters) {
-                target.value = tau == 1 ? online.detachedValue : online.detachedValue * tau + target.detachedValue * (1 - tau)
-            }
-        }
+        polyakUpdate(from: qNet.parameters, to: qNetTarget.parameters, tau: configuration.tau)
     }
 
     /// `gradientSteps` minibatch updates (see ``DQN`` for the target and loss).
@@ -155,19 +150,9 @@ public final class DQN: Agent {
             let actions = Tensor(batch.actions.map { Int($0) }, shape: [b, 1])
             let current = qNet(Tensor(batch.observations, shape: [b, od])).gather(1, actions).reshape([b])
             let loss = smoothL1Loss(predictions: current, targets: target)
-            let value = loss.item()
             updates += 1
-            guard value.isFinite else {
-                throw AgentError.nonfiniteLoss(agent: Self.name, loss: "Huber loss", update: updates, envSteps: numTimesteps)
-            }
-            optimizer.zeroGrad()
-            loss.backward()
-            do {
-                try clipGradNorm(optimizer.allParameters, maxNorm: c.maxGradNorm)
-            } catch {
-                throw AgentError.nonfiniteLoss(agent: Self.name, loss: "gradient norm", update: updates, envSteps: numTimesteps)
-            }
-            optimizer.step()
+            let value = try applyGradientStep(loss, optimizer: optimizer, maxGradNorm: c.maxGradNorm, agent: Self.name,
+                                              lossName: "Huber loss", update: updates, envSteps: numTimesteps)
             total += value
         }
         if gradientSteps > 0 { lastLoss = total / Double(gradientSteps) }

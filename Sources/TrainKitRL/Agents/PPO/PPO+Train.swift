@@ -72,19 +72,9 @@ extension PPO {
         let valueLoss = mseLoss(predictions: valuesPred, targets: Tensor(ret, shape: [b]))
         var loss = policyLoss + valueLoss * c.vfCoef
         if let entropy { loss = loss - entropy.mean() * c.entCoef }
-        let lossValue = loss.item()
         updates += 1
-        guard lossValue.isFinite else {
-            throw AgentError.nonfiniteLoss(agent: Self.name, loss: "loss", update: updates, envSteps: numTimesteps)
-        }
-        optimizer.zeroGrad()
-        loss.backward()
-        do {
-            try clipGradNorm(optimizer.allParameters, maxNorm: c.maxGradNorm)
-        } catch {
-            throw AgentError.nonfiniteLoss(agent: Self.name, loss: "gradient norm", update: updates, envSteps: numTimesteps)
-        }
-        optimizer.step()
+        let lossValue = try applyGradientStep(loss, optimizer: optimizer, maxGradNorm: c.maxGradNorm, agent: Self.name,
+                                              update: updates, envSteps: numTimesteps)
         var stats = ["loss": lossValue, "policy_gradient_loss": policyLoss.item(), "value_loss": valueLoss.item()]
         if let entropy { stats["entropy_loss"] = -entropy.mean().item() }
         if c.targetKl != nil {
