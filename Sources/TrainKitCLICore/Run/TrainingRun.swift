@@ -49,6 +49,9 @@ struct TrainingRun {
     /// Data-parallel ranks (``Trainer/processGroup``); a rank other than 0 runs with `persists` off and, with
     /// `resume`, reads rank 0's checkpoints from `output`.
     var processGroup: (any ProcessGroup)? = nil
+    /// `--init-from`: the source whose weights (and, unless refit, preprocessing) the run starts from; the run
+    /// directory records it in `lineage.json` (``WarmStart``).
+    var warmStart: WarmStart? = nil
 
     struct Result {
         var runDirectory: URL
@@ -125,12 +128,14 @@ struct TrainingRun {
 
     /// Reads and checks the data and builds the model and the trainer; touches no file.
     private func prepare(runDirectory: URL, mlflow: MLflowLogger?) throws -> Prepared {
-        let data = try self.data ?? PreparedData.read(config, io: io)
+        try warmStart?.check(config)
+        let data = try self.data ?? PreparedData.read(config, io: io, kept: warmStart?.keptPreprocessing)
         let task = data.preprocessing.task
         io.progress("\(task.rawValue): \(data.summary)")
 
         Random.seed(config.seed)
-        let spec = ModelSpec(config: config, data: data)
+        var spec = ModelSpec(config: config, data: data)
+        if let warmStart { warmStart.adoptDataDependentDefaults(&spec, config: config) }
         try checkModelSize(spec: spec)
         // Recommenders are scored against the classic bias baseline (one λ for users and items) and start from
         // biases with a λ each, which the validation ratings choose.
@@ -138,8 +143,13 @@ struct TrainingRun {
         let baseline = baselines?.oneLambda, start = baselines?.separate
         let model = start.map { ModelFactory.recommender(spec, baseline: $0) } ?? ModelFactory.build(spec)
         io.progress("model \(spec.kind.rawValue): \(model.parameterCount) parameters")
+        if let warmStart {
+            try warmStart.loadWeights(into: model)
+            io.progress("warm start from \(warmStart.source) (\(warmStart.modelFile.path)), preprocessing \(warmStart.refit ? "refit" : "kept")")
+        }
         if let net = LinearStartNet.find(in: model) {
-            LinearRun.initialize(net, spec: spec, data: data, seed: config.seed, io: io)
+            // A warm start's linear start comes with the source's weights; it is not fitted again.
+            if warmStart == nil { LinearRun.initialize(net, spec: spec, data: data, seed: config.seed, io: io) }
             net.skip.freeze()  // the cross-validated linear fit stays; the network learns what it misses
         }
 
@@ -240,6 +250,7 @@ struct TrainingRun {
             return Result(runDirectory: runDirectory, metrics: metrics, artifact: artifact, epochs: history.epochs.count)
         }
         try artifact.write(model: model, to: runDirectory.appendingPathComponent("model"))
+        try warmStart?.writeLineage(to: runDirectory)
         try AtomicFile.write(try JSONCoding.encode(metrics), to: runDirectory.appendingPathComponent("metrics.json"))
         let report = RunReport(config: config, artifact: artifact, history: history, data: data,
                                kept: KeptWeights.after(trainer, history: history))
