@@ -128,6 +128,11 @@ import TrainKit
             "--init-from", source.path, "--refit-preprocessing", "--set", "data.drop=[alcohol]"], expect: 2)
         #expect(refit.diagnostics.contains(", 10]") && refit.diagnostics.contains(", 11]")
                 && refit.diagnostics.contains("refit"), "\(refit.diagnostics)")
+        let alone = trainkit(["train", dir.appendingPathComponent("source.yaml").path, "--refit-preprocessing"])
+        #expect(alone.status == 2 && alone.diagnostics.contains("--refit-preprocessing needs --init-from"), "\(alone.diagnostics)")
+        let missing = trainkit(["train", dir.appendingPathComponent("source.yaml").path, "--init-from",
+                                dir.appendingPathComponent("nowhere").path])
+        #expect(missing.status == 2 && missing.diagnostics.contains("nowhere"), "\(missing.diagnostics)")
     }
 
     @Test func newClassIsANamedError() throws {
