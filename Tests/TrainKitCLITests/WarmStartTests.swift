@@ -78,6 +78,28 @@ import TrainKit
         #expect(try Lineage.read(runDirectory: cold) == nil)
     }
 
+    @Test func warmStartDoesNotRefitTheLinearStart() throws {
+        let dir = try temporaryDirectory()
+        let rows = try Self.wineLines().rows
+        // A small table: the source is a LinearStartNet whose linear part was fitted on all the rows.
+        let (source, _) = try Self.train(dir, "source", epochs: 1)
+        let sourceModel = try ModelArtifact.load(source.path).model
+        #expect(LinearStartNet.find(in: sourceModel) != nil)
+        let part = try Self.wineFile(Array(rows.suffix(500)), "part.csv", in: dir)
+        let tiny = ["--set", "training.optimizer.lr=0.000000000001"]
+        let (warm, _) = try Self.train(dir, "warm", data: part, epochs: 1, arguments: ["--init-from", source.path] + tiny)
+        let (cold, _) = try Self.train(dir, "cold", data: part, epochs: 1, arguments: tiny)
+        let skip = { (run: URL) throws -> [Double] in
+            let model = try ModelArtifact.load(run.path).model
+            let state = model.stateDict()
+            return try #require(state["skip.weight"]).toArray(as: Double.self)
+        }
+        // The warm run's linear part is the source's, not a fit on the 500 new rows (which the cold run makes).
+        #expect(Self.maxDifference(try skip(warm), try skip(source)) < 1e-6)
+        #expect(Self.maxDifference(try skip(cold), try skip(source)) > 1e-3)
+        #expect(Self.maxDifference(try Self.outputs(warm), try Self.outputs(source)) < 1e-5)
+    }
+
     @Test func warmStartFirstEpochLossIsFarBelowAColdStart() throws {
         let dir = try temporaryDirectory()
         let big = try Self.bigWine(in: dir)
