@@ -102,6 +102,8 @@ struct TrainingRun {
             let resumes = try directory?.begin(config: try config.yamlText())
                 ?? (resume && processGroup != nil && FileManager.default.fileExists(
                     atPath: runDirectory.appendingPathComponent("checkpoints/latest").path))
+            // Written as the run begins, so that a `--resume` of an interrupted warm start finds its source.
+            if directory != nil { try warmStart?.writeLineage(to: runDirectory) }
             let result = try train(prepared, runDirectory: runDirectory, resumes: resumes, started: started)
             directory?.commit()
             return result
@@ -250,7 +252,6 @@ struct TrainingRun {
             return Result(runDirectory: runDirectory, metrics: metrics, artifact: artifact, epochs: history.epochs.count)
         }
         try artifact.write(model: model, to: runDirectory.appendingPathComponent("model"))
-        try warmStart?.writeLineage(to: runDirectory)
         try AtomicFile.write(try JSONCoding.encode(metrics), to: runDirectory.appendingPathComponent("metrics.json"))
         let report = RunReport(config: config, artifact: artifact, history: history, data: data,
                                kept: KeptWeights.after(trainer, history: history))
