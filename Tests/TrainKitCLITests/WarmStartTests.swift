@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Testing
 import TrainKit
 @testable import TrainKitCLICore
@@ -116,6 +119,38 @@ import TrainKit
         #expect(warmLoss < coldLoss - gained / 4 && warmLoss < sourceLosses.first!,
                 "warm \(warmLoss), cold \(coldLoss), source \(sourceLosses)")
         #expect(abs(warmLoss - sourceLosses.last!) < abs(warmLoss - coldLoss), "warm \(warmLoss), cold \(coldLoss), source \(sourceLosses)")
+    }
+
+    @Test func resumedWarmStartTakesItsSourceFromTheLineage() throws {
+        let dir = try temporaryDirectory()
+        let (source, _) = try Self.train(dir, "source", epochs: 1)
+        let big = try Self.bigWine(in: dir)
+        let text = { (run: URL) in
+            wineConfig(epochs: 3, output: run).replacingOccurrences(of: bundledWine, with: big)
+                .replacingOccurrences(of: "  progress: silent", with: "  progress: silent\n  checkpoint: {every_steps: 2}")
+        }
+        let interrupted = dir.appendingPathComponent("interrupted")
+        let config = try write(text(interrupted), to: "interrupted.yaml", in: dir)
+        let child = try TrainkitProcess(["train", config, "--init-from", source.path], logs: dir, name: "child")
+        let latest = interrupted.appendingPathComponent("checkpoints/latest").path
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: latest) && Date() < deadline { usleep(20_000) }
+        child.signal(SIGINT)
+        #expect(child.wait() == 130, "\(child.diagnostics)")
+        #expect(try Lineage.read(runDirectory: interrupted)?.source == source.path)
+
+        // --resume without --init-from: the lineage gives the source, so the run ends as an uninterrupted one.
+        let resumed = trainkit(["train", config, "--resume", interrupted.path])
+        #expect(resumed.status == 0, "\(resumed.diagnostics)")
+        #expect(resumed.diagnostics.contains("warm start from \(source.path)"), "\(resumed.diagnostics)")
+        let straight = dir.appendingPathComponent("straight")
+        let straightConfig = try write(text(straight), to: "straight.yaml", in: dir)
+        #expect(trainkit(["train", straightConfig, "--init-from", source.path]).status == 0)
+        let encoder = { (run: URL) in try ModelArtifact.load(run.path).artifact.preprocessing.table?.encoder }
+        #expect(try encoder(interrupted) == encoder(source) && encoder(straight) == encoder(source))
+        let a = try Data(contentsOf: interrupted.appendingPathComponent("model/weights.safetensors"))
+        let b = try Data(contentsOf: straight.appendingPathComponent("model/weights.safetensors"))
+        #expect(a == b)
     }
 
     @Test func driftWarningNamesTheColumn() throws {
