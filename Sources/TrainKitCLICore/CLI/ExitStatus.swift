@@ -43,6 +43,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
             return .usage
         case is TrainingFailure, is PromotionRefused: return .trainingFailure
         case let registry as RegistryError: return RegistryModels.exitStatus(registry)
+        case let warmStart as WarmStartError: return warmStart.exitStatus
         case let exit as ExitCode: return exit.rawValue == 0 ? .success : .usage
         default: return .trainingFailure
         }

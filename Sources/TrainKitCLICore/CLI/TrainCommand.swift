@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrainKit
+import TrainKitRegistry
 
 /// `trainkit train CONFIG [--set key.path=value ...] [--data-dir DIR] [--resume RUN_DIR] [--json]`.
 struct TrainCommand: CLICommand {
@@ -33,6 +34,15 @@ struct TrainCommand: CLICommand {
     @Flag(help: "Print one JSON object (run directory and metrics) on standard output at the end.")
     var json = false
 
+    @Option(name: .customLong("init-from"), help: ArgumentHelp(
+        "Warm-start from this model: a run directory, a model directory, or a registered NAME@production / NAME@3.",
+        discussion: "The config's model must have the source's architecture; the source's weights replace the fresh ones and its fitted preprocessing is kept (CSV tables) unless --refit-preprocessing. The run directory records the source in lineage.json (docs/registry.md, Retraining).",
+        valueName: "source"))
+    var initFrom: String?
+
+    @Flag(help: "With --init-from: fit the preprocessing on the new data instead of keeping the source's.")
+    var refitPreprocessing = false
+
     @Option(help: ArgumentHelp(
         "Train data-parallel on N ranks started on this machine through mpirun (training.batch_size is per rank).",
         discussion: "Under mpirun -np N or srun, train needs no --nproc: the launcher's environment gives the ranks (docs/distributed.md).",
@@ -42,6 +52,7 @@ struct TrainCommand: CLICommand {
     func validate() throws {
         if resume != nil && overwrite { throw ValidationError("--resume and --overwrite contradict each other: choose one") }
         if let nproc, nproc < 1 { throw ValidationError("--nproc must be at least 1, got \(nproc)") }
+        if refitPreprocessing && initFrom == nil { throw ValidationError("--refit-preprocessing needs --init-from") }
     }
 
     func execute(_ io: CommandIO) throws {
@@ -69,6 +80,7 @@ struct TrainCommand: CLICommand {
         var run = TrainingRun(config: config, resume: resume != nil, io: io, overwrite: overwrite,
                               configFile: self.config)
         run.processGroup = group
+        run.warmStart = try warmStart(resumeDirectory: resume.map { _ in URL(fileURLWithPath: config.output) })
         if let group, group.rank != 0 { run.persists = false }
         let result = try run.run()
         if json {
@@ -81,6 +93,20 @@ struct TrainCommand: CLICommand {
             io.output("run: \(result.runDirectory.path)")
             io.output(MetricsText.line(result.metrics, prefixes: ["test_", "val_"]))
         }
+    }
+}
+
+extension TrainCommand {
+    /// `--init-from`; on `--resume` without it, the source the run's lineage.json records (so a resumed warm start
+    /// keeps the same preprocessing).
+    func warmStart(resumeDirectory: URL?) throws -> WarmStart? {
+        if let initFrom { return try WarmStart.open(initFrom, refit: refitPreprocessing) }
+        guard let resumeDirectory, let lineage = try Lineage.read(runDirectory: resumeDirectory) else { return nil }
+        var start = try WarmStart.open(lineage.model, refit: lineage.preprocessing == "refit")
+        start.source = lineage.source
+        start.registered = lineage.parent
+        start.store = lineage.store
+        return start
     }
 }
 

@@ -13,9 +13,9 @@ struct PreparedData {
 
     /// Reads the config's data as ``prepare(_:rows:)`` does and logs it for a run: what is read, each warning
     /// and the task note.
-    static func read(_ config: RunConfig, io: CommandIO) throws -> PreparedData {
+    static func read(_ config: RunConfig, io: CommandIO, kept: Preprocessing? = nil) throws -> PreparedData {
         io.progress("reading \(config.data.format.rawValue) data from \(config.data.train)")
-        let data = try prepare(config)
+        let data = try prepare(config, kept: kept)
         for warning in data.warnings { io.progress("warning: \(warning)") }
         if let note = data.taskNote { io.progress(note) }
         return data
@@ -25,13 +25,14 @@ struct PreparedData {
     /// that images fit the model's convolution stages (``ImageGeometry``).
     /// - Parameter rows: rows of `data.train` to use instead of the seeded split (a cross-validation fold); the
     ///   test rows then come from `data.train` too and `data.test` is not read.
-    static func prepare(_ config: RunConfig, rows: SplitPlan? = nil) throws -> PreparedData {
+    /// - Parameter kept: a warm start's preprocessing to keep (CSV tables; ``WarmStart``).
+    static func prepare(_ config: RunConfig, rows: SplitPlan? = nil, kept: Preprocessing? = nil) throws -> PreparedData {
         if config.model.kind.isUnsupervised { return try UnsupervisedData.prepare(config, rows: rows) }
         var config = config
         if rows != nil { config.data.test = nil }
         var data: PreparedData
         switch config.data.format {
-        case .csv: data = try TablePipeline.prepare(config, rows: rows)
+        case .csv: data = try TablePipeline.prepare(config, rows: rows, kept: kept)
         case .idx: data = try ImagePipeline.prepare(config, rows: rows)
         case .text: data = try TextPipeline.prepare(config, rows: rows)
         case .ratings: data = try RatingsPipeline.prepare(config, rows: rows)

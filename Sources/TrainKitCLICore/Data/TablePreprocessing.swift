@@ -81,8 +81,11 @@ public struct TablePreprocessing: Codable, Sendable {
 
 /// Reads a CSV run's data: fits the table preprocessing on the training rows and encodes every split.
 enum TablePipeline {
-    static func prepare(_ config: RunConfig, rows: SplitPlan? = nil) throws -> PreparedData {
+    /// - Parameter kept: a warm start's preprocessing to use instead of fitting one (the same input columns,
+    ///   encoder, task and classes); new classes are an error, drift a warning (``WarmStartDrift``).
+    static func prepare(_ config: RunConfig, rows: SplitPlan? = nil, kept: Preprocessing? = nil) throws -> PreparedData {
         let d = config.data
+        let keptTable = kept?.table
         var read = try TableReadOptions(config: d, file: d.train)
         let (table, lines) = try read.readWithLines(d.train)
         try TableRowCheck.requireRows(table)
@@ -93,13 +96,16 @@ enum TablePipeline {
         try ColumnCheck.require(d.features ?? [], key: "data.features", in: table)
         let targetColumn = try target.map { try table.column($0) }
         let dropped = Set(d.drop)
-        let inputs = d.features ?? table.columnNames.filter { $0 != target && !dropped.contains($0) }
+        if let keptTable {
+            try ColumnCheck.require(keptTable.inputColumns, key: "--init-from (the source model's input columns)", in: table)
+        }
+        let inputs = keptTable?.inputColumns ?? d.features ?? table.columnNames.filter { $0 != target && !dropped.contains($0) }
         guard !inputs.isEmpty else {
             throw ConfigError.invalidValue(path: "data.features", reason: "no input columns are left", location: nil)
         }
         read.columnTypes = Dictionary(uniqueKeysWithValues: zip(table.columnNames, table.columns.map(\.type)))
         let taskChoice = TaskChoice.choose(configured: config.training.task, target: target, column: targetColumn)
-        let task = taskChoice.task
+        let task = kept?.task ?? taskChoice.task
         try TableRowCheck.requireFinite(table, lines: lines, columns: inputs)
 
         var classes: [String]? = nil
@@ -113,7 +119,16 @@ enum TablePipeline {
                                          lines: lines)
             classes = found.classes
             classLabels = found.labels
-            guard found.classes.count >= 2 else {
+            if let known = kept?.classes {
+                let new = found.classes.filter { !known.contains($0) }
+                guard new.isEmpty else {
+                    throw WarmStartError.newClasses(file: d.train, column: "target '\(target)'", classes: new, known: known)
+                }
+                classes = known
+                classLabels = try classIndices(values.map { $0! }, classes: known, source: d.train,
+                                               column: "target '\(target)'", lines: lines).labels
+            }
+            guard kept != nil || found.classes.count >= 2 else {
                 throw DataError.invalidFormat(file: d.train, reason: "target '\(target)' has a single class (\(found.classes.first ?? "")); classification needs two or more")
             }
         }
@@ -122,10 +137,17 @@ enum TablePipeline {
                                      validationFraction: d.validationSplit, seed: config.seed)
         let trainTable = table.rows(plan.train)
         var preprocessing = TablePreprocessing(read: read, target: target, inputColumns: inputs,
-                                               categorical: d.categorical, encoder: TabularEncoder(steps: []),
-                                               embedsCategories: config.model.kind == .tabular)
-        preprocessing.encoder = TabularEncoder.fit(try preprocessing.inputTable(trainTable),
-                                                   categorical: preprocessing.embedsCategories ? .ordinal : .oneHot)
+                                               categorical: keptTable?.categorical ?? d.categorical,
+                                               encoder: TabularEncoder(steps: []),
+                                               embedsCategories: keptTable?.embedsCategories ?? (config.model.kind == .tabular))
+        var drift: [String] = []
+        if let keptTable {
+            preprocessing.encoder = keptTable.encoder
+            drift = WarmStartDrift.warnings(keptTable.encoder, table: try preprocessing.inputTable(trainTable))
+        } else {
+            preprocessing.encoder = TabularEncoder.fit(try preprocessing.inputTable(trainTable),
+                                                       categorical: preprocessing.embedsCategories ? .ordinal : .oneHot)
+        }
         try TableColumnCheck.requireFiniteScaling(preprocessing.encoder, file: d.train)
         func dataset(_ part: (table: DataTable, lines: [Int])) throws -> TensorDataset {
             TensorDataset(features: try preprocessing.features(part.table),
@@ -143,9 +165,9 @@ enum TablePipeline {
                                   test: try testTable.map(dataset),
                                   preprocessing: Preprocessing(format: .csv, task: task, classes: classes))
         result.preprocessing.table = preprocessing
-        result.taskNote = taskChoice.note
+        result.taskNote = kept == nil ? taskChoice.note : nil
         result.warnings = TableColumnCheck.mixedColumnWarnings(
-            table, lines: lines, columns: inputs.filter { !d.categorical.contains($0) })
+            table, lines: lines, columns: inputs.filter { !preprocessing.categorical.contains($0) }) + drift
         return result
     }
 }

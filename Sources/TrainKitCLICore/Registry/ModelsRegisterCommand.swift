@@ -20,7 +20,7 @@ struct ModelsRegisterCommand: CLICommand {
     @Option(help: "The model's name (letters, digits, '_', '-', '.').")
     var name: String
 
-    @Option(help: ArgumentHelp("The version this run was warm-started from.", valueName: "name@version"))
+    @Option(help: ArgumentHelp("The version this run was warm-started from (default: the registered source in the run's lineage.json).", valueName: "name@version"))
     var parent: String?
 
     @Flag(help: "Print the version as one JSON object.")
@@ -30,8 +30,9 @@ struct ModelsRegisterCommand: CLICommand {
 
     func execute(_ io: CommandIO) throws {
         try ModelReference.checkName(name)
-        let parentReference = try parent.map { try ModelReference(parsing: $0) }
         let url = URL(fileURLWithPath: run).standardizedFileURL
+        // Without --parent, a warm-started run's registered source (its lineage.json) is the parent.
+        let parentReference = try parent.map { try ModelReference(parsing: $0) } ?? Lineage.read(runDirectory: url)?.parent
         let contents = try RunContents.inspect(url)
         guard contents.exists else { throw ConfigError.usage("\(run): no such run directory") }
         guard contents.isFinished else {

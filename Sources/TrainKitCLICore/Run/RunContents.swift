@@ -21,7 +21,7 @@ import Foundation
 /// user's file that merely has a run's name.
 struct RunContents {
     static let topFiles = ["config.yaml", "metrics.jsonl", "metrics.csv", "metrics.json", "report.md", "report.html",
-                           ConfusionReport.fileName]
+                           ConfusionReport.fileName, Lineage.fileName]
     static let folderFiles = ["model": ["model.json", "weights.safetensors", "model.onnx"], "best": ["model.safetensors"]]
     static let previousName = ".trainkit-previous"
     /// A previous run being moved aside or back: its files belong at the top level (see ``RunDirectory``).

@@ -49,6 +49,9 @@ struct TrainingRun {
     /// Data-parallel ranks (``Trainer/processGroup``); a rank other than 0 runs with `persists` off and, with
     /// `resume`, reads rank 0's checkpoints from `output`.
     var processGroup: (any ProcessGroup)? = nil
+    /// `--init-from`: the source whose weights (and, unless refit, preprocessing) the run starts from; the run
+    /// directory records it in `lineage.json` (``WarmStart``).
+    var warmStart: WarmStart? = nil
 
     struct Result {
         var runDirectory: URL
@@ -99,6 +102,8 @@ struct TrainingRun {
             let resumes = try directory?.begin(config: try config.yamlText())
                 ?? (resume && processGroup != nil && FileManager.default.fileExists(
                     atPath: runDirectory.appendingPathComponent("checkpoints/latest").path))
+            // Written as the run begins, so that a `--resume` of an interrupted warm start finds its source.
+            if directory != nil { try warmStart?.writeLineage(to: runDirectory) }
             let result = try train(prepared, runDirectory: runDirectory, resumes: resumes, started: started)
             directory?.commit()
             return result
@@ -125,12 +130,14 @@ struct TrainingRun {
 
     /// Reads and checks the data and builds the model and the trainer; touches no file.
     private func prepare(runDirectory: URL, mlflow: MLflowLogger?) throws -> Prepared {
-        let data = try self.data ?? PreparedData.read(config, io: io)
+        try warmStart?.check(config)
+        let data = try self.data ?? PreparedData.read(config, io: io, kept: warmStart?.keptPreprocessing)
         let task = data.preprocessing.task
         io.progress("\(task.rawValue): \(data.summary)")
 
         Random.seed(config.seed)
-        let spec = ModelSpec(config: config, data: data)
+        var spec = ModelSpec(config: config, data: data)
+        if let warmStart { warmStart.adoptDataDependentDefaults(&spec, config: config) }
         try checkModelSize(spec: spec)
         // Recommenders are scored against the classic bias baseline (one λ for users and items) and start from
         // biases with a λ each, which the validation ratings choose.
@@ -138,8 +145,13 @@ struct TrainingRun {
         let baseline = baselines?.oneLambda, start = baselines?.separate
         let model = start.map { ModelFactory.recommender(spec, baseline: $0) } ?? ModelFactory.build(spec)
         io.progress("model \(spec.kind.rawValue): \(model.parameterCount) parameters")
+        if let warmStart {
+            try warmStart.loadWeights(into: model)
+            io.progress("warm start from \(warmStart.source) (\(warmStart.modelFile.path)), preprocessing \(warmStart.refit ? "refit" : "kept")")
+        }
         if let net = LinearStartNet.find(in: model) {
-            LinearRun.initialize(net, spec: spec, data: data, seed: config.seed, io: io)
+            // A warm start's linear start comes with the source's weights; it is not fitted again.
+            if warmStart == nil { LinearRun.initialize(net, spec: spec, data: data, seed: config.seed, io: io) }
             net.skip.freeze()  // the cross-validated linear fit stays; the network learns what it misses
         }
 
