@@ -26,19 +26,10 @@ extension ActorCriticAgent {
     /// environments; the environments are brought to the saved point by replaying the action log.
     func loadActorCritic(_ state: AgentState) throws {
         let m = state.metadata
-        guard m.agent == Self.name else { throw AgentError.badState("it was saved by \(m.agent), not \(Self.name)") }
-        guard m.seed == seed, m.envCount == environment.count else {
-            throw AgentError.badState("it was saved with seed \(m.seed) and \(m.envCount) environments, "
-                                      + "this run has seed \(seed) and \(environment.count)")
-        }
-        var weights: [String: Tensor] = [:], optimizerTensors: [String: Tensor] = [:]
-        for (k, v) in state.tensors {
-            if k.hasPrefix("policy.") { weights[String(k.dropFirst(7))] = v }
-            if k.hasPrefix("optimizer.") { optimizerTensors[String(k.dropFirst(10))] = v }
-        }
+        try state.checkOrigin(agent: Self.name, seed: seed, envCount: environment.count)
         do {
-            try policy.load(stateDict: weights)
-            try trainingOptimizer.load(stateDict: OptimizerStateDict(tensors: optimizerTensors, metadata: m.optimizer))
+            try policy.load(stateDict: state.part("policy."))
+            try trainingOptimizer.load(stateDict: OptimizerStateDict(tensors: state.part("optimizer."), metadata: m.optimizer))
         } catch {
             throw AgentError.badState("\(error)")
         }

@@ -16,6 +16,23 @@ public struct AgentState: Sendable {
         self.tensors = tensors
         self.metadata = metadata
     }
+
+    /// Throws ``AgentError/badState(_:)`` unless the state was saved by `agent` with `seed` and `envCount`
+    /// environments (a resume continues only the run it was saved from).
+    func checkOrigin(agent: String, seed: UInt64, envCount: Int) throws {
+        let m = metadata
+        guard m.agent == agent else { throw AgentError.badState("it was saved by \(m.agent), not \(agent)") }
+        guard m.seed == seed, m.envCount == envCount else {
+            throw AgentError.badState("it was saved with seed \(m.seed) and \(m.envCount) environments, "
+                                      + "this run has seed \(seed) and \(envCount)")
+        }
+    }
+
+    /// The tensors whose keys start with `prefix`, keyed without it (`part("policy.")` → the network's state dict).
+    func part(_ prefix: String) -> [String: Tensor] {
+        Dictionary(uniqueKeysWithValues: tensors.filter { $0.key.hasPrefix(prefix) }
+            .map { (String($0.key.dropFirst(prefix.count)), $0.value) })
+    }
 }
 
 /// The plain-value part of an ``AgentState`` (JSON in the checkpoint's metadata).

@@ -32,19 +32,11 @@ extension DQN {
     /// Restores a state from ``state()`` of a DQN with the same configuration, seed and environments.
     public func load(_ state: AgentState) throws {
         let m = state.metadata
-        guard m.agent == Self.name else { throw AgentError.badState("it was saved by \(m.agent), not \(Self.name)") }
-        guard m.seed == seed, m.envCount == environment.count else {
-            throw AgentError.badState("it was saved with seed \(m.seed) and \(m.envCount) environments, "
-                                      + "this run has seed \(seed) and \(environment.count)")
-        }
-        func part(_ prefix: String) -> [String: Tensor] {
-            Dictionary(uniqueKeysWithValues: state.tensors.filter { $0.key.hasPrefix(prefix) }
-                .map { (String($0.key.dropFirst(prefix.count)), $0.value) })
-        }
+        try state.checkOrigin(agent: Self.name, seed: seed, envCount: environment.count)
         do {
-            try qNet.load(stateDict: part("policy."))
-            try qNetTarget.load(stateDict: part("target."))
-            try optimizer.load(stateDict: OptimizerStateDict(tensors: part("optimizer."), metadata: m.optimizer))
+            try qNet.load(stateDict: state.part("policy."))
+            try qNetTarget.load(stateDict: state.part("target."))
+            try optimizer.load(stateDict: OptimizerStateDict(tensors: state.part("optimizer."), metadata: m.optimizer))
         } catch {
             throw AgentError.badState("\(error)")
         }

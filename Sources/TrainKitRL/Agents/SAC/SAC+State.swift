@@ -33,26 +33,18 @@ extension SAC {
     /// Restores a state from ``state()`` of a SAC with the same configuration, seed and environments.
     public func load(_ state: AgentState) throws {
         let m = state.metadata
-        guard m.agent == Self.name else { throw AgentError.badState("it was saved by \(m.agent), not \(Self.name)") }
-        guard m.seed == seed, m.envCount == environment.count else {
-            throw AgentError.badState("it was saved with seed \(m.seed) and \(m.envCount) environments, "
-                                      + "this run has seed \(seed) and \(environment.count)")
-        }
-        func part(_ prefix: String) -> [String: Tensor] {
-            Dictionary(uniqueKeysWithValues: state.tensors.filter { $0.key.hasPrefix(prefix) }
-                .map { (String($0.key.dropFirst(prefix.count)), $0.value) })
-        }
+        try state.checkOrigin(agent: Self.name, seed: seed, envCount: environment.count)
         do {
-            try policy.load(stateDict: part("policy."))
-            try actorOptimizer.load(stateDict: OptimizerStateDict(tensors: part("optimizer."), metadata: m.optimizer))
+            try policy.load(stateDict: state.part("policy."))
+            try actorOptimizer.load(stateDict: OptimizerStateDict(tensors: state.part("optimizer."), metadata: m.optimizer))
             guard let critic = m.optimizers?["critic"] else { throw AgentError.badState("the critic optimizer's state is missing") }
-            try criticOptimizer.load(stateDict: OptimizerStateDict(tensors: part("critic_optimizer."), metadata: critic))
+            try criticOptimizer.load(stateDict: OptimizerStateDict(tensors: state.part("critic_optimizer."), metadata: critic))
             if let logEntCoef, let entCoefOptimizer {
                 guard let value = state.tensors["log_ent_coef"], value.shape == [1], let ent = m.optimizers?["ent_coef"] else {
                     throw AgentError.badState("log_ent_coef or its optimizer's state is missing (ent_coef auto)")
                 }
                 logEntCoef.value = value.to(.float32)
-                try entCoefOptimizer.load(stateDict: OptimizerStateDict(tensors: part("ent_coef_optimizer."), metadata: ent))
+                try entCoefOptimizer.load(stateDict: OptimizerStateDict(tensors: state.part("ent_coef_optimizer."), metadata: ent))
             }
         } catch let error as AgentError {
             throw error
