@@ -27,6 +27,9 @@ struct RetrainCommand: CLICommand {
     @Flag(help: "Train on the old training file followed by --data's rows, instead of --data alone.")
     var append = false
 
+    @Flag(help: "Also start from the production model's optimizer state (moments, step counts), with the recorded config's hyperparameters.")
+    var initOptimizer = false
+
     @Option(name: .customLong("set"),
             help: ArgumentHelp("Override a value of the recorded config, read as YAML (repeatable), e.g. --set training.epochs=5.",
                                valueName: "key.path=value"))
@@ -80,7 +83,7 @@ struct RetrainCommand: CLICommand {
         }
         config = try RunConfig.decode(tree, baseDirectory: production.source, workingDirectory: cwd)
 
-        let start = try WarmStart.open("\(name)@production", refit: false, store: location)
+        let start = try WarmStart.open("\(name)@production", refit: false, initOptimizer: initOptimizer, store: location)
         let prepared = try PreparedData.read(config, io: io, kept: start.keptPreprocessing)
         var run = TrainingRun(config: config, resume: false, io: io)
         run.warmStart = start

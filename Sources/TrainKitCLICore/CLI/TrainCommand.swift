@@ -43,6 +43,11 @@ struct TrainCommand: CLICommand {
     @Flag(help: "With --init-from: fit the preprocessing on the new data instead of keeping the source's.")
     var refitPreprocessing = false
 
+    @Flag(help: ArgumentHelp(
+        "With --init-from: also start from the source's optimizer state (moments, step counts); the config's optimizer must be the source's.",
+        discussion: "The config's hyperparameters (learning rate, betas, weight decay) apply; the state comes from the source's model/optimizer.safetensors."))
+    var initOptimizer = false
+
     @Option(help: ArgumentHelp(
         "Train data-parallel on N ranks started on this machine through mpirun (training.batch_size is per rank).",
         discussion: "Under mpirun -np N or srun, train needs no --nproc: the launcher's environment gives the ranks (docs/distributed.md).",
@@ -53,6 +58,7 @@ struct TrainCommand: CLICommand {
         if resume != nil && overwrite { throw ValidationError("--resume and --overwrite contradict each other: choose one") }
         if let nproc, nproc < 1 { throw ValidationError("--nproc must be at least 1, got \(nproc)") }
         if refitPreprocessing && initFrom == nil { throw ValidationError("--refit-preprocessing needs --init-from") }
+        if initOptimizer && initFrom == nil { throw ValidationError("--init-optimizer needs --init-from") }
     }
 
     func execute(_ io: CommandIO) throws {
@@ -100,9 +106,10 @@ extension TrainCommand {
     /// `--init-from`; on `--resume` without it, the source the run's lineage.json records (so a resumed warm start
     /// keeps the same preprocessing).
     func warmStart(resumeDirectory: URL?) throws -> WarmStart? {
-        if let initFrom { return try WarmStart.open(initFrom, refit: refitPreprocessing) }
+        if let initFrom { return try WarmStart.open(initFrom, refit: refitPreprocessing, initOptimizer: initOptimizer) }
         guard let resumeDirectory, let lineage = try Lineage.read(runDirectory: resumeDirectory) else { return nil }
-        var start = try WarmStart.open(lineage.model, refit: lineage.preprocessing == "refit")
+        var start = try WarmStart.open(lineage.model, refit: lineage.preprocessing == "refit",
+                                       initOptimizer: lineage.optimizer == "kept")
         start.source = lineage.source
         start.registered = lineage.parent
         start.store = lineage.store

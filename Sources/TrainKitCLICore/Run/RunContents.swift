@@ -22,7 +22,7 @@ import Foundation
 struct RunContents {
     static let topFiles = ["config.yaml", "metrics.jsonl", "metrics.csv", "metrics.json", "report.md", "report.html",
                            ConfusionReport.fileName, Lineage.fileName]
-    static let folderFiles = ["model": ["model.json", "weights.safetensors", "model.onnx"], "best": ["model.safetensors"]]
+    static let folderFiles = ["model": ["model.json", "weights.safetensors", "model.onnx", OptimizerStateFile.fileName], "best": ["model.safetensors"]]
     static let previousName = ".trainkit-previous"
     /// A previous run being moved aside or back: its files belong at the top level (see ``RunDirectory``).
     static let movingName = ".trainkit-previous.moving"

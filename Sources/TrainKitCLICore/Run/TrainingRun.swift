@@ -14,7 +14,8 @@ import TrainKitTracking
 /// RUN_DIR/confusion.csv          classification: every cell of the confusion matrix
 /// RUN_DIR/checkpoints/           resumable checkpoints (`--resume RUN_DIR`)
 /// RUN_DIR/best/model.safetensors the weights of the best validation loss
-/// RUN_DIR/model/                 weights.safetensors + model.json (what evaluate / predict read)
+/// RUN_DIR/model/                 weights.safetensors + model.json (what evaluate / predict read), and
+///                                optimizer.safetensors (the optimizer's final state, for `--init-optimizer`)
 /// RUN_DIR/tensorboard/           TensorBoard event files (`training.tensorboard`)
 /// RUN_DIR/.trainkit.lock         held while a run writes the directory
 /// RUN_DIR/.trainkit-previous/    the earlier run, kept until this one completes
@@ -177,6 +178,10 @@ struct TrainingRun {
                               seed: config.seed,
                               progress: (processGroup?.rank ?? 0) == 0 ? TrainingSetup.progress(t.progress) : .silent)
         trainer.gradientClipNorm = t.gradientClip
+        if let warmStart, warmStart.initOptimizer {
+            try warmStart.loadOptimizerState(into: trainer.optimizer)
+            io.progress("optimizer state from \(warmStart.source) (\(OptimizerStateFile.fileName)), with the config's hyperparameters")
+        }
         if let processGroup {
             trainer.processGroup = processGroup
             trainer.distributedFingerprint = try config.yamlText()
@@ -252,6 +257,11 @@ struct TrainingRun {
             return Result(runDirectory: runDirectory, metrics: metrics, artifact: artifact, epochs: history.epochs.count)
         }
         try artifact.write(model: model, to: runDirectory.appendingPathComponent("model"))
+        // The optimizer's final state, for a warm start that continues it (`--init-optimizer`); a closed-form
+        // linear fit has none.
+        if spec.kind != .linear {
+            try OptimizerStateFile.write(trainer.optimizer.stateDict(), to: runDirectory.appendingPathComponent("model"))
+        }
         try AtomicFile.write(try JSONCoding.encode(metrics), to: runDirectory.appendingPathComponent("metrics.json"))
         let report = RunReport(config: config, artifact: artifact, history: history, data: data,
                                kept: KeptWeights.after(trainer, history: history))

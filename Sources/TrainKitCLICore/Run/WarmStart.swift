@@ -59,6 +59,8 @@ struct Lineage: Codable, Equatable {
     var store: String?
     /// `kept` (the source's fitted preprocessing) or `refit`.
     var preprocessing: String
+    /// `kept` when the run started from the source's optimizer state (`--init-optimizer`); nil: a fresh optimizer.
+    var optimizer: String? = nil
 
     static let fileName = "lineage.json"
 
@@ -94,10 +96,12 @@ struct WarmStart {
     var registered: ModelReference?
     var store: String?
     var refit: Bool
+    /// `--init-optimizer`: the run also starts from the source's optimizer state (``OptimizerStateFile``).
+    var initOptimizer = false
 
     /// Opens `source`: a run directory, a model directory or model.json, or a registered `NAME@V` /
     /// `NAME@ALIAS` (in `store`, else the store of `$TRAINKIT_STORE` or the default).
-    static func open(_ source: String, refit: Bool, store: StoreLocation? = nil) throws -> WarmStart {
+    static func open(_ source: String, refit: Bool, initOptimizer: Bool = false, store: StoreLocation? = nil) throws -> WarmStart {
         var registered: ModelReference? = nil
         var storeLabel: String? = nil
         let path: String
@@ -118,7 +122,7 @@ struct WarmStart {
                 "--init-from \(source): a \(artifact.spec.kind.rawValue) model has no weights to start a network from")
         }
         return WarmStart(source: source, modelFile: url, artifact: artifact, model: model, registered: registered,
-                         store: storeLabel, refit: refit)
+                         store: storeLabel, refit: refit, initOptimizer: initOptimizer)
     }
 
     /// The preprocessing a run keeps, or nil when it refits.
@@ -128,6 +132,9 @@ struct WarmStart {
     func check(_ config: RunConfig) throws {
         guard !config.model.kind.isUnsupervised else {
             throw WarmStartError.unsupported("--init-from: a \(config.model.kind.rawValue) model is fitted, not trained from weights")
+        }
+        if initOptimizer && config.model.kind == .linear {
+            throw WarmStartError.unsupported("--init-optimizer: a linear model is fitted in closed form; it has no optimizer to start (leave out --init-optimizer)")
         }
         if !refit {
             guard config.data.format == .csv, artifact.preprocessing.format == .csv, artifact.preprocessing.table != nil else {
@@ -164,11 +171,33 @@ struct WarmStart {
         try model.load(stateDict: from.filter { wanted.contains($0.key) })
     }
 
+    /// `--init-optimizer`: loads the source's optimizer state into `optimizer` (built from the config over the
+    /// warm-started model), keeping the config's hyperparameters. Call it after ``loadWeights(into:)``.
+    ///
+    /// - Throws: ``WarmStartError/unsupported(_:)`` when the source has no optimizer state, or when its optimizer
+    ///   (rule, groups, parameter shapes) is not the config's, naming both.
+    func loadOptimizerState(into optimizer: any OptimizerProtocol) throws {
+        guard let saved = try OptimizerStateFile.read(besideModel: modelFile) else {
+            throw WarmStartError.unsupported(
+                "--init-optimizer: \(source) has no optimizer state (\(modelFile.deletingLastPathComponent().appendingPathComponent(OptimizerStateFile.fileName).path) is missing: the model was fitted without an optimizer or saved by an older TrainKit); leave out --init-optimizer to start a fresh optimizer")
+        }
+        let current = optimizer.stateDict()
+        guard saved.metadata.rule == current.metadata.rule else {
+            throw WarmStartError.unsupported(
+                "--init-optimizer: \(source) was trained with '\(saved.metadata.rule)', the config's training.optimizer is '\(current.metadata.rule)'; use the same optimizer or leave out --init-optimizer")
+        }
+        do {
+            try optimizer.load(stateDict: OptimizerStateFile.adopting(saved, hyperparametersOf: current))
+        } catch {
+            throw WarmStartError.unsupported("--init-optimizer: \(source)'s optimizer state does not fit the config's optimizer: \(error)")
+        }
+    }
+
     var lineage: Lineage {
         var version: Int? = nil
         if case .version(let v)? = registered?.selector { version = v }
         return Lineage(source: source, model: modelFile.path, name: registered?.name, version: version,
-                       store: store, preprocessing: refit ? "refit" : "kept")
+                       store: store, preprocessing: refit ? "refit" : "kept", optimizer: initOptimizer ? "kept" : nil)
     }
 
     func writeLineage(to runDirectory: URL) throws {
