@@ -59,6 +59,18 @@ public struct ModelVersion: Sendable, Codable, Equatable {
     public var aliases: [String]
 
     public var reference: String { "\(name)@\(version)" }
+
+    /// `NAME@V`, or `NAME (candidate)` for a version not yet registered (``candidate(_:)``).
+    public var label: String { version > 0 ? reference : "\(name) (candidate)" }
+
+    /// A run as the gate sees it before it is registered (version 0): `trainkit pipeline` registers a candidate
+    /// only when it passes.
+    public static func candidate(_ draft: VersionDraft) -> ModelVersion {
+        ModelVersion(name: draft.name, version: 0, createdAt: "", createdBy: draft.user, source: draft.source,
+                     artifactPath: "", metrics: draft.metrics, params: draft.params, dataHashes: draft.dataHashes,
+                     testData: draft.testData, inputSchema: draft.inputSchema, trainkitVersion: draft.trainkitVersion,
+                     parent: draft.parent.map { "\($0)" }, aliases: [])
+    }
 }
 
 /// A model with its versions counted.

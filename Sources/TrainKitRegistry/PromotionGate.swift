@@ -100,7 +100,7 @@ public struct PromotionGate: Sendable {
             let value = candidate.metrics[rule.metric]
             let passed = value.map { rule.comparison.holds($0, rule.threshold) } ?? false
             let note = value == nil
-                ? "\(candidate.reference) has no metric '\(rule.metric)' (it has: \(candidate.metrics.keys.sorted().joined(separator: ", ")))"
+                ? "\(candidate.label) has no metric '\(rule.metric)' (it has: \(candidate.metrics.keys.sorted().joined(separator: ", ")))"
                 : (passed ? "" : "\(Self.show(value)) is not \(rule.comparison.rawValue) \(PromotionRule.format(rule.threshold))")
             checks.append(PromotionCheck(check: rule.description, candidate: value, reference: rule.threshold,
                                          passed: passed, note: note))
@@ -108,7 +108,7 @@ public struct PromotionGate: Sendable {
         if let alias = mustBeat {
             checks += beatChecks(candidate, holder: holder, alias: alias)
         }
-        return PromotionDecision(candidate: candidate.reference, holder: holder?.reference, checks: checks)
+        return PromotionDecision(candidate: candidate.label, holder: holder?.reference, checks: checks)
     }
 
     private func beatChecks(_ candidate: ModelVersion, holder: ModelVersion?, alias: String) -> [PromotionCheck] {
@@ -119,13 +119,13 @@ public struct PromotionGate: Sendable {
         }
         if holder.version == candidate.version {
             return [PromotionCheck(check: check, candidate: nil, reference: nil, passed: true,
-                                   note: "\(candidate.reference) already holds '\(alias)'")]
+                                   note: "\(candidate.label) already holds '\(alias)'")]
         }
         guard let mine = candidate.testData, let theirs = holder.testData, mine == theirs else {
             let a = candidate.testData.map { String($0.prefix(24)) } ?? "unknown"
             let b = holder.testData.map { String($0.prefix(24)) } ?? "unknown"
             return [PromotionCheck(check: check, candidate: nil, reference: nil, passed: false,
-                                   note: "not comparable: \(candidate.reference) and \(holder.reference) were tested on different data "
+                                   note: "not comparable: \(candidate.label) and \(holder.reference) were tested on different data "
                                        + "(\(a)… vs \(b)…); the comparison does not count, so it cannot pass (drop --must-beat to promote on the rules alone)")]
         }
         let metrics = comparisonMetrics
@@ -138,7 +138,7 @@ public struct PromotionGate: Sendable {
             let name = "\(metric) \(higher ? ">" : "<") \(holder.reference) (\(alias))"
             guard let a, let b else {
                 return PromotionCheck(check: name, candidate: a, reference: b, passed: false,
-                                      note: "'\(metric)' is missing from \(a == nil ? candidate.reference : holder.reference)")
+                                      note: "'\(metric)' is missing from \(a == nil ? candidate.label : holder.reference)")
             }
             let passed = higher ? a > b : a < b
             return PromotionCheck(check: name, candidate: a, reference: b, passed: passed,

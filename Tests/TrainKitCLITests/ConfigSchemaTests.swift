@@ -50,13 +50,16 @@ import Testing
         var tree = try wineTree()
         try ConfigOverride.apply("training.early_stopping={patience: 3}", to: &tree)
         try ConfigOverride.apply("training.schedule={name: onecycle, max_lr: 0.01}", to: &tree)
+        try ConfigOverride.apply(
+            "pipeline={name: wine, require: [\"test_rmse <= 1\"], search: {trials: 2, space: {training.optimizer.lr: {tune: uniform, low: 0.001, high: 0.01}}}}",
+            to: &tree)
         let config = try RunConfig.decode(tree, baseDirectory: "/", checkFiles: false)
         let written = config.tree
         func paths(_ node: ConfigNode, _ prefix: String) -> [String] {
             guard let entries = node.entries else { return [] }
             return entries.flatMap { e -> [String] in
                 let path = prefix.isEmpty ? e.key : "\(prefix).\(e.key)"
-                return [path] + (e.key == "strip_suffix" ? [] : paths(e.value, path))
+                return [path] + (["strip_suffix", "space"].contains(e.key) ? [] : paths(e.value, path))
             }
         }
         let expected = RunConfig.fields.filter { $0.kinds == nil && $0.write(config) != nil || $0.isSection }.map(\.path)

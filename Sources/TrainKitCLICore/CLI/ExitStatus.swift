@@ -41,7 +41,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         case let selection as SelectionError:
             if case .journal = selection { return .trainingFailure }
             return .usage
-        case is TrainingFailure, is PromotionRefused: return .trainingFailure
+        case is TrainingFailure, is PromotionRefused, is PipelineRejected: return .trainingFailure
         case let registry as RegistryError: return RegistryModels.exitStatus(registry)
         case let warmStart as WarmStartError: return warmStart.exitStatus
         case let exit as ExitCode: return exit.rawValue == 0 ? .success : .usage

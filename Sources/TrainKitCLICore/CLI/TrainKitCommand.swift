@@ -18,7 +18,7 @@ public struct TrainKitCommand: ParsableCommand {
         version: TrainKitVersion.current,
         subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self,
                       CrossValidateCommand.self, TuneCommand.self, ConfigCommand.self, RLCommand.self,
-                      ExportCommand.self, ModelsCommand.self, RetrainCommand.self, serveCommand]) }
+                      ExportCommand.self, ModelsCommand.self, RetrainCommand.self, PipelineCommand.self, serveCommand]) }
 
     public init() {}
 }

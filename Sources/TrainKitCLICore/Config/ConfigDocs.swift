@@ -4,7 +4,7 @@
 /// and the fields disagree.
 enum ConfigDocs {
     /// The documented groups: the top level and each top-level section.
-    static let groups = ["", "data", "model", "training", "tracking"]
+    static let groups = ["", "data", "model", "training", "tracking", "pipeline"]
 
     static func beginMarker(_ group: String) -> String {
         "<!-- BEGIN generated: trainkit config docs \(group.isEmpty ? "top-level" : group) -->"
@@ -68,6 +68,7 @@ enum ConfigDocs {
         case .list(let item):
             return "list of " + (count.map { "\($0) " } ?? "") + typeText(item, bounds: bounds, count: nil, plural: true)
         case .stringMap: return "mapping column → string"
+        case .searchSpace: return "mapping key path → `{tune: …}` spec"
         case .section: return "mapping"
         case .sectionOr(let short): return "mapping, or " + typeText(short, bounds: bounds, count: count)
         }

@@ -57,6 +57,8 @@ indirect enum ConfigValueType: Sendable, Equatable {
     case list(ConfigValueType)
     /// A mapping of names to strings (`strip_suffix`).
     case stringMap
+    /// A mapping of config key paths to `{tune: ...}` search specs (`pipeline.search.space`).
+    case searchSpace
     /// A mapping of further keys.
     case section
     /// A mapping of further keys, or a value of this type for short (`schedule: cosine`, `early_stopping: true`).

@@ -70,6 +70,8 @@ enum ConfigJSONSchema {
             return [("anyOf", .array([.object(valueSchema(item, field: field, path: path)), .object(array)]))]
         case .stringMap:
             return [("type", .string("object")), ("additionalProperties", .object([("type", .string("string"))]))]
+        case .searchSpace:
+            return [("type", .string("object")), ("additionalProperties", .object([("$ref", .string("#/definitions/tune"))]))]
         case .section: return section(path)
         case .sectionOr(let short):
             return [("anyOf", .array([.object(section(path)), .object(valueSchema(short, field: field, path: path))]))]

@@ -31,7 +31,7 @@ extension ConfigNode {
         case .map(var entries):
             for i in entries.indices {
                 entries[i].key = snakeCase(entries[i].key)
-                if entries[i].key != "strip_suffix" { entries[i].value.snakeCaseKeys() }
+                if !["strip_suffix", "space"].contains(entries[i].key) { entries[i].value.snakeCaseKeys() }
             }
             value = .map(entries)
         case .list(var items):

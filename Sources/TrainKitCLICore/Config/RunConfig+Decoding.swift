@@ -45,6 +45,7 @@ extension RunConfig {
         }
         config.output = resolve(output, against: cwd)
         config.tracking = try decodeTracking(try root.section("tracking"))
+        config.pipeline = try decodePipeline(try root.section("pipeline"))
         return config
     }
 

@@ -2,7 +2,7 @@
 /// the config schema (see ``ConfigField``).
 extension RunConfig {
     static let fields: [ConfigField] = topLevelFields + dataFields + modelFields + unsupervisedFields + trainingFields
-        + trackingFields
+        + trackingFields + pipelineFields
 
     /// The choices of `model.activation`.
     static let activations = ["relu", "gelu", "tanh", "silu", "leaky_relu", "elu"]

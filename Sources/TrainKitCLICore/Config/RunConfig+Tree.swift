@@ -10,7 +10,9 @@ extension RunConfig {
     /// (`early_stopping: false`), else the mapping of its fields.
     private func mapping(of section: String) -> ConfigNode.Value {
         .map(Self.fields.filter { $0.section == section }.compactMap { field in
-            let value = field.write(self) ?? (field.isSection ? mapping(of: field.path) : nil)
+            var value = field.write(self) ?? (field.isSection ? mapping(of: field.path) : nil)
+            // A section none of whose keys has a value (no `pipeline`) is left out.
+            if field.isSection, case .map(let entries)? = value, entries.isEmpty { value = nil }
             return value.map { ConfigNode.Entry(key: field.key, value: ConfigNode($0)) }
         })
     }

@@ -13,6 +13,8 @@ public struct RunConfig: Codable, Equatable, Sendable {
     public var output = ""
     /// Where runs are logged besides the run directory (MLflow).
     public var tracking = TrackingConfig()
+    /// What `trainkit pipeline` does after training (gate, register, promote, fall-back search).
+    public var pipeline = PipelineConfig()
 
     public init() {}
 }

@@ -23,6 +23,14 @@ struct TunableConfig: Sendable {
     init(file: String, overrides: [String]) throws {
         var tree = try ConfigNode.load(file: file)
         for assignment in overrides { try ConfigOverride.apply(assignment, to: &tree) }
+        try self.init(file: file, tree: tree)
+    }
+
+    /// A tree already read (and edited) from `file`, which data paths resolve against.
+    init(file: String, tree: ConfigNode) throws {
+        // The `pipeline` section is `trainkit pipeline`'s (its search space is searched there, not here).
+        var tree = tree
+        if case .map(let entries) = tree.value { tree.value = .map(entries.filter { $0.key != "pipeline" }) }
         guard let root = tree.plainValue as? [String: Any] else {
             throw ConfigError.wrongType(
                 path: "<root>", expected: "a mapping", got: tree.describe, location: tree.location)
