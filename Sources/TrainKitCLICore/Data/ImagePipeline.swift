@@ -29,7 +29,10 @@ public struct ImagePreprocessing: Codable, Sendable {
 /// Reads an IDX image run (MNIST layout): train and test sets from one directory, or the test set from
 /// `data.test`; validation held out from the training images.
 enum ImagePipeline {
-    static func prepare(_ config: RunConfig, rows: SplitPlan? = nil) throws -> PreparedData {
+    /// - Parameter kept: a warm start's preprocessing to use instead of fitting one (the image shape, the channel
+    ///   normalization and the classes; ``WarmStart``): other image sizes or a label it does not know are data
+    ///   errors, and a warning says when a channel's mean moved by more than half the kept standard deviation.
+    static func prepare(_ config: RunConfig, rows: SplitPlan? = nil, kept: Preprocessing? = nil) throws -> PreparedData {
         let d = config.data
         let trainFiles = try files(directory: d.train, prefixes: ["train"])
         let train = try IDXDataset.load(images: trainFiles.images, labels: trainFiles.labels)
@@ -52,19 +55,44 @@ enum ImagePipeline {
             test = nil
         }
         let trainPart = train.rows(plan.train)
-        let preprocessing = ImagePreprocessing(
-            normalization: d.normalize ? ImageNormalization.fit(trainPart.features) : nil,
-            flatten: config.model.kind == .mlp || config.model.kind == .autoencoder, imageShape: Array(train.features.shape.dropFirst()))
+        var warnings: [String] = []
+        let preprocessing: ImagePreprocessing
+        if let keptImages = kept?.images {
+            let shape = Array(train.features.shape.dropFirst())
+            guard shape == keptImages.imageShape else {
+                throw DataError.invalidFormat(file: trainFiles.images, reason: "images are \(shapeText(shape)), the --init-from model was trained on \(shapeText(keptImages.imageShape))")
+            }
+            preprocessing = keptImages
+            if let normalization = keptImages.normalization {
+                let now = ImageNormalization.fit(trainPart.features)
+                for c in normalization.mean.indices where abs(now.mean[c] - normalization.mean[c]) > 0.5 * normalization.std[c] {
+                    warnings.append(String(
+                        format: "%@: channel %d's mean is %.4g, the --init-from model's training mean %.4g (std %.4g): the images drift outside its normalization (pass --refit-preprocessing to fit it anew)",
+                        trainFiles.images, c, now.mean[c], normalization.mean[c], normalization.std[c]))
+                }
+            }
+        } else {
+            preprocessing = ImagePreprocessing(
+                normalization: d.normalize ? ImageNormalization.fit(trainPart.features) : nil,
+                flatten: config.model.kind == .mlp || config.model.kind == .autoencoder, imageShape: Array(train.features.shape.dropFirst()))
+        }
         func transformed(_ data: TensorDataset) -> TensorDataset {
             TensorDataset(features: preprocessing.transform(data.features), labels: data.labels)
         }
-        let classCount = try IDXLabels.classCount(train.labels.toArray(as: Int64.self), file: trainFiles.labels)
+        var classCount = try IDXLabels.classCount(train.labels.toArray(as: Int64.self), file: trainFiles.labels)
+        if let known = kept?.classes {
+            guard classCount <= known.count else {
+                throw WarmStartError.newClasses(file: trainFiles.labels, column: "the labels", classes: (known.count..<classCount).map(String.init), known: known)
+            }
+            classCount = known.count
+        }
         var result = PreparedData(
             train: transformed(trainPart),
             validation: plan.validation.isEmpty ? nil : transformed(train.rows(plan.validation)),
             test: (test ?? (plan.test.isEmpty ? nil : train.rows(plan.test))).map(transformed),
             preprocessing: Preprocessing(format: .idx, task: .classification, classes: (0..<classCount).map(String.init)))
         result.preprocessing.images = preprocessing
+        result.warnings = warnings
         return result
     }
 

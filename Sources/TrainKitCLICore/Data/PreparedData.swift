@@ -25,7 +25,7 @@ struct PreparedData {
     /// that images fit the model's convolution stages (``ImageGeometry``).
     /// - Parameter rows: rows of `data.train` to use instead of the seeded split (a cross-validation fold); the
     ///   test rows then come from `data.train` too and `data.test` is not read.
-    /// - Parameter kept: a warm start's preprocessing to keep (CSV tables; ``WarmStart``).
+    /// - Parameter kept: a warm start's preprocessing to keep (tables, images, texts; ``WarmStart``).
     static func prepare(_ config: RunConfig, rows: SplitPlan? = nil, kept: Preprocessing? = nil) throws -> PreparedData {
         if config.model.kind.isUnsupervised { return try UnsupervisedData.prepare(config, rows: rows) }
         var config = config
@@ -33,8 +33,8 @@ struct PreparedData {
         var data: PreparedData
         switch config.data.format {
         case .csv: data = try TablePipeline.prepare(config, rows: rows, kept: kept)
-        case .idx: data = try ImagePipeline.prepare(config, rows: rows)
-        case .text: data = try TextPipeline.prepare(config, rows: rows)
+        case .idx: data = try ImagePipeline.prepare(config, rows: rows, kept: kept)
+        case .text: data = try TextPipeline.prepare(config, rows: rows, kept: kept)
         case .ratings: data = try RatingsPipeline.prepare(config, rows: rows)
         }
         if config.model.kind == .autoencoder { data = data.reconstructing() }

@@ -38,6 +38,21 @@ public struct TextPreprocessing: Codable, Sendable {
         return vocabulary!.encode(Self.tokens(text, lowercase: lowercase, ngrams: ngrams))
     }
 
+    /// The share of word tokens in `texts` that the vocabulary does not know, above which a warm start that keeps
+    /// it warns (a byte-level BPE knows every text: nil).
+    static let driftShare = 0.1
+
+    func unknownShare(_ texts: [String]) -> Double? {
+        guard bpe == nil, let vocabulary else { return nil }
+        var unknown = 0, total = 0
+        for text in texts {
+            let ids = vocabulary.encode(Self.tokens(text, lowercase: lowercase, ngrams: 1))
+            total += ids.count
+            unknown += ids.count { $0 == vocabulary.unknownID }
+        }
+        return total == 0 ? nil : Double(unknown) / Double(total)
+    }
+
     /// Token ids padded (with 0) or cut to `maxLength`: int64 `[N, maxLength]`.
     func encode(_ texts: [String]) -> Tensor {
         padSequences(texts.map(ids), length: maxLength, padID: 0)
@@ -97,23 +112,34 @@ public struct TextPreprocessing: Codable, Sendable {
 /// Reads a text classification run: labelled texts, stratified test and validation splits, a tokenizer
 /// fitted on the training texts.
 enum TextPipeline {
-    static func prepare(_ config: RunConfig, rows: SplitPlan? = nil) throws -> PreparedData {
+    /// - Parameter kept: a warm start's preprocessing to use instead of fitting a tokenizer (its vocabulary or
+    ///   BPE merges, sequence length, file layout and classes; ``WarmStart``): a class it does not know is a data
+    ///   error, and a warning says when many of the new training tokens are outside its vocabulary.
+    static func prepare(_ config: RunConfig, rows: SplitPlan? = nil, kept: Preprocessing? = nil) throws -> PreparedData {
         let d = config.data
         let read = try d.textColumn.map { _ in try TableReadOptions(config: d, file: d.train) }
-        var pre = TextPreprocessing(tokenizer: d.tokenizer.kind, vocabulary: nil, bpe: nil, lowercase: d.tokenizer.lowercase,
-                                    ngrams: d.tokenizer.ngrams, maxLength: d.tokenizer.maxLength, labelFirst: d.labelFirst,
-                                    textColumn: d.textColumn, labelColumn: d.labelColumn, read: read)
-        let all = try load(pre, file: d.train, classes: nil)
-        guard all.classes.count >= 2 else {
+        var pre = kept?.text ?? TextPreprocessing(
+            tokenizer: d.tokenizer.kind, vocabulary: nil, bpe: nil, lowercase: d.tokenizer.lowercase,
+            ngrams: d.tokenizer.ngrams, maxLength: d.tokenizer.maxLength, labelFirst: d.labelFirst,
+            textColumn: d.textColumn, labelColumn: d.labelColumn, read: read)
+        let all = try load(pre, file: d.train, classes: kept?.classes)
+        guard kept != nil || all.classes.count >= 2 else {
             throw DataError.invalidFormat(file: d.train, reason: "needs two or more classes, found \(all.classes)")
         }
         let test = try d.test.map { try load(pre, file: $0, classes: all.classes) }
         let plan = rows ?? SplitPlan(count: all.texts.count, labels: d.stratify ? all.labels : nil,
                                      testFraction: test == nil ? d.testSplit : 0,
                                      validationFraction: d.validationSplit, seed: config.seed)
-        let fitted = TextPreprocessing.fit(plan.train.map { all.texts[$0] }, config: d.tokenizer)
-        pre.vocabulary = fitted.vocabulary
-        pre.bpe = fitted.bpe
+        var warnings: [String] = []
+        if kept == nil {
+            let fitted = TextPreprocessing.fit(plan.train.map { all.texts[$0] }, config: d.tokenizer)
+            pre.vocabulary = fitted.vocabulary
+            pre.bpe = fitted.bpe
+        } else if let share = pre.unknownShare(plan.train.map { all.texts[$0] }), share > TextPreprocessing.driftShare {
+            warnings.append(String(
+                format: "%@: %.1f%% of the training tokens are outside the --init-from model's vocabulary (they encode as unknown; pass --refit-preprocessing to build a new one)",
+                d.train, 100 * share))
+        }
         func dataset(_ texts: [String], _ labels: [Int]) -> TensorDataset {
             TensorDataset(features: pre.encode(texts), labels: Tensor(labels))
         }
@@ -124,6 +150,7 @@ enum TextPipeline {
                                   test: test.map { dataset($0.texts, $0.labels) } ?? part(plan.test),
                                   preprocessing: Preprocessing(format: .text, task: .classification, classes: all.classes))
         result.preprocessing.text = pre
+        result.warnings = warnings
         return result
     }
 

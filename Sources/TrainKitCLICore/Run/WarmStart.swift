@@ -137,9 +137,15 @@ struct WarmStart {
             throw WarmStartError.unsupported("--init-optimizer: a linear model is fitted in closed form; it has no optimizer to start (leave out --init-optimizer)")
         }
         if !refit {
-            guard config.data.format == .csv, artifact.preprocessing.format == .csv, artifact.preprocessing.table != nil else {
+            let pre = artifact.preprocessing
+            guard config.data.format == pre.format else {
                 throw WarmStartError.unsupported(
-                    "--init-from \(source): keeping the source's preprocessing works for CSV tables only (the source reads \(artifact.preprocessing.format.rawValue), the config \(config.data.format.rawValue)); pass --refit-preprocessing to fit it anew")
+                    "--init-from \(source): the source reads \(pre.format.rawValue) data, the config \(config.data.format.rawValue); its preprocessing cannot encode the new data (pass --refit-preprocessing to fit it anew)")
+            }
+            let keepable = pre.table != nil || pre.text != nil || pre.images != nil
+            guard keepable, pre.format != .ratings else {
+                throw WarmStartError.unsupported(
+                    "--init-from \(source): a \(pre.format.rawValue) model's preprocessing (its user and item maps) cannot be kept for new data; pass --refit-preprocessing to fit it anew")
             }
         }
     }
