@@ -120,6 +120,43 @@ def check_train(directory):
           f"{len(shapes)} weight and {gradients} gradient histograms, the config text")
 
 
+def check_linear(directory):
+    """A linear fit: one event file whose scalars are metrics.jsonl's single line, and the config text."""
+    tensorboard = os.path.join(directory, "tensorboard")
+    check_files(tensorboard, "linear", count=1)
+    acc = accumulator(tensorboard)
+    with open(os.path.join(directory, "metrics.jsonl")) as f:
+        epochs = [json.loads(line) for line in f if line.strip()]
+    check(len(epochs) == 1, f"linear: metrics.jsonl has {len(epochs)} lines, expected 1")
+    keys = check_scalars(acc, epochs, "linear")
+    check("val_loss" in keys and "loss" in keys, f"linear: scalars {sorted(keys)} lack loss or val_loss")
+    text = acc.Tensors("config") if "config" in acc.Tags()["tensors"] else []
+    with open(os.path.join(directory, "config.yaml")) as f:
+        config = f.read()
+    check(len(text) == 1 and config in text[0].tensor_proto.string_val[0].decode(), "linear: the config text is not config.yaml")
+    print(f"check_tensorboard: linear: {len(keys)} scalars at step 1, the config text")
+
+
+def check_cv(directory, cv_json):
+    """A cross-validation: one run per fold, each with loss and val_loss at steps 1..epochs of that fold."""
+    with open(cv_json) as f:
+        folds = json.load(f)["folds"]
+    roots = glob.glob(os.path.join(directory, "tensorboard", "cv-*"))
+    if not check(len(roots) == 1, f"cv: {len(roots)} cv-* folders, expected 1"):
+        return
+    runs = sorted(d for d in os.listdir(roots[0]) if d.startswith("fold-"))
+    check(runs == [f"fold-{k + 1}" for k in range(len(folds))], f"cv: fold runs {runs} for {len(folds)} folds")
+    for k, fold in enumerate(folds):
+        what = f"cv fold-{k + 1}"
+        path = os.path.join(roots[0], f"fold-{k + 1}")
+        check_files(path, what)
+        acc = accumulator(path)
+        for key in ["loss", "val_loss"]:
+            steps = [e.step for e in acc.Scalars(key)] if key in acc.Tags()["scalars"] else []
+            check(steps == list(range(1, int(fold["epochs"]) + 1)), f"{what}: {key} at steps {steps}, {fold['epochs']} epochs")
+    print(f"check_tensorboard: cv: {len(folds)} fold runs with loss and val_loss per epoch")
+
+
 def check_tune(directory, trials):
     tensorboard = os.path.join(directory, "tensorboard")
     journal = [json.loads(line) for line in open(os.path.join(directory, "study.jsonl")) if line.strip()]
@@ -163,8 +200,15 @@ def main():
     parser.add_argument("--train-dir", required=True)
     parser.add_argument("--tune-dir", required=True)
     parser.add_argument("--trials", type=int, required=True)
+    parser.add_argument("--linear-dir")
+    parser.add_argument("--cv-dir")
+    parser.add_argument("--cv-json")
     args = parser.parse_args()
     check_train(args.train_dir)
+    if args.linear_dir:
+        check_linear(args.linear_dir)
+    if args.cv_dir:
+        check_cv(args.cv_dir, args.cv_json)
     check_tune(args.tune_dir, args.trials)
     for p in problems:
         print("check_tensorboard: MISMATCH " + p)

@@ -43,6 +43,39 @@ import Testing
         #expect(names.contains { $0.hasPrefix("events.out.tfevents.") })  // the hparams experiment
     }
 
+    /// A linear fit records its one epoch (metrics.jsonl and the event file); `cv` writes one run per fold in a
+    /// folder of its own, and a second `cv` another folder.
+    @Test func linearFitsAndCrossValidationFoldsWriteEventFiles() throws {
+        let directory = try temporaryDirectory()
+        let linear = directory.appendingPathComponent("linear")
+        let config = try write(wineConfig(epochs: 2, output: linear).replacingOccurrences(of: "kind: mlp", with: "kind: linear")
+                                   .replacingOccurrences(of: "  hidden: [32]\n", with: ""), to: "linear.yaml", in: directory)
+        let result = trainkit(["train", config, "--set", "training.tensorboard=true"])
+        #expect(result.status == 0, "\(result.diagnostics)")
+        let lines = try String(contentsOf: linear.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains("\"val_loss\""), "\(lines)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: linear.appendingPathComponent("tensorboard").path).count == 1)
+
+        let cvOutput = directory.appendingPathComponent("cv")
+        let cvConfig = try write(wineConfig(epochs: 2, output: cvOutput), to: "cv.yaml", in: directory)
+        for _ in 0..<2 {
+            let cv = trainkit(["cv", cvConfig, "--folds", "2", "--set", "training.tensorboard=true"])
+            #expect(cv.status == 0, "\(cv.diagnostics)")
+            Thread.sleep(forTimeInterval: 1.1)  // the folder is named to the second
+        }
+        let root = cvOutput.appendingPathComponent("tensorboard")
+        let runs = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
+        #expect(runs.count == 2 && runs.allSatisfy { $0.hasPrefix("cv-") }, "\(runs)")
+        for run in runs {
+            let folds = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(run).path).sorted()
+            #expect(folds == ["fold-1", "fold-2"])
+            for fold in folds {
+                let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("\(run)/\(fold)").path)
+                #expect(files.count == 1 && files[0].hasPrefix("events.out.tfevents."))
+            }
+        }
+    }
+
     /// A second train in the same directory moves the first run's event files aside with the rest of it.
     @Test func eventFilesAreTheRunsOwnFiles() throws {
         let directory = try temporaryDirectory()

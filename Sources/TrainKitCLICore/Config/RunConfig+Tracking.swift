@@ -14,7 +14,7 @@ extension RunConfig {
     /// The `tracking` keys and the TensorBoard keys of `training` (added to ``fields`` after the others).
     static let trackingFields: [ConfigField] = [
         ConfigField(path: "training.tensorboard", type: .boolean, defaultText: "false",
-                    doc: "Write TensorBoard event files under `RUN_DIR/tensorboard/`: every value of metrics.jsonl as a scalar at step `epoch`, `samples_per_second`, and the config in the Text tab; a `tune` study writes one run per trial (`trial-N/`) with the hparams plugin's records, so the HParams tab compares trials ([docs/interop.md](interop.md#tensorboard)).",
+                    doc: "Write TensorBoard event files under `RUN_DIR/tensorboard/`: every value of metrics.jsonl as a scalar at step `epoch`, `samples_per_second`, and the config in the Text tab; a `tune` study writes one run per trial (`trial-N/`) with the hparams plugin's records, so the HParams tab compares trials; `cv` writes one run per fold (`cv-TIME/fold-K/`); a `linear` fit writes its one epoch ([docs/interop.md](interop.md#tensorboard)).",
                     write: { .bool($0.training.tensorboard) }),
         ConfigField(path: "training.tensorboard_histograms", type: .boolean, defaultText: "false",
                     doc: "With `tensorboard`: also a histogram of every parameter (`weights/NAME`) and of its gradient on the epoch's last batch (`gradients/NAME`) each epoch.",

@@ -251,6 +251,7 @@ struct TrainingRun {
             throw TrainingError.nonFinite(epoch: history.epochs.count - 1, batch: 0, what: key, value: value)
         }
 
+        if spec.kind == .linear && persists { try recordLinearFit(history, metrics: metrics, trainer: trainer) }
         let artifact = ModelArtifact(spec: spec, preprocessing: data.preprocessing, model: model, metrics: metrics,
                                      config: config)
         guard persists else {
@@ -280,5 +281,18 @@ struct TrainingRun {
         }
         try AtomicFile.write(Data(page.html.utf8), to: runDirectory.appendingPathComponent("report.html"))
         return Result(runDirectory: runDirectory, metrics: metrics, artifact: artifact, epochs: history.epochs.count)
+    }
+
+    /// The `linear` kind's closed-form fit is its one epoch: metrics.jsonl / metrics.csv and, with
+    /// `training.tensorboard`, the event file record it (the fit's loss and λ with the validation scores) as a
+    /// trained run's epochs are recorded. The other callbacks (checkpoints, schedules) have nothing to do.
+    private func recordLinearFit(_ history: History, metrics: [String: Double], trainer: Trainer) throws {
+        var logs = history.epochs.first ?? [:]
+        for (key, value) in metrics where key.hasPrefix("val_") { logs[key] = value }
+        for callback in trainer.callbacks where callback is RunLogger || callback is TensorBoardLogger {
+            try callback.fitStart(trainer)
+            try callback.epochEnd(trainer, epoch: 0, logs: logs)
+            try callback.fitEnd(trainer)
+        }
     }
 }

@@ -8,6 +8,9 @@ import TrainKit
 /// A fold's metrics are the held-out scores without prefix (`loss`, `accuracy`, `f1_macro`; `rmse`, `mae`,
 /// `r2`; recommenders add `baseline_rmse`), with `epochs` and `train_loss`. Every fold trains with the
 /// config's `seed`, so folds differ by their rows only.
+///
+/// With `training.tensorboard`, each fold's epochs go to TensorBoard (the only files `cv` writes):
+/// `OUTPUT/tensorboard/cv-YYYYMMDD-HHMMSS/fold-K/`, a new folder per `cv` so runs never mix.
 struct CrossValidationRun {
     let config: RunConfig
     let plan: FoldPlan
@@ -18,6 +21,9 @@ struct CrossValidationRun {
         let quiet = CommandIO(output: { _ in }, diagnostics: { _ in })
         var foldConfig = config
         foldConfig.training.progress = "silent"
+        let tensorBoardRoot = RunTracking.tensorBoardDirectory(URL(fileURLWithPath: config.output))
+            .appendingPathComponent("cv-\(RetrainCommand.timestamp())")
+        if config.training.tensorboard { io.progress("TensorBoard: \(tensorBoardRoot.path)/fold-K") }
         for split in plan.splits {
             let rows = plan.rows(split)
             let name = "fold \(split.index + 1)/\(plan.splits.count)"
@@ -29,8 +35,10 @@ struct CrossValidationRun {
                 for warning in data.warnings { io.progress("warning: \(warning)") }
                 if let note = data.taskNote { io.progress(note) }
             }
-            let result = try TrainingRun(config: foldConfig, resume: false, io: quiet, data: data, persists: false)
-                .run()
+            let tensorBoard = RunTracking.tensorBoard(
+                foldConfig, directory: tensorBoardRoot.appendingPathComponent("fold-\(split.index + 1)"), io: io)
+            let result = try TrainingRun(config: foldConfig, resume: false, io: quiet, data: data,
+                                         extraCallbacks: tensorBoard.map { [$0] } ?? [], persists: false).run()
             var metrics: [String: Double] = [:]
             for (key, value) in result.metrics where key.hasPrefix("test_") {
                 metrics[String(key.dropFirst(5))] = value
