@@ -12,7 +12,7 @@ struct PipelineCommand: CLICommand {
             The config's pipeline section names the model, the gate (require, must_beat), the alias to promote \
             (promote_to) and the fall-back search (search: trials, space). Stages: train, gate, then on a refusal \
             tune, retrain and gate-retrain, then register and promote. The verdict is `promoted` (exit 0) or \
-            `rejected` (exit 1). Every stage is recorded in OUTPUT/pipeline.json as it starts and ends; after a \
+            `rejected` (exit 1). The registry is --store, else the config's pipeline.store, else the default store. Every stage is recorded in OUTPUT/pipeline.json as it starts and ends; after a \
             kill, the same command with --resume continues where it stopped. docs/registry.md, "One command for \
             the loop".
             """)
@@ -28,19 +28,14 @@ struct PipelineCommand: CLICommand {
     @Flag(help: "Print one JSON object (verdict, model, every stage) on standard output at the end.")
     var json = false
 
-    @Option(help: ArgumentHelp(
-        "The registry: a SQLite file, or postgres://user@host:port/db (default: pipeline.store, else $TRAINKIT_STORE, else ~/.trainkit/registry.db).",
-        valueName: "path-or-url"))
-    var store: String?
-
-    @Option(help: ArgumentHelp("Where a PostgreSQL store keeps the artifacts (default: $TRAINKIT_ARTIFACTS).", valueName: "dir"),
-            completion: .directory)
-    var artifacts: String?
+    /// `--store` / `--artifacts`; without `--store`, the config's `pipeline.store` comes before the usual default.
+    @OptionGroup var storeOptions: StoreOptions
 
     func execute(_ io: CommandIO) throws {
         let overrides = try options.overrides(for: config)
         let runConfig = try RunConfig.load(file: config, overrides: overrides)
-        let location = try StoreLocation.resolve(store: store ?? runConfig.pipeline.store, artifacts: artifacts)
+        let location = try StoreLocation.resolve(store: storeOptions.store ?? runConfig.pipeline.store,
+                                                artifacts: storeOptions.artifacts)
         // The stages' tables go to standard error with --json, so standard output holds the one object.
         let stageIO = json ? CommandIO(output: io.diagnostics, diagnostics: io.diagnostics) : io
         let result = try PipelineRun(configFile: config, overrides: overrides, config: runConfig, store: location,
