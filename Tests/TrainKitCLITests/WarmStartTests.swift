@@ -172,6 +172,36 @@ import TrainKit
         #expect(!same.diagnostics.contains("drifts outside"), "\(same.diagnostics)")
     }
 
+    /// A categorical column with categories the kept encoder never saw: one warning naming the column and them.
+    @Test func unseenCategoriesAreADriftWarning() throws {
+        let dir = try temporaryDirectory()
+        func table(_ colors: [String], _ name: String) throws -> String {
+            let rows = (0..<200).map { i in
+                let x = Double(i % 17) / 17, color = colors[i % colors.count]
+                return "\(color),\(x),\(color == "red" ? 1 : 0)"
+            }
+            return try write((["color,x,y"] + rows).joined(separator: "\n") + "\n", to: name, in: dir)
+        }
+        func config(_ name: String, data: String) throws -> String {
+            try write("""
+                seed: 0
+                data: {train: \(data), target: y, categorical: [color], test_split: 0.2, validation_split: 0.1}
+                model: {kind: mlp, hidden: [8]}
+                training: {task: classification, epochs: 1, batch_size: 32, progress: silent}
+                output: \(dir.appendingPathComponent(name).path)
+                """, to: "\(name).yaml", in: dir)
+        }
+        #expect(trainkit(["train", try config("source", data: try table(["red", "white"], "source.csv"))]).status == 0)
+        let source = dir.appendingPathComponent("source").path
+        let new = trainkit(["train", try config("new", data: try table(["red", "white", "rose", "orange"], "new.csv")),
+                            "--init-from", source])
+        #expect(new.status == 0, "\(new.diagnostics)")
+        let warnings = new.diagnostics.split(separator: "\n").filter { $0.contains("never saw") }
+        #expect(warnings.count == 1 && warnings[0].contains("'color'") && warnings[0].contains("orange, rose"), "\(new.diagnostics)")
+        let same = trainkit(["train", try config("same", data: try table(["white", "red"], "same.csv")), "--init-from", source])
+        #expect(same.status == 0 && !same.diagnostics.contains("never saw"), "\(same.diagnostics)")
+    }
+
     @Test func architectureMismatchIsANamedErrorWithTheShapes() throws {
         let dir = try temporaryDirectory()
         let (source, _) = try Self.train(dir, "source", epochs: 1)
