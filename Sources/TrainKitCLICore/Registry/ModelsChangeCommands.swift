@@ -123,3 +123,42 @@ struct ModelsPromoteCommand: CLICommand {
         if !json { io.output("promoted \(decision.candidate) to \(reference.name)@\(to)\(decision.holder.map { " (was \($0))" } ?? "")") }
     }
 }
+
+/// `trainkit models gc [--dry-run] [--older-than SECONDS]`.
+struct ModelsGCCommand: CLICommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gc",
+        abstract: "Remove artifact folders that no version names (left by registrations killed before they committed).",
+        discussion: """
+            Only folders the store made (NAME/.incoming-TOKEN, NAME/vN-TOKEN) that no version names and that nothing \
+            touched for --older-than seconds (default an hour, so a registration copying its files now is left alone).
+            """)
+
+    @Flag(help: "List what would be removed; remove nothing.")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("Leave folders modified in the last SECONDS.", valueName: "seconds"))
+    var olderThan: Double = 3600
+
+    @Flag(help: "Print one JSON object (removed or, with --dry-run, to remove).")
+    var json = false
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func validate() throws {
+        guard olderThan >= 0, olderThan.isFinite else { throw ValidationError("--older-than must be >= 0 seconds, got \(olderThan)") }
+    }
+
+    func execute(_ io: CommandIO) throws {
+        let store = try storeOptions.open()
+        defer { store.close() }
+        let orphans = try store.orphanedArtifacts(olderThan: olderThan)
+        if !dryRun { try store.removeOrphanedArtifacts(orphans) }
+        if json {
+            struct Summary: Encodable { var dryRun: Bool; var folders: [OrphanedArtifact]; var bytes: Int64 }
+            return try io.json(Summary(dryRun: dryRun, folders: orphans, bytes: orphans.reduce(0) { $0 + $1.bytes }))
+        }
+        for orphan in orphans { io.output("\(dryRun ? "would remove" : "removed") \(orphan.path) (\(orphan.bytes) bytes)") }
+        io.output("\(orphans.count) orphaned artifact folder\(orphans.count == 1 ? "" : "s"), \(orphans.reduce(0) { $0 + $1.bytes }) bytes\(dryRun ? " (dry run: nothing removed)" : "")")
+    }
+}

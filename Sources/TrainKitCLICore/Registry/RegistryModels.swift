@@ -70,7 +70,8 @@ struct ModelsCommand: ParsableCommand {
             else the default store).
             """,
         subcommands: [ModelsRegisterCommand.self, ModelsListCommand.self, ModelsShowCommand.self, ModelsCompareCommand.self,
-                      ModelsDeleteCommand.self, ModelsAliasCommand.self, ModelsPromoteCommand.self, ModelsHistoryCommand.self])
+                      ModelsDeleteCommand.self, ModelsAliasCommand.self, ModelsPromoteCommand.self, ModelsHistoryCommand.self,
+                      ModelsGCCommand.self])
 }
 
 /// `trainkit models alias set|remove`.
