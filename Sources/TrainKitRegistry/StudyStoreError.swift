@@ -1,0 +1,18 @@
+/// What stops a worker from joining a study in a ``SQLStudyStore``.
+public enum StudyStoreError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The study exists in the store with another config: a worker must run the same config as the others.
+    case configMismatch(study: String, store: String, stored: String, given: String)
+    /// `--storage` is neither a `postgres://` URL nor `sqlite:PATH`.
+    case invalidLocation(String)
+
+    public var description: String {
+        switch self {
+        case let .configMismatch(study, store, stored, given):
+            return "study '\(study)' in \(store) was started with another config (hash \(stored.prefix(12)), this "
+                + "worker's is \(given.prefix(12))): every worker of a study runs the same config and options; "
+                + "name a new study (--study NAME) to search with this one"
+        case let .invalidLocation(location):
+            return "--storage \(location): expected postgres://USER@HOST:PORT/DB (or postgresql://...) or sqlite:PATH"
+        }
+    }
+}
