@@ -68,7 +68,7 @@ struct TuneCommand: CLICommand {
     var heartbeatTimeout: Double = 60
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "With several workers: retries of a trial whose worker stopped, before it is marked failed.", valueName: "n"))
+        "Retries of a trial whose process stopped while it ran (a crash, a lost worker), before it is marked failed.", valueName: "n"))
     var maxRetries = 2
 
     @OptionGroup var options: ConfigOptions
