@@ -28,9 +28,14 @@ public final class SQLStudyStore: @unchecked Sendable {
     /// - Parameter location: `postgres://…` / `postgresql://…` (any libpq URL) or `sqlite:PATH`
     ///   (`sqlite:///abs/path.db` as in SQLAlchemy is read too).
     /// - Throws: ``StudyStoreError/configMismatch(study:store:stored:given:)`` when the study was created with
-    ///   another hash; ``StudyStoreError/invalidLocation(_:)``; ``RegistryError`` when the database cannot be used.
+    ///   another hash; ``StudyStoreError/invalidLocation(_:)``; ``StudyStoreError/unreachable(store:reason:)``;
+    ///   ``RegistryError`` when the database misbehaves later.
     public init(location: String, study: String, configHash: String) throws {
-        db = try Self.connect(location)
+        do {
+            db = try Self.connect(location)
+        } catch RegistryError.unreachable(let store, let reason) {
+            throw StudyStoreError.unreachable(store: store, reason: reason)
+        }
         self.location = db.label
         self.study = study
         try Schema.migrate(db)
