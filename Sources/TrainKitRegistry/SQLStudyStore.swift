@@ -42,14 +42,18 @@ public final class SQLStudyStore: @unchecked Sendable {
         let stored: String? = try lock.withLock {
             try db.transaction {
                 try db.query(
-                    "INSERT INTO studies (name, config_hash, created_at) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO NOTHING",
+                    """
+                    INSERT INTO studies (name, config_hash, created_at) VALUES (?1, ?2, ?3)
+                    ON CONFLICT (name) DO NOTHING
+                    """,
                     .text(study), .text(configHash), .text(Timestamp.now()))
                 return try db.query("SELECT config_hash FROM studies WHERE name = ?1", .text(study)).first?.first ?? nil
             }
         }
         guard stored == configHash else {
             db.close()
-            throw StudyStoreError.configMismatch(study: study, store: location, stored: stored ?? "none", given: configHash)
+            throw StudyStoreError.configMismatch(
+                study: study, store: location, stored: stored ?? "none", given: configHash)
         }
     }
 

@@ -1,4 +1,5 @@
-/// The registry's schema (models and, since 2, tuning studies): numbered migrations, applied in order and recorded in `schema_migrations`.
+/// The registry's schema (models and, since 2, tuning studies): numbered migrations, applied in order and
+/// recorded in `schema_migrations`.
 ///
 /// A migration is never edited once released; a change to the schema is a new migration at the end.
 /// `{serial}` is the dialect's auto-numbered key.

@@ -84,9 +84,13 @@ struct TuneCommand: CLICommand {
             throw ValidationError("--startup-trials must be >= 0, got \(startupTrials)")
         }
         if let nproc, nproc < 1 { throw ValidationError("--nproc must be at least 1, got \(nproc)") }
-        guard heartbeatTimeout > 0 else { throw ValidationError("--heartbeat-timeout must be > 0, got \(heartbeatTimeout)") }
+        guard heartbeatTimeout > 0 else {
+            throw ValidationError("--heartbeat-timeout must be > 0, got \(heartbeatTimeout)")
+        }
         guard maxRetries >= 0 else { throw ValidationError("--max-retries must be >= 0, got \(maxRetries)") }
-        if study != nil && storage == nil { throw ValidationError("--study names a study in --storage: give --storage too") }
+        if study != nil && storage == nil {
+            throw ValidationError("--study names a study in --storage: give --storage too")
+        }
     }
 
     func execute(_ io: CommandIO) throws {

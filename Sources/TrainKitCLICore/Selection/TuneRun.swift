@@ -143,7 +143,9 @@ struct TuneRun {
         if kept > 0 { io.progress("continuing \(storeName): \(kept) finished trials kept") }
         if hasWorkers {
             let rank = launch.isDistributed ? "rank \(launch.rank) of \(launch.worldSize), " : ""
-            io.progress("worker \(study.worker.host) pid \(study.worker.pid) (\(rank)heartbeat timeout \(heartbeatTimeout) s) on \(storeName)")
+            io.progress(
+                "worker \(study.worker.host) pid \(study.worker.pid) (\(rank)heartbeat timeout \(heartbeatTimeout) s) "
+                    + "on \(storeName)")
         }
 
         let tunable = self.tunable

@@ -115,7 +115,8 @@ public final class Study: @unchecked Sendable {
             guard let existing = log.header else {
                 if let mismatch = log.headerlessMismatch(space: space, metric: metric) {
                     throw SelectionError.journal(
-                        "\(self.journal?.location ?? "") has no readable study line and \(mismatch); use another journal file")
+                        "\(self.journal?.location ?? "") has no readable study line and \(mismatch); "
+                            + "use another journal file")
                 }
                 return ([header], ())
             }

@@ -18,7 +18,9 @@ struct StudyLog: Sendable {
             if header == nil { header = event }
             return nil
         case .summary:
-            guard let finished = event.trial, let owner = event.owner else { return "a summary line without trial or owner" }
+            guard let finished = event.trial, let owner = event.owner else {
+                return "a summary line without trial or owner"
+            }
             if summaries[finished] == nil { summaries[finished] = owner }
             return nil
         case .start:

@@ -29,7 +29,8 @@ extension StudyJournal {
         var result: [String: Double] = [:]
         for name in names {
             let path = workersFolder.appendingPathComponent(name).path
-            guard let date = (try? manager.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { continue }
+            let attributes = try? manager.attributesOfItem(atPath: path)
+            guard let date = attributes?[.modificationDate] as? Date else { continue }
             result[name] = now.timeIntervalSince(date)
         }
         return result
