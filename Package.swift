@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "TrainKitMetricsTests", dependencies: ["TrainKitMetrics", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitModelsTests", dependencies: ["TrainKitModels", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitTests", dependencies: ["TrainKit", "TrainKitTestSupport"]),
-        .testTarget(name: "TrainKitCLITests", dependencies: ["TrainKitCLICore", "TrainKitTestSupport"]),
+        .testTarget(name: "TrainKitCLITests", dependencies: ["TrainKitCLICore", "TrainKitRegistry", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitIOTests", dependencies: ["TrainKitIO", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitONNXTests", dependencies: ["TrainKitONNX", "TrainKitTestSupport"]),
         .testTarget(name: "TrainKitTrackingTests", dependencies: ["TrainKitTracking", "TrainKitTestSupport"]),

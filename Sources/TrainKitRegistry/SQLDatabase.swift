@@ -20,6 +20,18 @@ enum SQLDialect: Sendable {
         case .postgres: return "BIGSERIAL PRIMARY KEY"
         }
     }
+
+    /// The database's clock as seconds since 1970 (a SQL expression), so that workers compare times on one clock.
+    var epochNow: String {
+        switch self {
+        case .sqlite: return "((julianday('now') - 2440587.5) * 86400.0)"
+        case .postgres: return "EXTRACT(EPOCH FROM clock_timestamp())::float8"
+        }
+    }
+
+    /// Locks a row of `table` for the rest of the transaction (PostgreSQL; SQLite's write transaction already
+    /// holds the whole database).
+    var forUpdate: String { self == .postgres ? " FOR UPDATE" : "" }
 }
 
 /// One connection to a SQL database, the little the registry needs of it.

@@ -1,4 +1,5 @@
-/// The registry's schema: numbered migrations, applied in order and recorded in `schema_migrations`.
+/// The registry's schema (models and, since 2, tuning studies): numbered migrations, applied in order and
+/// recorded in `schema_migrations`.
 ///
 /// A migration is never edited once released; a change to the schema is a new migration at the end.
 /// `{serial}` is the dialect's auto-numbered key.
@@ -50,6 +51,26 @@ enum Schema {
             details TEXT
         );
         CREATE INDEX events_by_name ON events(name, id);
+        """,
+        // 2: hyperparameter studies shared by `trainkit tune --storage` workers (SQLStudyStore).
+        """
+        CREATE TABLE studies (
+            name TEXT PRIMARY KEY,
+            config_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE study_lines (
+            id {serial},
+            study TEXT NOT NULL REFERENCES studies(name),
+            line TEXT NOT NULL
+        );
+        CREATE INDEX study_lines_by_study ON study_lines(study, id);
+        CREATE TABLE study_workers (
+            study TEXT NOT NULL REFERENCES studies(name),
+            worker TEXT NOT NULL,
+            last_seen DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (study, worker)
+        );
         """,
     ]
 

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import TrainKit
 
-/// `trainkit tune CONFIG --trials N [--sampler grid|random|tpe] [--prune asha] [--parallel N] [--set ...] [--data-dir DIR] [--json]`.
+/// `trainkit tune CONFIG --trials N [--sampler grid|random|tpe] [--prune asha] [--parallel N] [--storage URL]
+/// [--study NAME] [--nproc N] [--set ...] [--data-dir DIR] [--json]`.
 struct TuneCommand: CLICommand {
     static let configuration = CommandConfiguration(
         commandName: "tune",
@@ -12,7 +13,8 @@ struct TuneCommand: CLICommand {
             part is never scored. The study journal (`output`/study.jsonl) records every trial as it runs: \
             rerunning the same command after a crash continues the study with its finished trials kept. \
             The best trial is written to `output`/best.yaml, ready for `trainkit train`. \
-            Search spaces: docs/config.md.
+            Several processes (on several machines with --storage, or MPI ranks) can work on one study: \
+            docs/distributed.md. Search spaces: docs/config.md.
             """)
 
     @Argument(
@@ -47,6 +49,28 @@ struct TuneCommand: CLICommand {
             valueName: "n"))
     var startupTrials: Int?
 
+    @Option(help: ArgumentHelp(
+        "Keep the study in a database that workers on other machines join: postgres://USER@HOST:PORT/DB or sqlite:PATH.",
+        discussion: "Every process run with the same config, options and --storage works on the same study (docs/distributed.md).",
+        valueName: "url"))
+    var storage: String?
+
+    @Option(help: ArgumentHelp("The study's name in --storage (default: the config file's name).", valueName: "name"))
+    var study: String?
+
+    @Option(help: ArgumentHelp(
+        "Run N worker processes on this machine through mpirun, sharing the study (under mpirun -np N, leave it out).",
+        valueName: "N"))
+    var nproc: Int?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "With several workers: seconds without a heartbeat after which a worker's trial is taken back.", valueName: "s"))
+    var heartbeatTimeout: Double = 60
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Retries of a trial whose process stopped while it ran (a crash, a lost worker), before it is marked failed.", valueName: "n"))
+    var maxRetries = 2
+
     @OptionGroup var options: ConfigOptions
 
     @Flag(help: "Print one JSON object (best trial, every trial, best.yaml's path) on standard output.")
@@ -59,19 +83,38 @@ struct TuneCommand: CLICommand {
         if let startupTrials, startupTrials < 0 {
             throw ValidationError("--startup-trials must be >= 0, got \(startupTrials)")
         }
+        if let nproc, nproc < 1 { throw ValidationError("--nproc must be at least 1, got \(nproc)") }
+        guard heartbeatTimeout > 0 else {
+            throw ValidationError("--heartbeat-timeout must be > 0, got \(heartbeatTimeout)")
+        }
+        guard maxRetries >= 0 else { throw ValidationError("--max-retries must be >= 0, got \(maxRetries)") }
+        if study != nil && storage == nil {
+            throw ValidationError("--study names a study in --storage: give --storage too")
+        }
     }
 
     func execute(_ io: CommandIO) throws {
+        let launch = LaunchEnvironment()
+        if let nproc, nproc > 1, !launch.isDistributed { return try DistributedLaunch.run(nproc: nproc) }
+        if let nproc, launch.isDistributed, launch.worldSize != nproc {
+            throw ValidationError("--nproc \(nproc), but the launcher started \(launch.worldSize) ranks: leave out --nproc under mpirun or srun")
+        }
         let tunable = try TunableConfig(file: config, overrides: try options.overrides(for: config))
-        let result = try TuneRun(
+        var run = TuneRun(
             tunable: tunable, trials: trials, sampler: sampler, pruner: prune,
             parallel: parallel, metric: metric, gridPoints: gridPoints, startupTrials: startupTrials,
-            io: io
-        ).run()
+            io: io)
+        run.storage = storage
+        run.studyName = study
+        run.heartbeatTimeout = heartbeatTimeout
+        run.maxRetries = maxRetries
+        run.launch = launch
+        let result = try run.run()
+        if result.summaryWriter != nil { return }  // another worker prints the study
         if json {
             let summary = TuneSummary(
                 result: result.study, bestConfig: result.bestConfig?.path,
-                journal: result.journal.path, seconds: result.seconds)
+                journal: result.journal, seconds: result.seconds)
             io.output(String(decoding: try summary.jsonData(), as: UTF8.self))
         } else {
             io.output(Self.table(result))
@@ -94,7 +137,7 @@ struct TuneCommand: CLICommand {
         }
         let counts = ["complete", "pruned", "failed"].map { "\(study.counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
         lines.append(
-            "study: \(result.journal.path) (\(study.trials.count) trials: \(counts)), \(String(format: "%.1f", result.seconds)) s"
+            "study: \(result.journal) (\(study.trials.count) trials: \(counts)), \(String(format: "%.1f", result.seconds)) s"
         )
         if let best = study.best, let url = result.bestConfig {
             lines.append(

@@ -13,6 +13,15 @@ import TrainKit
 ///
 /// With `tracking.mlflow` the study is an MLflow run and each trial a child run of it (``TuneTracking``).
 ///
+/// **Several workers** (``workers``): with `--storage` (a PostgreSQL server or SQLite file every worker reaches)
+/// or under `mpirun` / `--nproc`, any number of processes run this same command on one study. Each claims the
+/// next trial in a transaction of the store (the run directory's journal when there is no `--storage`), so no
+/// two run one trial; each beats a heartbeat, and a trial whose worker falls silent is retried (``maxRetries``)
+/// or marked failed. Every worker stays until every trial has finished; the first one to find the study finished
+/// claims its summary (``Study/claimSummary()``) and writes `best.yaml` and prints the table; the others print
+/// who did. A worker whose config or options differ from the study's is refused
+/// (``StudyStoreError/configMismatch(study:store:stored:given:)``; ``StudyIdentity``).
+///
 /// Trials keep nothing else on disk. Every trial trains with the config's `seed` (the same data split and,
 /// for equal values, the same initial weights), so the values are the only difference between trials, and
 /// training `best.yaml` reproduces the best trial. The test part is never scored during the study.
@@ -23,6 +32,16 @@ struct TuneRun {
     var sampler: SamplerKind = .tpe
     var pruner: PrunerKind = .none
     var parallel = 1
+    /// `--storage`: the shared study store (`postgres://…` or `sqlite:PATH`); nil: the run directory's journal.
+    var storage: String? = nil
+    /// `--study`: the study's name in the store (default: the config file's name).
+    var studyName: String? = nil
+    /// Seconds a worker may go without a heartbeat before its trials are taken back.
+    var heartbeatTimeout: Double = 60
+    /// Times an interrupted trial is retried before it is marked failed.
+    var maxRetries = 2
+    /// The MPI rank and world size when an MPI launcher started this process (every rank is a worker).
+    var launch = LaunchEnvironment(rank: 0, worldSize: 1, source: nil)
     /// Trials run at once, at most: each is a thread training its own model, so more only adds threads that wait.
     static let maxParallel = 256
     /// The validation metric that ranks trials (default: `val_accuracy` or `val_rmse`).
@@ -37,10 +56,24 @@ struct TuneRun {
     struct Result {
         var study: StudyResult
         var runDirectory: URL
-        var journal: URL
-        /// `best.yaml`, when a trial completed.
+        /// The journal file, or the shared store's location.
+        var journal: String
+        /// `best.yaml`, when a trial completed and this worker wrote the summary.
         var bestConfig: URL?
         var seconds: Double
+        /// With several workers: the worker that wrote the summary, when it is another one (nil: this one).
+        var summaryWriter: TrialOwner? = nil
+    }
+
+    /// Whether other processes may work on the study: a shared store, or MPI ranks.
+    var hasWorkers: Bool { storage != nil || launch.isDistributed }
+
+    /// The study's config hash (``StudyIdentity``): the config and the options that change the trials.
+    func configHash(metric: String) -> String {
+        StudyIdentity.hash(tunable: tunable, options: [
+            "trials": "\(trials)", "sampler": sampler.rawValue, "prune": pruner.rawValue, "metric": metric,
+            "grid_points": "\(gridPoints)", "startup_trials": startupTrials.map { "\($0)" } ?? "default",
+        ])
     }
 
     func run() throws -> Result {
@@ -84,21 +117,36 @@ struct TuneRun {
             case .tpe: TPESampler(seed: base.seed, startupTrials: Swift.max(1, startup))
             }
         let study: Study
+        let name = studyName ?? URL(fileURLWithPath: tunable.file).deletingPathExtension().lastPathComponent
         do {
+            let shared = try storage.map {
+                try SharedStudyStorage(location: $0, study: name, configHash: configHash(metric: metric))
+            }
             study = try Study(
-                name: URL(fileURLWithPath: tunable.file).deletingPathExtension().lastPathComponent,
-                space: tunable.space, metric: metric, sampler: proposer,
+                name: name, space: tunable.space, metric: metric, sampler: proposer,
                 pruner: pruner.make(maxEpochs: maxEpochs).map { StartupPruner(base: $0, startupTrials: startup) },
-                seed: base.seed, journal: journal)
-        } catch SelectionError.journal(let message) where FileManager.default.fileExists(atPath: journal.path) {
+                seed: base.seed, journal: shared == nil ? journal : nil, storage: shared)
+        } catch SelectionError.journal(let message)
+            where storage == nil && FileManager.default.fileExists(atPath: journal.path)
+        {
             // Another study's journal: a usage problem, solved by another run directory.
             throw ConfigError.usage(
                 "\(message.replacingOccurrences(of: "; use another journal file", with: "")); "
                     + "start a new study in another directory (--set output=DIR)")
         }
+        study.heartbeatTimeout = heartbeatTimeout
+        study.maxRetries = maxRetries
+        study.waitsForOtherWorkers = hasWorkers
+        let storeName = study.storageLocation ?? journal.path
         for problem in study.problems { io.progress("warning: \(problem)") }
         let kept = study.trials.count { $0.isFinished && !$0.interrupted }
-        if kept > 0 { io.progress("continuing \(journal.path): \(kept) finished trials kept") }
+        if kept > 0 { io.progress("continuing \(storeName): \(kept) finished trials kept") }
+        if hasWorkers {
+            let rank = launch.isDistributed ? "rank \(launch.rank) of \(launch.worldSize), " : ""
+            io.progress(
+                "worker \(study.worker.host) pid \(study.worker.pid) (\(rank)heartbeat timeout \(heartbeatTimeout) s) "
+                    + "on \(storeName)")
+        }
 
         let tunable = self.tunable
         let io = self.io
@@ -148,6 +196,17 @@ struct TuneRun {
             throw error
         }
         let result = study.result()
+        if hasWorkers, !(try study.claimSummary()) {
+            // Another worker writes best.yaml and the reports; this one only says who.
+            tracking.finish(result: result, runDirectory: runDirectory)
+            let writer = study.summaryWriter
+            io.progress(
+                "study finished; its summary is written by "
+                    + (writer.map { "\($0.host) pid \($0.pid)" } ?? "another worker"))
+            return Result(
+                study: result, runDirectory: runDirectory, journal: storeName, bestConfig: nil,
+                seconds: Date().timeIntervalSince(started), summaryWriter: writer ?? study.worker)
+        }
         guard result.best != nil else {
             tracking.finish(result: result, runDirectory: runDirectory)
             let counts = ["complete", "pruned", "failed"].map { "\(result.counts[$0] ?? 0) \($0)" }
@@ -171,7 +230,7 @@ struct TuneRun {
         }
         tracking.finish(result: result, runDirectory: runDirectory)
         return Result(
-            study: result, runDirectory: runDirectory, journal: journal, bestConfig: bestConfig,
+            study: result, runDirectory: runDirectory, journal: storeName, bestConfig: bestConfig,
             seconds: Date().timeIntervalSince(started))
     }
 

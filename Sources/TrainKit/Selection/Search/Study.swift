@@ -27,11 +27,20 @@ import Darwin
 /// objective throws is recorded as failed (with the error) and the study goes on; throwing ``TrialPruned``, or
 /// returning after ``Trial/report(epoch:value:)`` answered true, records it as pruned with its last reported value.
 ///
-/// **Crashes.** Every start, report and finish is a journal line written (and `fsync`ed) under a file lock.
-/// When `optimize` begins, trials still marked running whose process is gone (same host, pid not alive, or
-/// this process but no live ``Study`` object owns them) are marked failed and interrupted, and their
-/// parameters are the next ones tried. Finished trials are never rerun. Trials owned by another host are left
-/// running.
+/// **Crashes.** Every start, report and finish is a journal line written (and `fsync`ed) under a file lock,
+/// or a row of a ``StudyStorage`` written in its transaction. While `optimize` runs, the study beats a heartbeat
+/// (``heartbeatTimeout``). Before it claims each trial, trials still marked running whose worker is gone are
+/// marked failed and interrupted, and their parameters are the next ones tried; a trial interrupted
+/// ``maxRetries`` times already is marked failed for good instead (it counts toward the budget, and is not
+/// retried). Gone means: this process but no live ``Study`` object owns the trial; with a journal file, the
+/// same host and the pid is not alive, or another host whose heartbeat file is older than the timeout (another
+/// host without one is left running); with a ``StudyStorage``, a worker silent for longer than the timeout.
+/// Finished trials are never rerun.
+///
+/// **Workers.** Any number of processes on any machines may run `optimize` on one journal file (on a shared
+/// filesystem) or one ``StudyStorage`` at once: each trial is claimed in a transaction, so no two run it. With
+/// ``waitsForOtherWorkers``, a worker that finds the budget claimed stays until every trial has finished,
+/// taking back those of workers that stop; ``claimSummary()`` then names one of them to write the summary.
 ///
 /// **Threads.** `parallel: N` runs N trials at once on N new threads (`parallel: 1` runs them on the calling
 /// thread); the global random stream is per thread, and each trial's thread is seeded with ``Trial/seed``
@@ -51,10 +60,22 @@ public final class Study: @unchecked Sendable {
     public let pruner: (any Pruner)?
     /// Seeds each trial's stream: trial `n` gets `mix(seed, n)`.
     public let seed: UInt64
-    /// The journal file, if the study is stored.
-    public var journalURL: URL? { journal?.url }
+    /// The journal file, if the study is stored in one.
+    public var journalURL: URL? { (journal as? StudyJournal)?.url }
+    /// Where the study is stored: the journal's path or the storage's location (nil: in memory only).
+    public var storageLocation: String? { journal?.location }
+    /// This study object's worker identity, as trials it runs record it.
+    public var worker: TrialOwner { owner }
 
-    private let journal: StudyJournal?
+    /// How long a worker may go without a heartbeat before its running trials are taken back (seconds).
+    public var heartbeatTimeout: Double = 60
+    /// How many times an interrupted trial is retried before it is marked failed for good.
+    public var maxRetries = 2
+    /// Whether `optimize` waits, once the budget is claimed, for trials other workers are running, taking back
+    /// those whose worker stops (set it when several processes share the study).
+    public var waitsForOtherWorkers = false
+
+    private let journal: (any StudyEventStore)?
     private let lock = NSLock()
     private var log: StudyLog
     private var logProblems: [String] = []
@@ -65,15 +86,19 @@ public final class Study: @unchecked Sendable {
     /// - Parameters:
     ///   - metric: the objective's key that ranks trials.
     ///   - direction: nil infers it from `metric` (``SearchDirection/inferred(for:)``).
-    ///   - journal: an append-only JSON-lines file (nil: in memory only).
+    ///   - journal: an append-only JSON-lines file (nil: in memory only, unless `storage` is given).
+    ///   - storage: a store shared by processes on several machines, in place of `journal`.
     /// - Throws: ``SelectionError/journal(_:)`` when the file cannot be used or records another metric,
     ///   direction or space, or has lost its study line and holds trials of another space or metric
     ///   (``StudyLog/headerlessMismatch(space:metric:)``).
     public init(
         name: String = "study", space: SearchSpace, metric: String, direction: SearchDirection? = nil,
         sampler: any Sampler = RandomSampler(), pruner: (any Pruner)? = nil, seed: UInt64 = 0,
-        journal: URL? = nil
+        journal: URL? = nil, storage: (any StudyStorage)? = nil
     ) throws {
+        if journal != nil && storage != nil {
+            throw SelectionError.invalidArgument("Study: give a journal file or a storage, not both")
+        }
         self.name = name
         self.space = space
         self.metric = metric
@@ -81,7 +106,7 @@ public final class Study: @unchecked Sendable {
         self.sampler = sampler
         self.pruner = pruner
         self.seed = seed
-        self.journal = try journal.map { try StudyJournal(url: $0) }
+        self.journal = try storage.map { StoredStudyEvents($0) } ?? journal.map { try StudyJournal(url: $0) }
         self.log = StudyLog(space: space)
         self.owner = TrialOwner(host: Self.hostName, pid: getpid(), id: UUID().uuidString)
         LiveStudies.shared.insert(owner.id)
@@ -90,7 +115,8 @@ public final class Study: @unchecked Sendable {
             guard let existing = log.header else {
                 if let mismatch = log.headerlessMismatch(space: space, metric: metric) {
                     throw SelectionError.journal(
-                        "\(journal?.path ?? "") has no readable study line and \(mismatch); use another journal file")
+                        "\(self.journal?.location ?? "") has no readable study line and \(mismatch); "
+                            + "use another journal file")
                 }
                 return ([header], ())
             }
@@ -100,7 +126,7 @@ public final class Study: @unchecked Sendable {
                     + "over \(existing.space?.paths ?? [])"
                 let wanted = "'\(metric)' (\(self.direction.rawValue)) over \(space.paths)"
                 throw SelectionError.journal(
-                    "\(journal?.path ?? "") was written for metric \(written); this study has \(wanted); "
+                    "\(self.journal?.location ?? "") was written for metric \(written); this study has \(wanted); "
                         + "use another journal file")
             }
             return ([], ())
@@ -150,6 +176,8 @@ public final class Study: @unchecked Sendable {
             throw SelectionError.invalidArgument("Study.optimize: parallel must be >= 1, got \(parallel)")
         }
         lock.withLock { failure = nil }
+        let heartbeat = try Heartbeat.start(study: self)
+        defer { heartbeat?.stop() }
         try recoverInterruptedTrials()
         if parallel == 1 {
             let position = Random.position  // trials reseed this thread's stream; give the caller its own back
@@ -172,15 +200,29 @@ public final class Study: @unchecked Sendable {
         return result()
     }
 
-    /// Marks running trials whose process is gone as failed and interrupted (their parameters are retried).
-    /// `optimize` calls this first. Returns the numbers of the trials marked.
+    /// Marks running trials whose worker is gone as failed and interrupted (their parameters are retried), or
+    /// as failed for good after ``maxRetries`` retries. `optimize` calls this before each trial. Returns the
+    /// numbers of the trials marked.
     @discardableResult
     public func recoverInterruptedTrials() throws -> [Int] {
-        try transaction { log in
-            let dead = log.trials.filter { $0.state == .running && !Self.isAlive($0.owner) }
+        let silence = try journal?.silence() ?? [:]
+        let complete = journal?.heartbeatsAreComplete ?? false
+        let timeout = heartbeatTimeout, retries = maxRetries
+        return try transaction { log in
             let now = Date().timeIntervalSince1970
+            let dead = log.trials.filter {
+                $0.state == .running
+                    && !Self.isAlive($0, silence: silence, heartbeatsAreComplete: complete, timeout: timeout, now: now)
+            }
             let events = dead.map { t in
                 let process = t.owner.map { "\($0.host) pid \($0.pid)" } ?? "unknown"
+                let attempts = log.attempts(t)
+                guard attempts <= retries else {
+                    return JournalEvent.finish(
+                        t.number, state: .failed, value: nil, metrics: nil,
+                        error: "interrupted \(attempts) times (last: its process \(process) stopped while it ran); "
+                            + "not retried again", time: now)
+                }
                 return JournalEvent.finish(
                     t.number, state: .failed, value: nil, metrics: nil,
                     error: "interrupted: its process (\(process)) stopped while it ran", interrupted: true, time: now)
@@ -189,14 +231,41 @@ public final class Study: @unchecked Sendable {
         }
     }
 
+    /// Claims the writing of the study's summary (best config, reports) for this worker: true for the first
+    /// worker that asks once the study's current trials have finished, false for every other (and while a
+    /// trial still runs). A study that runs more trials later can be claimed again.
+    public func claimSummary() throws -> Bool {
+        try transaction { log in
+            guard log.trials.allSatisfy(\.isFinished) else { return ([], false) }
+            let finished = log.finishedTrials
+            if let holder = log.summaries[finished] { return ([], holder == owner) }
+            return ([.summary(finished: finished, owner: owner, time: Date().timeIntervalSince1970)], true)
+        }
+    }
+
+    /// Who claimed the summary of the study as it stands (nil: nobody yet).
+    public var summaryWriter: TrialOwner? {
+        (try? transaction { log in ([], log.summaries[log.finishedTrials]) }) ?? nil
+    }
+
+    /// Records a heartbeat for this worker (``Heartbeat`` calls it).
+    func beat() throws { try journal?.beat(owner: owner.id) }
+
     private func runWorker(budget: Int, objective: @Sendable (Trial) throws -> [String: Double]) {
         while lock.withLock({ failure == nil }) {
             let trial: Trial?
-            do { trial = try startTrial(budget: budget) } catch {
+            do {
+                if journal != nil { try recoverInterruptedTrials() }
+                trial = try startTrial(budget: budget)
+            } catch {
                 record(error)
                 return
             }
-            guard let trial else { return }
+            guard let trial else {
+                guard waitsForOtherWorkers, othersAreRunning() else { return }
+                Thread.sleep(forTimeInterval: Swift.min(1, Swift.max(0.05, heartbeatTimeout / 4)))
+                continue
+            }
             Random.seed(trial.seed)
             let outcome: JournalEvent
             let now = { Date().timeIntervalSince1970 }
@@ -228,6 +297,11 @@ public final class Study: @unchecked Sendable {
                 return
             }
         }
+    }
+
+    /// Whether a trial of another worker still runs (it may yet be taken back and retried here).
+    private func othersAreRunning() -> Bool {
+        trials.contains { $0.state == .running && $0.owner?.id != owner.id }
     }
 
     /// Under the lock: the next trial's number and parameters (a pending retry first), or nil when the budget is
@@ -298,12 +372,18 @@ public final class Study: @unchecked Sendable {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }()
 
-    /// Whether a trial's process may still be running it: another host (unknowable: assume yes), this process
-    /// (a live Study object owns it), or another local pid that exists.
-    static func isAlive(_ owner: TrialOwner?) -> Bool {
-        guard let owner else { return false }
-        guard owner.host == hostName else { return true }
-        if owner.pid == getpid() { return LiveStudies.shared.contains(owner.id) }
+    /// Whether a trial's worker may still be running it (see "Crashes" above). `silence` holds the seconds since
+    /// each worker's last heartbeat; `heartbeatsAreComplete` says that a worker without one runs nothing.
+    static func isAlive(
+        _ trial: TrialRecord, silence: [String: Double], heartbeatsAreComplete: Bool, timeout: Double, now: Double
+    ) -> Bool {
+        guard let owner = trial.owner else { return false }
+        if owner.host == hostName && owner.pid == getpid() { return LiveStudies.shared.contains(owner.id) }
+        if heartbeatsAreComplete {
+            if let quiet = silence[owner.id] { return quiet <= timeout }
+            return now - (trial.started ?? 0) <= timeout  // claimed before its first beat reached us
+        }
+        guard owner.host == hostName else { return silence[owner.id].map { $0 <= timeout } ?? true }
         return kill(owner.pid, 0) == 0 || errno == EPERM
     }
 }

@@ -4,6 +4,8 @@ struct StudyLog: Sendable {
     private(set) var header: JournalEvent?
     private(set) var trials: [TrialRecord] = []
     private var position: [Int: Int] = [:]
+    /// Who claimed the summary of the study with so many finished trials (``JournalEvent/Kind/summary``).
+    private(set) var summaries: [Int: TrialOwner] = [:]
     /// Restores parameter types after JSON (`2.0` reads back as an int); parameters outside it are kept as read.
     let space: SearchSpace?
 
@@ -14,6 +16,12 @@ struct StudyLog: Sendable {
         switch event.event {
         case .study:
             if header == nil { header = event }
+            return nil
+        case .summary:
+            guard let finished = event.trial, let owner = event.owner else {
+                return "a summary line without trial or owner"
+            }
+            if summaries[finished] == nil { summaries[finished] = owner }
             return nil
         case .start:
             guard let n = event.trial, let params = event.params, let seed = event.seed else {
@@ -59,6 +67,20 @@ struct StudyLog: Sendable {
 
     /// Trials that count toward the budget: all but interrupted ones (those are retried).
     var countedTrials: Int { trials.count { !$0.interrupted } }
+
+    /// Trials no longer running.
+    var finishedTrials: Int { trials.count { $0.isFinished } }
+
+    /// How many times `trial`'s parameters have run: 1, plus one for each interrupted trial it retries.
+    func attempts(_ trial: TrialRecord) -> Int {
+        var count = 1
+        var current = trial
+        while let earlier = current.retryOf.flatMap({ self.trial($0) }), count <= trials.count {
+            count += 1
+            current = earlier
+        }
+        return count
+    }
 
     /// Interrupted trials that no later trial retries yet, oldest first.
     var pendingRetries: [TrialRecord] {

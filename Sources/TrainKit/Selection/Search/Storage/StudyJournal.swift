@@ -18,8 +18,9 @@ import Darwin
 /// A process killed mid-write leaves at most one unterminated line at the end. Replay reports it in
 /// ``problems`` and skips it, and the next append first ends it with a newline, so it stays one bad line.
 /// A line that does not decode is reported and skipped likewise.
-final class StudyJournal: @unchecked Sendable {
+final class StudyJournal: StudyEventStore, @unchecked Sendable {
     let url: URL
+    var location: String { url.path }
     private let fd: Int32
     private let mutex = NSLock()
     /// Bytes already read and replayed.
@@ -81,9 +82,7 @@ final class StudyJournal: @unchecked Sendable {
         }
         var events: [JournalEvent] = []
         var start = 0
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let decoder = JournalEvent.decoder
         for i in 0..<bytes.count where bytes[i] == UInt8(ascii: "\n") {
             lineNumber += 1
             let line = bytes[start..<i]
@@ -92,7 +91,7 @@ final class StudyJournal: @unchecked Sendable {
             do {
                 events.append(try decoder.decode(JournalEvent.self, from: Data(line)))
             } catch {
-                problems.append("\(url.path):\(lineNumber): unreadable line ignored (\(Self.describe(error)))")
+                problems.append("\(url.path):\(lineNumber): unreadable line ignored (\(JournalEvent.describe(error)))")
             }
         }
         if start < bytes.count {
@@ -110,19 +109,10 @@ final class StudyJournal: @unchecked Sendable {
         return events
     }
 
-    private static func describe(_ error: Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error { return context.debugDescription }
-        if case DecodingError.keyNotFound(let key, _) = error { return "missing \(key.stringValue)" }
-        return "\(error)"
-    }
-
     // MARK: - Writing
 
     private func write(_ events: [JournalEvent]) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let encoder = JournalEvent.encoder
         var data = Data()
         if needsNewline { data.append(UInt8(ascii: "\n")) }
         for event in events {
