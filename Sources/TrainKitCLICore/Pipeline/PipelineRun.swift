@@ -171,7 +171,7 @@ struct PipelineRun {
         let result = try TuneRun(tunable: try tunable(), trials: pipeline.tuneTrials, sampler: pipeline.tuneSampler,
                                  pruner: pipeline.tunePrune, metric: pipeline.tuneMetric, io: io).run()
         var stage = PipelineStage(name: "")
-        stage.study = result.journal.path
+        stage.study = result.journal
         stage.trials = result.study.counts
         stage.bestConfig = result.bestConfig?.path
         stage.bestValue = result.study.best?.value
