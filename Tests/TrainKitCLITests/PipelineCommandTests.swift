@@ -158,6 +158,11 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad\(index)").path))
         }
 
+        let noTest = trainkit(["pipeline", try Self.config(dir, name: "notest"), "--set", "data.test_split=0"])
+        #expect(noTest.status == 2 && noTest.diagnostics.contains("pipeline.require") && noTest.diagnostics.contains("needs test data"),
+                "\(noTest.diagnostics)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("notest/train").path))
+
         let config = try Self.config(dir, name: "run")
         let noJournal = trainkit(["pipeline", config, "--resume"])
         #expect(noJournal.status == 2 && noJournal.diagnostics.contains("no pipeline.json"), "\(noJournal.diagnostics)")

@@ -52,7 +52,7 @@ struct PipelineRun {
             io.progress("the pipeline in \(directory.path) already ended: \(verdict)")
             return Result(journal: journal, directory: directory)
         }
-        if pipeline.tuneTrials > 0 { _ = try tunable().check() }
+        try checkBeforeTraining()
         try journal.write(in: directory)
 
         var candidate = try stage("train", &journal) { earlier in
@@ -74,6 +74,19 @@ struct PipelineRun {
         let registered = try stage("register", &journal) { earlier in try register(candidate, interrupted: earlier != nil) }
         let promoted = try stage("promote", &journal) { _ in try promote(registered) }
         return try end(&journal, verdict: promoted.passed == true ? "promoted" : "rejected")
+    }
+
+    /// What would stop the pipeline after training, checked before: a gate on test metrics without test data,
+    /// a search space that does not fit the config.
+    private func checkBeforeTraining() throws {
+        let d = config.data
+        if d.test == nil, d.testSplit == 0, d.format != .idx,
+           let rule = gate.rules.first(where: { $0.metric.hasPrefix("test_") }) {
+            throw ConfigError.invalidValue(
+                path: "pipeline.require", reason: "'\(rule)' needs test data, and the config holds none out: set data.test or data.test_split > 0",
+                location: nil)
+        }
+        if pipeline.tuneTrials > 0 { _ = try tunable().check() }
     }
 
     // MARK: - the journal
