@@ -2,6 +2,7 @@
 //
 //   trainkit-bench [--threads N] [--quick] [--workload NAME[,NAME...]]... [--rep K] [--check-reset] [--list]
 //   trainkit-bench fit --part kmeans|pca|gmm --data DIR [--seeds 0,1,2] [--threads N]   (UnsupervisedFits.swift)
+//   trainkit-bench ddp --workload mlp|lenet ... / allreduce --bytes N   (under mpirun; DistributedRuns.swift)
 //
 // --threads N   restrict the process to the first N CPUs and use N threads in the pool and the BLAS (default 2)
 // --quick       short timing profile (warm-up 0.2 s / 2 steps, 3 windows of 0.2 s)
@@ -98,6 +99,10 @@ if case .failure(let error) = Device.environmentDefault {
 }
 if CommandLine.arguments.dropFirst().first == "fit" {
     UnsupervisedFits.run(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
+if let command = CommandLine.arguments.dropFirst().first, ["ddp", "allreduce"].contains(command) {
+    DistributedRuns.run(command, Array(CommandLine.arguments.dropFirst(2)))
     exit(0)
 }
 let options = parseOptions(Array(CommandLine.arguments.dropFirst()))
