@@ -19,7 +19,7 @@ extension DQN {
         let c = configuration
         optimizer.learningRates = [c.learningRate.value(progressRemaining: progressRemaining)]
         var slots: [[Int]] = []
-        var bestNext: [Int: Float] = [:]
+        var bestNext: [Float] = []
         if !c.doubleQ {
             slots = (0..<gradientSteps).map { _ in replay.sampleIndices(c.batchSize, using: &rng) }
             bestNext = targetValues(of: slots)
@@ -35,7 +35,7 @@ extension DQN {
                     let choice = qNet(next).argmax(1, keepDim: true)
                     best = qNetTarget(next).gather(1, choice).reshape([b])
                 } else {
-                    best = Tensor(slots[step].map { bestNext[$0]! }, shape: [b])
+                    best = Tensor(slots[step].map { bestNext[$0] }, shape: [b])
                 }
                 let notDone = 1 - Tensor(batch.dones, shape: [b])
                 return Tensor(batch.rewards, shape: [b]) + notDone * best * c.gamma
@@ -51,13 +51,18 @@ extension DQN {
         if gradientSteps > 0 { lastLoss = total / Double(gradientSteps) }
     }
 
-    /// `max_a′ Q_target(s′, a′)` for each distinct replay slot in `slots`, off the tape.
-    func targetValues(of slots: [[Int]]) -> [Int: Float] {
+    /// `max_a′ Q_target(s′, a′)` for each replay slot in `slots` (indexed by slot; slots not drawn stay 0), each
+    /// distinct slot valued once, off the tape.
+    func targetValues(of slots: [[Int]]) -> [Float] {
+        var seen = [Bool](repeating: false, count: replay.count)
         var distinct: [Int] = []
-        var values: [Int: Float] = [:]
         for batch in slots {
-            for i in batch where values.updateValue(0, forKey: i) == nil { distinct.append(i) }
+            for i in batch where !seen[i] {
+                seen[i] = true
+                distinct.append(i)
+            }
         }
+        var values = [Float](repeating: 0, count: replay.count)
         let od = observationDimension
         for start in stride(from: 0, to: distinct.count, by: Self.targetChunkRows) {
             let rows = Array(distinct[start..<min(start + Self.targetChunkRows, distinct.count)])
