@@ -31,6 +31,8 @@
 
 /// Below this many multiply-adds (M*N*K) the call runs on one thread: dispatch would cost more than it saves.
 #define TK_GEMM_PARALLEL_MIN_FLOPS ((int64_t)64 * 64 * 64)
+/// Products of at most this many rows read an untransposed B in place (no packing) when the kernel can.
+#define TK_GEMM_DIRECT_B_MAX_M 256
 /// At most this many multiply-adds (M*N*K) skip packing (tk_sgemm_small_rows).
 #define TK_GEMM_SMALL_PRODUCT ((int64_t)32 * 32 * 32)
 
@@ -102,6 +104,7 @@ typedef struct {
     int64_t mc, kc_max, nc_max;  // blocking
     int slices;      // private mode: number of row or column slices
     int split_rows;  // private mode: slices of rows (each thread packs all of B) or of columns (all of A)
+    int direct_b;    // op(B) = B read in place by the strided kernel (no B packing)
 } gemm_job_t;
 
 /// One tile: full tiles go straight to C, edge tiles through a scratch tile.
@@ -109,11 +112,17 @@ static inline void run_tile(const gemm_job_t *job, int64_t kc, float beta, const
                             float *c, int64_t m, int64_t n) {
     const tk_sgemm_kernel_t *kern = job->kern;
     if (m == kern->mr && n == kern->nr) {
-        kern->kernel(kc, ap, bp, c, job->g.ldc, job->g.alpha, beta);
+        if (job->direct_b)
+            kern->kernel_strided(kc, ap, bp, job->g.ldb, c, job->g.ldc, job->g.alpha, beta);
+        else
+            kern->kernel(kc, ap, bp, c, job->g.ldc, job->g.alpha, beta);
         return;
     }
     float tile[TK_MAX_MR * TK_MAX_NR] __attribute__((aligned(64)));
-    kern->kernel(kc, ap, bp, tile, kern->nr, 1.0f, 0.0f);
+    if (job->direct_b)
+        kern->kernel_strided(kc, ap, bp, job->g.ldb, tile, kern->nr, 1.0f, 0.0f);
+    else
+        kern->kernel(kc, ap, bp, tile, kern->nr, 1.0f, 0.0f);
     for (int64_t i = 0; i < m; i++) {
         float *row = c + i * job->g.ldc;
         const float *t = tile + i * kern->nr;
@@ -138,7 +147,7 @@ static void macro_kernel(const gemm_job_t *job, int64_t row0, int64_t row1, int6
         }
         for (int64_t j0 = 0; j0 < ncols; j0 += nr) {
             int64_t n = ncols - j0 < nr ? ncols - j0 : nr;
-            const float *bp = bpack + j0 * kc;
+            const float *bp = job->direct_b ? bpack + j0 : bpack + j0 * kc;
             float *cblock = job->g.C + ic * job->g.ldc + col0 + j0;
             for (int64_t ir = 0; ir < mc; ir += mr) {
                 int64_t m = mc - ir < mr ? mc - ir : mr;
@@ -158,6 +167,11 @@ static void gemm_block(const gemm_job_t *job, int64_t row0, int64_t row1, int64_
         int64_t nc = col1 - jc < job->nc_max ? col1 - jc : job->nc_max;
         for (int64_t pc = 0; pc < job->g.K; pc += job->kc_max) {
             int64_t kc = job->g.K - pc < job->kc_max ? job->g.K - pc : job->kc_max;
+            if (job->direct_b) {  // B's rows are the panels already: tiles read them in place
+                macro_kernel(job, row0, row1, jc, nc, pc, kc, pc == 0 ? job->g.beta : 1.0f,
+                             job->g.B + pc * job->g.ldb + jc, apack);
+                continue;
+            }
             for (int64_t j0 = 0; j0 < nc; j0 += nr) {
                 int64_t n = nc - j0 < nr ? nc - j0 : nr;
                 pack_b_panel(job->g.transB, job->g.B, job->g.ldb, jc + j0, n, pc, kc, nr, bpack + j0 * kc);
@@ -227,6 +241,9 @@ static void sgemm_at_level(int level, int transA, int transB, int64_t M, int64_t
         return;
     }
     gemm_job_t job = {.kern = kern, .g = {transA != 0, transB != 0, M, N, K, alpha, beta, A, lda, B, ldb, C, ldc}};
+    // Small products (at most 256 rows) of an untransposed B in whole panels read B in place: packing it
+    // would copy all of B to use each panel M/mr times (DQN's 64x256x256 backward: 4 times).
+    job.direct_b = !transB && kern->kernel_strided != NULL && N % kern->nr == 0 && M <= TK_GEMM_DIRECT_B_MAX_M;
     const int mr = kern->mr, nr = kern->nr;
     int64_t mc = tk_gemm_blocking_override.mc ? tk_gemm_blocking_override.mc : kern->mc;
     int64_t kc = tk_gemm_blocking_override.kc ? tk_gemm_blocking_override.kc : kern->kc;

@@ -37,7 +37,8 @@ import TrainKit
         #expect(n.gamma == 0.9 && n.clipObservation == 5 && !n.normalizeRewards && n.normalizeObservations)
         try ConfigOverride.apply("env.normalize=false", to: &node)
         config = try RLConfig(node: node)
-        #expect(config.normalize == nil && (try config.makeEnvironment().normalization) == nil)
+        let plain = try config.makeEnvironment()
+        #expect(config.normalize == nil && plain.normalization == nil)
     }
 
     /// The run saves the statistics (model/vec_normalize.safetensors, and in the checkpoint); `rl evaluate` repeats
@@ -65,7 +66,8 @@ import TrainKit
         let (policyBefore, statsBefore) = (try Data(contentsOf: weights), try Data(contentsOf: statsFile))
         let resumed = trainkit(Self.dqn + sets + ["--resume"])
         #expect(resumed.status == 0, "\(resumed.diagnostics)")
-        #expect(try Data(contentsOf: weights) == policyBefore && (try Data(contentsOf: statsFile)) == statsBefore)
+        let (policyAfter, statsAfter) = (try Data(contentsOf: weights), try Data(contentsOf: statsFile))
+        #expect(policyAfter == policyBefore && statsAfter == statsBefore)
 
         try FileManager.default.removeItem(at: statsFile)
         let missing = trainkit(["rl", "evaluate", run.path, "--episodes", "2"])
