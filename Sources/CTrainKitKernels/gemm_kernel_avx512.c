@@ -25,12 +25,14 @@ TK_AVX512 static inline void store_row(float *c, __m512 x0, __m512 x1, __m512 va
 }
 
 #define TK_ROW(r)                                 \
-    a0 = _mm512_set1_ps(a[r]);                    \
+    a0 = _mm512_set1_ps(a[(r) * rs]);             \
     c##r##0 = _mm512_fmadd_ps(a0, b0, c##r##0);   \
     c##r##1 = _mm512_fmadd_ps(a0, b1, c##r##1);
 
-/// The tile over `kc` steps with B rows `ldb` floats apart (packed: ldb = NR, 64-byte aligned).
+/// The tile over `kc` steps: A's row r of step k at a[r*rs + k*ks], B rows `ldb` floats apart (packed: rs = 1,
+/// ks = MR, ldb = NR).
 TK_AVX512 __attribute__((always_inline)) static inline void tile_8x32(int64_t kc, const float *restrict a,
+                                                                      int64_t rs, int64_t ks,
                                                                       const float *restrict b, int64_t ldb,
                                                                       float *restrict c, int64_t ldc, float alpha,
                                                                       float beta) {
@@ -44,7 +46,7 @@ TK_AVX512 __attribute__((always_inline)) static inline void tile_8x32(int64_t kc
     for (int64_t k = 0; k < kc; k++) {
         __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16), a0;
         TK_ROW(0) TK_ROW(1) TK_ROW(2) TK_ROW(3) TK_ROW(4) TK_ROW(5) TK_ROW(6) TK_ROW(7)
-        a += MR;
+        a += ks;
         b += ldb;
     }
     __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
@@ -61,13 +63,13 @@ TK_AVX512 __attribute__((always_inline)) static inline void tile_8x32(int64_t kc
 
 TK_AVX512 static void sgemm_8x32_avx512(int64_t kc, const float *restrict a, const float *restrict b,
                                         float *restrict c, int64_t ldc, float alpha, float beta) {
-    tile_8x32(kc, a, b, NR, c, ldc, alpha, beta);
+    tile_8x32(kc, a, 1, MR, b, NR, c, ldc, alpha, beta);
 }
 
-TK_AVX512 static void sgemm_8x32_strided_avx512(int64_t kc, const float *restrict a, const float *restrict b,
-                                                int64_t ldb, float *restrict c, int64_t ldc, float alpha,
-                                                float beta) {
-    tile_8x32(kc, a, b, ldb, c, ldc, alpha, beta);
+TK_AVX512 static void sgemm_8x32_strided_avx512(int64_t kc, const float *restrict a, int64_t rs, int64_t ks,
+                                                const float *restrict b, int64_t ldb, float *restrict c,
+                                                int64_t ldc, float alpha, float beta) {
+    tile_8x32(kc, a, rs, ks, b, ldb, c, ldc, alpha, beta);
 }
 
 static const tk_sgemm_kernel_t avx512_kernel = {
