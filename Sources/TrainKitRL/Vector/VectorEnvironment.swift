@@ -27,7 +27,14 @@ public final class VectorEnvironment {
     /// observations (final ones too) and rewards and, while its `training` is on, update its statistics (see
     /// ``VectorNormalization``). A masked reset normalizes without updating. The environments' own state (and
     /// `episodes`' returns) stay raw. Do not also wrap the environment in ``VectorNormalize``.
-    public var normalization: VectorNormalization?
+    public var normalization: VectorNormalization? {
+        didSet {
+            guard let n = normalization else { return }
+            precondition(n.returns.count == count && n.observationStatistics.mean.count == observationDimension,
+                         "VectorEnvironment.normalization: made for \(n.returns.count) environments of "
+                         + "\(n.observationStatistics.mean.count) values, this one has \(count) of \(observationDimension)")
+        }
+    }
 
     let slots: [EnvironmentSlot]
     var hasReset = false
