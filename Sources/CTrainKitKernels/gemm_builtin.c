@@ -31,6 +31,8 @@
 
 /// Below this many multiply-adds (M*N*K) the call runs on one thread: dispatch would cost more than it saves.
 #define TK_GEMM_PARALLEL_MIN_FLOPS ((int64_t)64 * 64 * 64)
+/// Products of at most this many rows read an untransposed A or B in place (no packing) when the kernel can.
+#define TK_GEMM_DIRECT_B_MAX_M 256
 /// At most this many multiply-adds (M*N*K) skip packing (tk_sgemm_small_rows).
 #define TK_GEMM_SMALL_PRODUCT ((int64_t)32 * 32 * 32)
 
@@ -102,18 +104,30 @@ typedef struct {
     int64_t mc, kc_max, nc_max;  // blocking
     int slices;      // private mode: number of row or column slices
     int split_rows;  // private mode: slices of rows (each thread packs all of B) or of columns (all of A)
+    int direct_b;    // op(B) = B read in place by the strided kernel (no B packing)
+    int direct_a;    // op(A) = A: full mr-row panels read in place by the strided kernel (no A packing)
 } gemm_job_t;
 
 /// One tile: full tiles go straight to C, edge tiles through a scratch tile.
-static inline void run_tile(const gemm_job_t *job, int64_t kc, float beta, const float *ap, const float *bp,
-                            float *c, int64_t m, int64_t n) {
+/// `in_place_a`: `ap` points into A itself (rows lda apart), else at a packed panel.
+static inline void run_tile(const gemm_job_t *job, int64_t kc, float beta, const float *ap, int in_place_a,
+                            const float *bp, float *c, int64_t m, int64_t n) {
     const tk_sgemm_kernel_t *kern = job->kern;
+    int64_t rs = in_place_a ? job->g.lda : 1, ks = in_place_a ? 1 : kern->mr;
+    int64_t ldb = job->direct_b ? job->g.ldb : kern->nr;
+    int strided = job->direct_b || in_place_a;
     if (m == kern->mr && n == kern->nr) {
-        kern->kernel(kc, ap, bp, c, job->g.ldc, job->g.alpha, beta);
+        if (strided)
+            kern->kernel_strided(kc, ap, rs, ks, bp, ldb, c, job->g.ldc, job->g.alpha, beta);
+        else
+            kern->kernel(kc, ap, bp, c, job->g.ldc, job->g.alpha, beta);
         return;
     }
     float tile[TK_MAX_MR * TK_MAX_NR] __attribute__((aligned(64)));
-    kern->kernel(kc, ap, bp, tile, kern->nr, 1.0f, 0.0f);
+    if (strided)
+        kern->kernel_strided(kc, ap, rs, ks, bp, ldb, tile, kern->nr, 1.0f, 0.0f);
+    else
+        kern->kernel(kc, ap, bp, tile, kern->nr, 1.0f, 0.0f);
     for (int64_t i = 0; i < m; i++) {
         float *row = c + i * job->g.ldc;
         const float *t = tile + i * kern->nr;
@@ -134,15 +148,18 @@ static void macro_kernel(const gemm_job_t *job, int64_t row0, int64_t row1, int6
         int64_t mc = row1 - ic < job->mc ? row1 - ic : job->mc;
         for (int64_t ir = 0; ir < mc; ir += mr) {
             int64_t m = mc - ir < mr ? mc - ir : mr;
+            if (job->direct_a && m == mr) continue;  // read in place (a short edge panel is packed, zero-padded)
             pack_a_panel(job->g.transA, job->g.A, job->g.lda, ic + ir, m, pc, kc, mr, apack + ir * kc);
         }
         for (int64_t j0 = 0; j0 < ncols; j0 += nr) {
             int64_t n = ncols - j0 < nr ? ncols - j0 : nr;
-            const float *bp = bpack + j0 * kc;
+            const float *bp = job->direct_b ? bpack + j0 : bpack + j0 * kc;
             float *cblock = job->g.C + ic * job->g.ldc + col0 + j0;
             for (int64_t ir = 0; ir < mc; ir += mr) {
                 int64_t m = mc - ir < mr ? mc - ir : mr;
-                run_tile(job, kc, beta, apack + ir * kc, bp, cblock + ir * job->g.ldc, m, n);
+                int in_place = job->direct_a && m == mr;
+                const float *ap = in_place ? job->g.A + (ic + ir) * job->g.lda + pc : apack + ir * kc;
+                run_tile(job, kc, beta, ap, in_place, bp, cblock + ir * job->g.ldc, m, n);
             }
         }
     }
@@ -158,6 +175,11 @@ static void gemm_block(const gemm_job_t *job, int64_t row0, int64_t row1, int64_
         int64_t nc = col1 - jc < job->nc_max ? col1 - jc : job->nc_max;
         for (int64_t pc = 0; pc < job->g.K; pc += job->kc_max) {
             int64_t kc = job->g.K - pc < job->kc_max ? job->g.K - pc : job->kc_max;
+            if (job->direct_b) {  // B's rows are the panels already: tiles read them in place
+                macro_kernel(job, row0, row1, jc, nc, pc, kc, pc == 0 ? job->g.beta : 1.0f,
+                             job->g.B + pc * job->g.ldb + jc, apack);
+                continue;
+            }
             for (int64_t j0 = 0; j0 < nc; j0 += nr) {
                 int64_t n = nc - j0 < nr ? nc - j0 : nr;
                 pack_b_panel(job->g.transB, job->g.B, job->g.ldb, jc + j0, n, pc, kc, nr, bpack + j0 * kc);
@@ -227,6 +249,11 @@ static void sgemm_at_level(int level, int transA, int transB, int64_t M, int64_t
         return;
     }
     gemm_job_t job = {.kern = kern, .g = {transA != 0, transB != 0, M, N, K, alpha, beta, A, lda, B, ldb, C, ldc}};
+    // Small products (at most 256 rows) of an untransposed B in whole panels read B in place: packing it
+    // would copy all of B to use each panel M/mr times (DQN's 64x256x256 backward: 4 times).
+    job.direct_b = !transB && kern->kernel_strided != NULL && N % kern->nr == 0 && M <= TK_GEMM_DIRECT_B_MAX_M;
+    // and read an untransposed A's full row panels in place: the tile's broadcasts load one value each either way.
+    job.direct_a = !transA && kern->kernel_strided != NULL && M <= TK_GEMM_DIRECT_B_MAX_M;
     const int mr = kern->mr, nr = kern->nr;
     int64_t mc = tk_gemm_blocking_override.mc ? tk_gemm_blocking_override.mc : kern->mc;
     int64_t kc = tk_gemm_blocking_override.kc ? tk_gemm_blocking_override.kc : kern->kc;

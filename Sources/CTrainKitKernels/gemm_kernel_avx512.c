@@ -25,12 +25,17 @@ TK_AVX512 static inline void store_row(float *c, __m512 x0, __m512 x1, __m512 va
 }
 
 #define TK_ROW(r)                                 \
-    a0 = _mm512_set1_ps(a[r]);                    \
+    a0 = _mm512_set1_ps(a[(r) * rs]);             \
     c##r##0 = _mm512_fmadd_ps(a0, b0, c##r##0);   \
     c##r##1 = _mm512_fmadd_ps(a0, b1, c##r##1);
 
-TK_AVX512 static void sgemm_8x32_avx512(int64_t kc, const float *restrict a, const float *restrict b,
-                                        float *restrict c, int64_t ldc, float alpha, float beta) {
+/// The tile over `kc` steps: A's row r of step k at a[r*rs + k*ks], B rows `ldb` floats apart (packed: rs = 1,
+/// ks = MR, ldb = NR).
+TK_AVX512 __attribute__((always_inline)) static inline void tile_8x32(int64_t kc, const float *restrict a,
+                                                                      int64_t rs, int64_t ks,
+                                                                      const float *restrict b, int64_t ldb,
+                                                                      float *restrict c, int64_t ldc, float alpha,
+                                                                      float beta) {
     __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m512 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
     __m512 c60 = c00, c61 = c00, c70 = c00, c71 = c00;
@@ -39,10 +44,10 @@ TK_AVX512 static void sgemm_8x32_avx512(int64_t kc, const float *restrict a, con
         _mm_prefetch((const char *)(c + r * ldc + 31), _MM_HINT_T0);
     }
     for (int64_t k = 0; k < kc; k++) {
-        __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16), a0;
+        __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16), a0;
         TK_ROW(0) TK_ROW(1) TK_ROW(2) TK_ROW(3) TK_ROW(4) TK_ROW(5) TK_ROW(6) TK_ROW(7)
-        a += MR;
-        b += NR;
+        a += ks;
+        b += ldb;
     }
     __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
     int bz = beta == 0.0f;
@@ -56,8 +61,20 @@ TK_AVX512 static void sgemm_8x32_avx512(int64_t kc, const float *restrict a, con
     store_row(c + 7 * ldc, c70, c71, va, vb, bz);
 }
 
+TK_AVX512 static void sgemm_8x32_avx512(int64_t kc, const float *restrict a, const float *restrict b,
+                                        float *restrict c, int64_t ldc, float alpha, float beta) {
+    tile_8x32(kc, a, 1, MR, b, NR, c, ldc, alpha, beta);
+}
+
+TK_AVX512 static void sgemm_8x32_strided_avx512(int64_t kc, const float *restrict a, int64_t rs, int64_t ks,
+                                                const float *restrict b, int64_t ldb, float *restrict c,
+                                                int64_t ldc, float alpha, float beta) {
+    tile_8x32(kc, a, rs, ks, b, ldb, c, ldc, alpha, beta);
+}
+
 static const tk_sgemm_kernel_t avx512_kernel = {
     .name = "avx512 8x32", .mr = MR, .nr = NR, .mc = 192, .kc = 256, .nc = 4096, .kernel = sgemm_8x32_avx512,
+    .kernel_strided = sgemm_8x32_strided_avx512,
 };
 
 const tk_sgemm_kernel_t *tk_sgemm_kernel_avx512(void) { return &avx512_kernel; }

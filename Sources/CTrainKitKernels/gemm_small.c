@@ -248,9 +248,27 @@ static void row_blocks(void *ctx, int64_t begin, int64_t end) {
     }
 }
 
+/// Cᵀ = op(B)ᵀ · A for op(A) = Aᵀ and a narrow op(B) = B (N <= TK_SMALL_M; a first layer's weight gradient
+/// gᵀ·x, [256, 64]·[64, 4]): one small-row product of N rows over all M columns, where the row blocks would gather
+/// M/4 strided blocks of A. Each element is the same sequential multiply-add over k as in the row blocks' AXPY
+/// form, then merged as store_result does.
+static void small_rows_transposed(int simd_level, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
+                                  int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+    float *t = tk_aligned_alloc(sizeof(float) * (size_t)(N * M));
+    tk_sgemm_small_m(simd_level, 1, 0, N, M, K, 1.0f, B, ldb, A, lda, 0.0f, t, M);
+    small_job_t job = {.alpha = alpha, .beta = beta, .C = C, .ldc = ldc};
+    for (int64_t i = 0; i < M; i++)
+        for (int64_t j = 0; j < N; j++) store_result(&job, i, j, t[j * M + i]);
+    tk_aligned_free(t);
+}
+
 void tk_sgemm_small_rows(int simd_level, int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha,
                          const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C,
                          int64_t ldc) {
+    if (transA && !transB && N <= TK_SMALL_M && M > TK_SMALL_M && simd_level >= TK_SIMD_AVX2) {
+        small_rows_transposed(simd_level, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
     row_blocks_job_t job = {simd_level, {transA != 0, transB != 0, M, N, K, alpha, beta, A, lda, B, ldb, C, ldc}};
     int64_t blocks = (M + TK_SMALL_M - 1) / TK_SMALL_M;
     tk_parallel_for(blocks, (1 << 16) / (TK_SMALL_M * N * K) + 1, row_blocks, &job);

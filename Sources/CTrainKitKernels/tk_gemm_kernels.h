@@ -16,11 +16,19 @@ typedef void (*tk_sgemm_ukernel_fn)(int64_t kc, const float *Ap, const float *Bp
 
 /// A microkernel and the blocking that suits it: `mc` rows of A (a multiple of mr) and `kc` steps are packed
 /// at a time (the A block stays in L2), `nc` columns of B (a multiple of nr; the B block stays in L3).
+/// The same tile with A and B read in place: row r of step k of A at `A[r*rs + k*ks]` (packed: rs = 1, ks = mr;
+/// an untransposed A: rs = lda, ks = 1), and for each of `kc` steps `nr` consecutive values of B at `B + k*ldb`
+/// (any alignment; packed: ldb = nr). The same arithmetic as the packed kernel.
+typedef void (*tk_sgemm_ukernel_strided_fn)(int64_t kc, const float *A, int64_t rs, int64_t ks, const float *B,
+                                            int64_t ldb, float *C, int64_t ldc, float alpha, float beta);
+
 typedef struct {
     const char *name;
     int mr, nr;
     int64_t mc, kc, nc;
     tk_sgemm_ukernel_fn kernel;
+    /// NULL when the kernel has no in-place form (the driver then always packs A and B).
+    tk_sgemm_ukernel_strided_fn kernel_strided;
 } tk_sgemm_kernel_t;
 
 /// NULL when the kernel was not compiled for this architecture.

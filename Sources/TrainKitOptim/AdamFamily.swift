@@ -1,3 +1,4 @@
+import CTrainKitKernels
 import TrainKitCore
 
 /// What `Adam`, `AdamW`, `NAdam`, `RAdam` and `Adamax` share: their hyperparameters (β1 is the cycled momentum)
@@ -121,6 +122,18 @@ struct AdamMoments {
             b2 = Float(moments.beta2)
             w2 = Float(1 - moments.beta2)
             epsilon = Float(moments.eps)
+        }
+
+        /// Adam's whole step over `range` in the C kernel (`tk_adam_step_f32`: AVX-512, the same float32
+        /// operations lane for lane as `moments` and `AdamMoments.adamStep`'s loop); false when the CPU's SIMD level
+        /// is below AVX-512 and nothing ran.
+        func adamStepInC(_ range: Range<Int>, negStepSize: Float, correction2Sqrt: Float) -> Bool {
+            var s = tk_adam_scalars_t(
+                decoupled: decays ? 1 : 0, coupled: coupled ? 1 : 0, small_lerp: small ? 1 : 0, shrink: shrink,
+                wd: wd, w1: w1, b2: b2, w2: w2, neg_step: negStepSize, c2: correction2Sqrt, eps: epsilon)
+            let i = range.lowerBound
+            return tk_adam_step_f32(
+                Int64(range.count), p + i, g + i, out + i, m + i, v + i, extra.map { $0 + i }, &s) != 0
         }
 
         /// At `i`: θ (shrunk when decoupled), g (plus λθ when coupled), the new m, and v ← β2·v + (1 − β2)·g²;

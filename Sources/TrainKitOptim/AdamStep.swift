@@ -52,7 +52,11 @@ extension AdamMoments {
                 let denom = squareRoot(second) / correction2Sqrt + epsilon
                 store(pi + negStepSize * mi / denom, out, i, limit)
             }
-            FusedLoop.forEachChunk(k.count) { range in FusedLoop.vectors(range, vector) }
+            FusedLoop.forEachChunk(k.count) { range in
+                // AVX-512 in C where the CPU has it (16 lanes; bit-identical to this loop), else 4-lane Swift.
+                if k.adamStepInC(range, negStepSize: negStepSize, correction2Sqrt: correction2Sqrt) { return }
+                FusedLoop.vectors(range, vector)
+            }
         }
     }
 }

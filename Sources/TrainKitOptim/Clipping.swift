@@ -1,3 +1,4 @@
+import CTrainKitKernels
 import Foundation
 import TrainKitCore
 
@@ -47,7 +48,7 @@ public func clipGradNorm(
     guard !gradients.isEmpty else { return 0 }
     // Per-tensor norms, then the norm of the norms (PyTorch's order), in float64 on the gradients' device; the
     // total is the one value read to the host.
-    let total = noGrad {
+    let total = (normType == 2 ? hostTwoNorm(gradients.map(\.1)) : nil) ?? noGrad {
         let norms = gradients.map { _, gradient in
             precondition(gradient.dtype.isFloatingPoint, "clipGradNorm: gradient is \(gradient.dtype)")
             return vectorNorm(gradient.to(.float64), normType)
@@ -64,6 +65,22 @@ public func clipGradNorm(
         }
     }
     return total
+}
+
+/// The total 2-norm of float32 CPU gradients computed on the host in one pass each (`tk_sum_squares_f32`: each
+/// element squared and summed in float64), in PyTorch's order (per-tensor norms, then the norm of the norms); nil
+/// when a gradient is of another dtype or device (the tensor path then runs). It equals the float64 tensor
+/// reductions up to the order of the additions, and skips their float64 copies of every gradient (DQN's
+/// 66k-element step: 2 passes instead of 5 and no allocation).
+func hostTwoNorm(_ gradients: [Tensor]) -> Double? {
+    guard gradients.allSatisfy({ $0.dtype == .float32 && $0.device == .cpu }) else { return nil }
+    var sumOfSquaredNorms = 0.0
+    for gradient in gradients {
+        let squares = gradient.withUnsafeBufferPointer(as: Float.self) { tk_sum_squares_f32(Int64($0.count), $0.baseAddress) }
+        let norm = squares.squareRoot()
+        sumOfSquaredNorms += norm * norm
+    }
+    return sumOfSquaredNorms.squareRoot()
 }
 
 /// Clamps every gradient element to `[-clipValue, clipValue]` (PyTorch `clip_grad_value_`); NaN stays NaN.

@@ -87,9 +87,19 @@ struct RLEvaluateCommand: CLICommand {
         } catch let error as StateDictError {
             throw AgentError.badState("\(weights.path): \(error)")
         }
+        // With env.normalize, the run's final statistics, frozen.
+        if environment.normalization != nil {
+            let file = dir.appendingPathComponent(RLNormalizeState.file)
+            guard FileManager.default.fileExists(atPath: file.path) else {
+                throw AgentError.badState("\(file.path) does not exist: the config normalizes observations (env.normalize) and evaluation needs the run's statistics")
+            }
+            try RLNormalizeState.restore(&environment.normalization!, from: try SafeTensors.read(from: file).tensors,
+                                         source: file.path)
+        }
         var rng = AgentRandom(seed: seed)
         let result = try evaluatePolicy(agent.agent, make: config.makeSingleEnvironment, episodes: episodes,
-                                        deterministic: !stochastic, seed: seed, using: &rng)
+                                        deterministic: !stochastic, seed: seed, normalization: environment.normalization,
+                                        using: &rng)
         let metrics = ["eval_mean_return": result.mean, "eval_std_return": result.std, "episodes": Double(episodes),
                        "eval_mean_length": Double(result.lengths.reduce(0, +)) / Double(episodes)]
         if json {

@@ -17,6 +17,8 @@ struct RLConfig: Sendable {
     var nEnvs = 1
     /// `env.max_episode_steps` / a `time_limit` wrapper: overrides the registered time limit.
     var maxEpisodeSteps: Int?
+    /// `env.normalize`: SB3's `VecNormalize` on the training environments (nil: none).
+    var normalize: RLNormalizeSettings?
     var agent: AgentSettings
     var totalTimesteps: Int
     /// Environment steps between checkpoints (0: only at the end).
@@ -78,6 +80,7 @@ struct RLConfig: Sendable {
         if let wrappers = env.raw("wrappers") {
             maxEpisodeSteps = try Self.readWrappers(wrappers) ?? maxEpisodeSteps
         }
+        normalize = try RLNormalizeSettings.read(&env)
         try env.finish()
 
         var agentReader = try RLConfigReader(root.raw("agent"), path: "agent")
@@ -205,10 +208,25 @@ extension RLConfig {
 
     /// The vector environment the config describes (same-step autoreset: the agents bootstrap truncated episodes
     /// from the final observation).
+    /// With `env.normalize`, the environment normalizes inside (`VectorEnvironment.normalization`).
     func makeEnvironment() throws -> VectorEnvironment {
         let limit = try maxEpisodeSteps ?? Environments.spec(envID).maxEpisodeSteps
-        return try VectorEnvironment(count: nEnvs, autoreset: .sameStep) { _ in
+        let environment = try VectorEnvironment(count: nEnvs, autoreset: .sameStep) { _ in
             try Environments.make(envID, maxEpisodeSteps: limit)
+        }
+        // An out-of-range agent gamma is reported at agent.gamma when the agent is made.
+        let gamma = (0...1).contains(agentGamma) ? agentGamma : 0.99
+        environment.normalization = try normalize?.make(for: environment, agentGamma: gamma)
+        return environment
+    }
+
+    /// The agent's discount `gamma` (`env.normalize`'s default).
+    var agentGamma: Double {
+        switch agent {
+        case .ppo(let c): return c.gamma
+        case .dqn(let c): return c.gamma
+        case .sac(let c): return c.gamma
+        case .a2c(let c): return c.gamma
         }
     }
 

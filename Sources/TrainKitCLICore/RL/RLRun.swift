@@ -10,6 +10,7 @@ import TrainKit
 ///                                    evaluation during training (`eval_mean_return`)
 /// RUN/checkpoints/agent.safetensors  the full training state (``RLCheckpoint``), for --resume
 /// RUN/model/policy.safetensors       the acting network, SB3's parameter names
+/// RUN/model/vec_normalize.safetensors with `env.normalize`: the observation and return statistics (RLNormalizeState)
 /// RUN/metrics.json                   the final numbers; RUN/report.md a short summary
 /// ```
 ///
@@ -43,6 +44,11 @@ struct RLRun {
         if resume {
             let state = try RLCheckpoint.read(from: checkpoint)
             try agent.load(state)
+            // The action replay rebuilt the statistics already; the saved ones are the same numbers.
+            if environment.normalization != nil {
+                try RLNormalizeState.restore(&environment.normalization!, from: state.tensors, prefix: "vec_normalize.",
+                                             source: checkpoint.path)
+            }
             trainSeconds = state.metadata.scalars["train_seconds"] ?? 0
             try curve.keep(upTo: agent.numTimesteps)
             io.progress("resumed \(config.agent.name) at \(agent.numTimesteps) environment steps")
@@ -72,14 +78,15 @@ struct RLRun {
             if steps >= nextEvaluation {
                 let result = try evaluatePolicy(agent.agent, make: config.makeSingleEnvironment,
                                                 episodes: config.evaluateEveryEpisodes, deterministic: config.deterministic,
-                                                seed: 20_000 + config.seed, using: &evalRng)
+                                                seed: 20_000 + config.seed, normalization: environment.normalization,
+                                                using: &evalRng)
                 line["eval_mean_return"] = result.mean
                 line["eval_std_return"] = result.std
                 while nextEvaluation <= steps { nextEvaluation += config.evaluateEverySteps }
             }
             try curve.append(line)
             if steps >= nextCheckpoint {
-                try save(agent, trainSeconds: trainSeconds, to: checkpoint)
+                try save(agent, environment: environment, trainSeconds: trainSeconds, to: checkpoint)
                 while nextCheckpoint <= steps { nextCheckpoint += config.checkpointEverySteps }
             }
             if Date().timeIntervalSince(lastProgress) > 2 {
@@ -88,13 +95,20 @@ struct RLRun {
             }
             return true
         }
-        try save(agent, trainSeconds: trainSeconds, to: checkpoint)
+        try save(agent, environment: environment, trainSeconds: trainSeconds, to: checkpoint)
         try SafeTensors.write(agent.policyModule.stateDict(), metadata: ["agent": config.agent.name, "env": config.envID],
                               to: dir.appendingPathComponent("model/policy.safetensors"))
+        let statistics = dir.appendingPathComponent(RLNormalizeState.file)
+        if let normalization = environment.normalization {
+            try SafeTensors.write(RLNormalizeState.tensors(normalization), metadata: ["env": config.envID], to: statistics)
+        } else if fm.fileExists(atPath: statistics.path) {
+            try fm.removeItem(at: statistics)
+        }
 
         var finalRng = AgentRandom(seed: 10_000 + config.seed)
         let result = try evaluatePolicy(agent.agent, make: config.makeSingleEnvironment, episodes: config.evaluationEpisodes,
-                                        deterministic: config.deterministic, seed: 10_000 + config.seed, using: &finalRng)
+                                        deterministic: config.deterministic, seed: 10_000 + config.seed,
+                                        normalization: environment.normalization, using: &finalRng)
         let metrics: [String: Double] = [
             "eval_mean_return": result.mean, "eval_std_return": result.std, "env_steps": Double(agent.numTimesteps),
             "train_seconds": trainSeconds, "steps_per_second": Double(agent.numTimesteps) / Swift.max(trainSeconds, 1e-9),
@@ -107,8 +121,12 @@ struct RLRun {
         return Result(runDirectory: dir, metrics: metrics)
     }
 
-    private func save(_ agent: RLAgent, trainSeconds: Double, to url: URL) throws {
+    /// The agent's state, with the normalization statistics under `vec_normalize.` when the config has them.
+    private func save(_ agent: RLAgent, environment: VectorEnvironment, trainSeconds: Double, to url: URL) throws {
         var state = agent.state()
+        if let normalization = environment.normalization {
+            state.tensors.merge(RLNormalizeState.tensors(normalization, prefix: "vec_normalize.")) { a, _ in a }
+        }
         state.metadata.scalars["train_seconds"] = trainSeconds
         try RLCheckpoint.write(state, to: url)
     }

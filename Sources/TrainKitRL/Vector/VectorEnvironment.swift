@@ -23,6 +23,19 @@ public final class VectorEnvironment {
     /// `observationSpace.flatDimension`: the row length of `observations`.
     public let observationDimension: Int
 
+    /// Stable-Baselines3's `VecNormalize` applied inside: when set, `reset(seed:)` and `step` return normalized
+    /// observations (final ones too) and rewards and, while its `training` is on, update its statistics (see
+    /// ``VectorNormalization``). A masked reset normalizes without updating. The environments' own state (and
+    /// `episodes`' returns) stay raw. Do not also wrap the environment in ``VectorNormalize``.
+    public var normalization: VectorNormalization? {
+        didSet {
+            guard let n = normalization else { return }
+            precondition(n.returns.count == count && n.observationStatistics.mean.count == observationDimension,
+                         "VectorEnvironment.normalization: made for \(n.returns.count) environments of "
+                         + "\(n.observationStatistics.mean.count) values, this one has \(count) of \(observationDimension)")
+        }
+    }
+
     let slots: [EnvironmentSlot]
     var hasReset = false
     var lastObservations: [Float]
@@ -75,7 +88,8 @@ public final class VectorEnvironment {
     /// stream when `seed` is nil. Returns the observations, `[count × observationDimension]` row-major.
     @discardableResult
     public func reset(seed: UInt64?) -> [Float] {
-        resetEnvironments(seed: seed, mask: nil)
+        let observations = resetEnvironments(seed: seed, mask: nil)
+        return normalization?.reset(observations) ?? observations
     }
 
     /// Resets the environments where `mask` is true (Gymnasium's `options={"reset_mask": mask}`), for `disabled`
@@ -88,7 +102,7 @@ public final class VectorEnvironment {
         }
         let observations = resetEnvironments(seed: seed, mask: mask)
         if let error = pendingError ?? resetError { throw error }
-        return observations
+        return normalization?.normalize(observations: observations) ?? observations
     }
 
     private func resetEnvironments(seed: UInt64?, mask: [Bool]?) -> [Float] {
@@ -151,7 +165,7 @@ public final class VectorEnvironment {
             if let episode = slot.episode { out.episodes[i] = episode }
         }
         lastObservations = out.observations
-        return out
+        return normalization?.step(out) ?? out
     }
 
     func write(_ observation: [Double], row: Int, into buffer: inout [Float]) {

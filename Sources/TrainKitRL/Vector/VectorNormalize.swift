@@ -1,53 +1,47 @@
 /// Normalizes a vector environment's observations and rewards with running statistics, as Stable-Baselines3's
-/// `VecNormalize`.
-///
-/// Observations: `clip((o − μ_o) / sqrt(σ²_o + ε), ±clipObservation)`, with `μ_o, σ²_o` updated from every batch
-/// (the reset batch included) while `training`. Rewards: each environment keeps a discounted return
-/// `R ← γ·R + r` (zeroed when its episode ends); the returns update a running variance `σ²_R`, and the reward
-/// becomes `clip(r / sqrt(σ²_R + ε), ±clipReward)` (not centred). Defaults: `clipObservation` 10, `clipReward` 10,
-/// `γ` 0.99, `ε` 1e-8. `VectorStep.finalObservations` are normalized too; `episodes` keep the raw returns.
+/// `VecNormalize`: a wrapper holding a ``VectorNormalization`` (the arithmetic and the statistics are there).
 /// `originalObservations` and `originalRewards` hold the last unnormalized batch.
 ///
 /// With `nextStep` autoreset the reset step (reward 0) also updates the statistics; Stable-Baselines3's vector
 /// environments reset in the same step (`sameStep`), which reproduces its numbers exactly.
 public final class VectorNormalize {
     public let environment: VectorEnvironment
-    /// Whether `step` and `reset` update the statistics (false for evaluation).
-    public var training = true
-    public let normalizeObservations: Bool
-    public let normalizeRewards: Bool
-    public let clipObservation: Double
-    public let clipReward: Double
-    public let gamma: Double
-    public let epsilon: Double
-    public var observationStatistics: RunningMeanStd
-    public var returnStatistics: RunningMeanStd
-    /// The discounted return of each environment's current episode.
-    public private(set) var returns: [Double]
+    /// The settings, the statistics and the running returns.
+    public var normalization: VectorNormalization
     public private(set) var originalObservations: [Float] = []
     public private(set) var originalRewards: [Double] = []
 
     public init(_ environment: VectorEnvironment, normalizeObservations: Bool = true, normalizeRewards: Bool = true,
                 clipObservation: Double = 10, clipReward: Double = 10, gamma: Double = 0.99,
                 epsilon: Double = 1e-8) throws {
-        for (name, value) in [("clipObservation", clipObservation), ("clipReward", clipReward), ("epsilon", epsilon)]
-        where !(value > 0) {
-            throw EnvironmentError.invalidArgument(name: name, value: "\(value)", expected: "> 0")
-        }
-        guard gamma >= 0 && gamma <= 1 else {
-            throw EnvironmentError.invalidArgument(name: "gamma", value: "\(gamma)", expected: "in [0, 1]")
-        }
         self.environment = environment
-        self.normalizeObservations = normalizeObservations
-        self.normalizeRewards = normalizeRewards
-        self.clipObservation = clipObservation
-        self.clipReward = clipReward
-        self.gamma = gamma
-        self.epsilon = epsilon
-        observationStatistics = RunningMeanStd(dimension: environment.observationDimension)
-        returnStatistics = RunningMeanStd(dimension: 1)
-        returns = Array(repeating: 0, count: environment.count)
+        normalization = try VectorNormalization(
+            observationDimension: environment.observationDimension, count: environment.count,
+            normalizeObservations: normalizeObservations, normalizeRewards: normalizeRewards,
+            clipObservation: clipObservation, clipReward: clipReward, gamma: gamma, epsilon: epsilon)
     }
+
+    /// Whether `step` and `reset` update the statistics (false for evaluation).
+    public var training: Bool {
+        get { normalization.training }
+        set { normalization.training = newValue }
+    }
+    public var normalizeObservations: Bool { normalization.normalizeObservations }
+    public var normalizeRewards: Bool { normalization.normalizeRewards }
+    public var clipObservation: Double { normalization.clipObservation }
+    public var clipReward: Double { normalization.clipReward }
+    public var gamma: Double { normalization.gamma }
+    public var epsilon: Double { normalization.epsilon }
+    public var observationStatistics: RunningMeanStd {
+        get { normalization.observationStatistics }
+        set { normalization.observationStatistics = newValue }
+    }
+    public var returnStatistics: RunningMeanStd {
+        get { normalization.returnStatistics }
+        set { normalization.returnStatistics = newValue }
+    }
+    /// The discounted return of each environment's current episode.
+    public var returns: [Double] { normalization.returns }
 
     public var count: Int { environment.count }
     public var observationSpace: Space { environment.observationSpace }
@@ -58,49 +52,21 @@ public final class VectorNormalize {
     public func reset(seed: UInt64?) -> [Float] {
         let observations = environment.reset(seed: seed)
         originalObservations = observations
-        returns = Array(repeating: 0, count: count)
-        if training && normalizeObservations { observationStatistics.update(observations, rows: count) }
-        return normalize(observations: observations)
+        return normalization.reset(observations)
     }
 
     /// Steps the environments and returns the step with normalized observations and rewards.
     public func step(_ actions: [Action]) throws -> VectorStep {
-        var out = try environment.step(actions)
+        let out = try environment.step(actions)
         originalObservations = out.observations
         originalRewards = out.rewards
-        if training && normalizeObservations { observationStatistics.update(out.observations, rows: count) }
-        out.observations = normalize(observations: out.observations)
-        if training {
-            for i in 0..<count { returns[i] = returns[i] * gamma + out.rewards[i] }
-            returnStatistics.update(returns, rows: count)
-        }
-        out.rewards = normalize(rewards: out.rewards)
-        for (i, final) in out.finalObservations {
-            out.finalObservations[i] = normalize(observations: final.map(Float.init)).map(Double.init)
-        }
-        for i in 0..<count where out.terminated[i] || out.truncated[i] { returns[i] = 0 }
-        return out
+        return normalization.step(out)
     }
 
     /// `clip((o − μ) / sqrt(σ² + ε), ±clipObservation)` per column, rounded to float32; the statistics stay as
     /// they are.
-    public func normalize(observations: [Float]) -> [Float] {
-        guard normalizeObservations else { return observations }
-        let d = observationStatistics.mean.count
-        var out = observations
-        for k in 0..<observations.count {
-            let j = k % d
-            let z = (Double(observations[k]) - observationStatistics.mean[j])
-                / (observationStatistics.variance[j] + epsilon).squareRoot()
-            out[k] = Float(min(max(z, -clipObservation), clipObservation))
-        }
-        return out
-    }
+    public func normalize(observations: [Float]) -> [Float] { normalization.normalize(observations: observations) }
 
     /// `clip(r / sqrt(σ²_R + ε), ±clipReward)`; the statistics stay as they are.
-    public func normalize(rewards: [Double]) -> [Double] {
-        guard normalizeRewards else { return rewards }
-        let scale = (returnStatistics.variance[0] + epsilon).squareRoot()
-        return rewards.map { min(max($0 / scale, -clipReward), clipReward) }
-    }
+    public func normalize(rewards: [Double]) -> [Double] { normalization.normalize(rewards: rewards) }
 }

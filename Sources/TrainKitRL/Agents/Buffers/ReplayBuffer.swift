@@ -41,18 +41,42 @@ public struct ReplayBuffer: Sendable {
     }
 
     /// A minibatch of `batchSize` transitions drawn uniformly with replacement (as SB3's `sample`), as flat
-    /// row-major arrays.
+    /// row-major arrays: `batch(at: sampleIndices(batchSize, using: &rng))`.
     public func sample(_ batchSize: Int, using rng: inout AgentRandom) -> ReplayBatch {
+        batch(at: sampleIndices(batchSize, using: &rng))
+    }
+
+    /// The slots of a minibatch: `batchSize` uniform draws from `0..<count`, one `rng.int(below:)` each, so
+    /// drawing several minibatches' indices ahead takes the same numbers as sampling them one by one.
+    public func sampleIndices(_ batchSize: Int, using rng: inout AgentRandom) -> [Int] {
         precondition(count > 0, "ReplayBuffer.sample: the buffer is empty")
-        var batch = ReplayBatch(size: batchSize, observationDimension: observationDimension, actionDimension: actionDimension)
-        for _ in 0..<batchSize {
-            let i = rng.int(below: count)
-            batch.observations += observations[(i * observationDimension)..<((i + 1) * observationDimension)]
-            batch.nextObservations += nextObservations[(i * observationDimension)..<((i + 1) * observationDimension)]
-            batch.actions += actions[(i * actionDimension)..<((i + 1) * actionDimension)]
-            batch.rewards.append(rewards[i]); batch.dones.append(dones[i])
-        }
+        let n = count
+        return (0..<batchSize).map { _ in rng.int(below: n) }
+    }
+
+    /// The transitions in `indices` (slots below `count`), in that order.
+    public func batch(at indices: [Int]) -> ReplayBatch {
+        var batch = ReplayBatch(size: indices.count, observationDimension: observationDimension,
+                                actionDimension: actionDimension)
+        batch.observations = Self.gather(observations, rows: indices, width: observationDimension)
+        batch.nextObservations = Self.gather(nextObservations, rows: indices, width: observationDimension)
+        batch.actions = Self.gather(actions, rows: indices, width: actionDimension)
+        batch.rewards = indices.map { rewards[$0] }
+        batch.dones = indices.map { dones[$0] }
         return batch
+    }
+
+    /// Rows `rows` of a `[*, width]` row-major array, stacked.
+    static func gather(_ source: [Float], rows: [Int], width: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: rows.count * width) { out, initialized in
+            source.withUnsafeBufferPointer { src in
+                for (r, i) in rows.enumerated() {
+                    precondition(i >= 0 && (i + 1) * width <= src.count, "ReplayBuffer: slot \(i) out of range")
+                    (out.baseAddress! + r * width).initialize(from: src.baseAddress! + i * width, count: width)
+                }
+            }
+            initialized = rows.count * width
+        }
     }
 }
 
@@ -65,7 +89,5 @@ public struct ReplayBatch: Sendable {
 
     init(size: Int, observationDimension: Int, actionDimension: Int) {
         self.size = size; self.observationDimension = observationDimension; self.actionDimension = actionDimension
-        observations.reserveCapacity(size * observationDimension); nextObservations.reserveCapacity(size * observationDimension)
-        actions.reserveCapacity(size * actionDimension); rewards.reserveCapacity(size); dones.reserveCapacity(size)
     }
 }

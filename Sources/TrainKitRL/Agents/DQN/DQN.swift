@@ -125,36 +125,4 @@ public final class DQN: Agent {
     func updateTarget() {
         polyakUpdate(from: qNet.parameters, to: qNetTarget.parameters, tau: configuration.tau)
     }
-
-    /// `gradientSteps` minibatch updates (see ``DQN`` for the target and loss).
-    func train(gradientSteps: Int, progressRemaining: Double) throws {
-        let c = configuration
-        optimizer.learningRates = [c.learningRate.value(progressRemaining: progressRemaining)]
-        var total = 0.0
-        for _ in 0..<gradientSteps {
-            let batch = replay.sample(c.batchSize, using: &rng)
-            let b = batch.size, od = observationDimension
-            let next = Tensor(batch.nextObservations, shape: [b, od])
-            let target: Tensor = noGrad {
-                let nextQ = qNetTarget(next)
-                let best: Tensor
-                if c.doubleQ {
-                    let choice = qNet(next).argmax(1, keepDim: true)
-                    best = nextQ.gather(1, choice).reshape([b])
-                } else {
-                    best = nextQ.max(1)
-                }
-                let notDone = 1 - Tensor(batch.dones, shape: [b])
-                return Tensor(batch.rewards, shape: [b]) + notDone * best * c.gamma
-            }
-            let actions = Tensor(batch.actions.map { Int($0) }, shape: [b, 1])
-            let current = qNet(Tensor(batch.observations, shape: [b, od])).gather(1, actions).reshape([b])
-            let loss = smoothL1Loss(predictions: current, targets: target)
-            updates += 1
-            let value = try applyGradientStep(loss, optimizer: optimizer, maxGradNorm: c.maxGradNorm, agent: Self.name,
-                                              lossName: "Huber loss", update: updates, envSteps: numTimesteps)
-            total += value
-        }
-        if gradientSteps > 0 { lastLoss = total / Double(gradientSteps) }
-    }
 }
