@@ -18,6 +18,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        // The protocol buffer runtime for the ONNX and TensorBoard messages (TrainKitONNX, TrainKitTracking only). Their
+        // Swift code is generated once by scripts/generate-protos and committed; no build plugin, so no protoc in builds.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         // Serving only (TrainKitServe, linked into the `trainkit-serve` executable; no other target depends on them).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
@@ -64,13 +67,14 @@ let package = Package(
                                                  "TrainKitMetrics", "TrainKitIO", "TrainKitModels", "TrainKitUnsupervised",
                                                  "TrainKitRL", "TrainKitDistributed"]),
 
-        // MARK: - ONNX export (graph builder over onnx.proto's messages, written with TrainKitIO's ProtobufWriter)
-        .target(name: "TrainKitONNX", dependencies: ["TrainKit", "TrainKitIO"],
+        // MARK: - ONNX export (graph builder over onnx.proto's messages, Generated/ from Protos/ by scripts/generate-protos)
+        .target(name: "TrainKitONNX", dependencies: ["TrainKit", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Protos"]),
 
         // MARK: - Tracking: TensorBoard event files, MLflow runs
-        // The event-file messages are hand-declared from Protos/*.proto and written by TrainKitIO's ProtobufWriter.
-        .target(name: "TrainKitTracking", dependencies: ["TrainKit", "TrainKitIO"], exclude: ["Protos"]),
+        // The event-file messages are Generated/ from Protos/*.proto by scripts/generate-protos (swift-protobuf).
+        .target(name: "TrainKitTracking", dependencies: ["TrainKit", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                exclude: ["Protos"]),
 
         // MARK: - Model registry: versions, aliases, promotion gate (SQLite / PostgreSQL through dlopen)
         .target(name: "TrainKitRegistry"),

@@ -1,6 +1,6 @@
 import Foundation
+import SwiftProtobuf
 import TrainKit
-import TrainKitIO
 
 /// An ONNX graph under construction: inputs, nodes, initializers (weights) and outputs, serialized as an ONNX
 /// `ModelProto` (opset 17, plus `ai.onnx.ml` 3 for string encoders) that `onnxruntime` loads.
@@ -8,6 +8,10 @@ import TrainKitIO
 /// Value names are unique: ``node(_:_:attributes:domain:name:)`` returns the name of the value it made, and the
 /// layer and preprocessing builders chain those names. The batch dimension of every input and output is symbolic
 /// (`N`), so one file serves any batch size.
+///
+/// The messages are swift-protobuf's, generated from Protos/onnx.proto (proto2) into Generated/onnx.pb.swift by
+/// scripts/generate-protos. Proto2 writes a field when it is set, even to its default, so the builders set exactly
+/// the fields Python's onnx helpers set (the bytes are compared in ONNXWireFormatTests).
 ///
 /// ```swift
 /// var graph = ONNXGraph(name: "mlp")
@@ -119,7 +123,8 @@ public struct ONNXGraph {
     /// Adds a float initializer holding `values` with `shape` and returns its name.
     public mutating func constant(_ values: [Float], shape: [Int], name: String) -> String {
         addInitializer(.float, count: values.count, shape: shape, name: name) {
-            $0.rawData = values.withUnsafeBufferPointer { Data(buffer: $0) }  // little-endian hosts (x86-64, arm64)
+            // Little-endian hosts (x86-64, arm64); an empty tensor leaves `raw_data` unset.
+            if !values.isEmpty { $0.rawData = values.withUnsafeBufferPointer { Data(buffer: $0) } }
         }
     }
 
@@ -164,7 +169,7 @@ public struct ONNXGraph {
                                      attributes: [String: Attribute], domain: String) {
         var n = Onnx_NodeProto()
         n.opType = op
-        n.domain = domain
+        if !domain.isEmpty { n.domain = domain }  // the standard domain is left out, as onnx.helper does
         n.name = "\(op)_\(nodes.count)"
         n.input = inputs
         n.output = outputs
@@ -175,7 +180,14 @@ public struct ONNXGraph {
 
     /// The model as ONNX protobuf bytes (`model.onnx`).
     public func serializedData(producerVersion: String = "1") -> Data {
-        modelProto(producerVersion: producerVersion).serializedData()
+        var options = BinaryEncodingOptions()
+        options.useDeterministicOrdering = true
+        do {
+            return try modelProto(producerVersion: producerVersion).serializedData(options: options)
+        } catch {
+            // Encoding fails only on missing `required` fields or an `Any`; onnx.proto declares neither.
+            preconditionFailure("ONNX model encoding: \(error)")
+        }
     }
 
     /// The `ModelProto` that ``serializedData(producerVersion:)`` writes.

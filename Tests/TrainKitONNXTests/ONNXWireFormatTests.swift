@@ -50,9 +50,12 @@ private func tinyGraph() throws -> ONNXGraph {
     attribute.name = "a"
     attribute.type = .ints
     attribute.ints = [1, 2]
-    #expect([UInt8](attribute.serializedData()) == [0x0A, 0x01, 0x61, 0x40, 0x01, 0x40, 0x02, 0xA0, 0x01, 0x07])
-    // TensorProto.int64_data (field 7) is `[packed = true]`: one key 0x3A, a length, then the varints.
+    #expect(try [UInt8](attribute.serializedData()) == [0x0A, 0x01, 0x61, 0x40, 0x01, 0x40, 0x02, 0xA0, 0x01, 0x07])
+    // TensorProto.int64_data (field 7) is `[packed = true]`: one key 0x3A, a length, then the varints. (Proto2
+    // writes the fields that are set: `data_type` 0 (0x10 0x00) and `name` "" (0x42 0x00), set as the graph sets them.)
     var tensor = Onnx_TensorProto()
+    tensor.dataType = 0
     tensor.int64Data = [1, 2]
-    #expect([UInt8](tensor.serializedData()) == [0x10, 0x00, 0x3A, 0x02, 0x01, 0x02, 0x42, 0x00])
+    tensor.name = ""
+    #expect(try [UInt8](tensor.serializedData()) == [0x10, 0x00, 0x3A, 0x02, 0x01, 0x02, 0x42, 0x00])
 }

@@ -3,7 +3,7 @@ import Testing
 import TrainKit
 @testable import TrainKitTracking
 
-/// The events of an event file, decoded by the test reader (EventDecoding.swift).
+/// The events of an event file, decoded by the generated messages (swift-protobuf).
 func events(in url: URL) throws -> [Tensorboard_Event] {
     try TFRecord.records(in: Data(contentsOf: url)).map { try Tensorboard_Event(serializedBytes: [UInt8]($0)) }
 }
@@ -52,7 +52,7 @@ func eventFiles(in directory: URL) throws -> [URL] {
         #expect(start.sessionStartInfo.hparams["lr"]?.numberValue == 0.1)
         #expect(start.sessionStartInfo.hparams["act"]?.stringValue == "relu")
         // A value's kind is a oneof: a 0 is written, so the HParams tab shows 0 rather than nothing.
-        #expect(start.sessionStartInfo.hparams["momentum"] == Google_Protobuf_Value(numberValue: 0))
+        #expect(start.sessionStartInfo.hparams["momentum"] == HParamValue.number(0).protobufValue)
         let end = try Tensorboard_Hparams_HParamsPluginData(serializedBytes: values[2].metadata.pluginData.content)
         #expect(end.sessionEndInfo.status == .success)
     }

@@ -43,9 +43,8 @@ public final class EventFileWriter {
 
     /// Appends one event.
     func write(_ event: Tensorboard_Event) throws {
-        let data = event.serializedData()
         do {
-            try handle.write(contentsOf: TFRecord.frame(data))
+            try handle.write(contentsOf: TFRecord.frame(event.deterministicData()))
         } catch {
             throw TrackingError.file(path: url.path, reason: "cannot write: \(error.localizedDescription)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SwiftProtobuf
 
 /// A hyperparameter value of one trial, as TensorBoard's HParams tab shows it.
 public enum HParamValue: Equatable, Sendable {

@@ -41,11 +41,11 @@ enum SummaryValues {
     }
 
     /// An hparams plugin summary: `content` is a serialized `HParamsPluginData`, the tensor a placeholder 0.
-    static func hparams(_ tag: String, _ data: Tensorboard_Hparams_HParamsPluginData) -> Tensorboard_Summary.Value {
+    static func hparams(_ tag: String, _ data: Tensorboard_Hparams_HParamsPluginData) throws -> Tensorboard_Summary.Value {
         var v = Tensorboard_Summary.Value()
         v.tag = tag
         v.metadata.pluginData.pluginName = "hparams"
-        v.metadata.pluginData.content = data.serializedData()
+        v.metadata.pluginData.content = try data.deterministicData()
         var tensor = Tensorboard_TensorProto()
         tensor.dtype = .dtFloat
         tensor.floatVal = [0]
