@@ -10,7 +10,7 @@ import TrainKit
 ///     trainkit-bench allreduce --bytes N [--reps R]
 ///
 /// `ddp` trains W1 (`mlp`, SGD with momentum, global batch 128) or W3 (`lenet`, Adam, global batch 64) as
-/// `NNWorkloads` builds them, each rank on its own batches of `B / N` rows, gradients averaged by
+/// `NNWorkloads` builds them (its models and batch pools), each rank on its own batches of `B / N` rows, gradients averaged by
 /// `GradientReducer` (bucketed, all-reduced from the gradient-ready hooks while backward runs) before every
 /// optimizer step; parameters start equal (rank 0's are broadcast). Rank 0 prints the global samples per second
 /// over the timed steps (barriers before and after). `allreduce` times an in-place float sum of N bytes.
@@ -50,34 +50,19 @@ enum DistributedRuns {
         let (model, optimizer): (any Layer, any OptimizerProtocol)
         let data: [(Tensor, Tensor)]
         // Each rank's batches come from its own keys: a shard of the global batch.
-        let shardKey = { (count: Int) in RandomKey(seed: 1234 + UInt64(group.rank)).split(count) }
+        let seed = 1234 + UInt64(group.rank)
         switch workload {
         case "mlp":
-            let keys = RandomKey(seed: 1).split(3)
-            model = Sequential {
-                Linear(784, 256, key: keys[0]); ReLU()
-                Linear(256, 128, key: keys[1]); ReLU()
-                Linear(128, 10, key: keys[2])
-            }
+            model = NNWorkloads.mlpModel()
             optimizer = Optimizer(SGD(lr: 0.01, momentum: 0.9), parameters: model.parameters)
-            data = shardKey(16).map { k in
-                let two = k.split(2)
-                return (Tensor.uniform([batch, 784], key: two[0]), NNWorkloads.labels(batch, 10, two[1]))
+            data = NNWorkloads.batches(16, seed: seed) { Tensor.uniform([batch, 784], key: $0) } labels: {
+                NNWorkloads.labels(batch, 10, $0)
             }
         case "lenet":
-            let keys = RandomKey(seed: 2).split(5)
-            model = Sequential {
-                Conv2d(1, 6, kernelSize: 5, padding: 2, key: keys[0]); ReLU(); MaxPool2d(2)
-                Conv2d(6, 16, kernelSize: 5, key: keys[1]); ReLU(); MaxPool2d(2)
-                Flatten()
-                Linear(400, 120, key: keys[2]); ReLU()
-                Linear(120, 84, key: keys[3]); ReLU()
-                Linear(84, 10, key: keys[4])
-            }
+            model = NNWorkloads.lenetModel()
             optimizer = Optimizer(Adam(lr: 1e-3), parameters: model.parameters)
-            data = shardKey(16).map { k in
-                let two = k.split(2)
-                return (Tensor.uniform([batch, 1, 28, 28], key: two[0]), NNWorkloads.labels(batch, 10, two[1]))
+            data = NNWorkloads.batches(16, seed: seed) { Tensor.uniform([batch, 1, 28, 28], key: $0) } labels: {
+                NNWorkloads.labels(batch, 10, $0)
             }
         default:
             fail("ddp", "--workload must be mlp or lenet, got \(workload)")

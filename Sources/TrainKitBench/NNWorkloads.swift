@@ -15,12 +15,7 @@ enum NNWorkloads {
     /// W1 / W2: Linear(784,256)-ReLU-Linear(256,128)-ReLU-Linear(128,10), SGD lr 0.01 momentum 0.9.
     static func mlp(batch: Int, name: String) -> Workload {
         training(name, batch: batch) {
-            let keys = RandomKey(seed: 1).split(3)
-            let model = Sequential {
-                Linear(784, 256, key: keys[0]); ReLU()
-                Linear(256, 128, key: keys[1]); ReLU()
-                Linear(128, 10, key: keys[2])
-            }
+            let model = mlpModel()
             let data = batches(16) { key in Tensor.uniform([batch, 784], key: key) } labels: { labels(batch, 10, $0) }
             return TrainingRun(model: model, data: data, optimizer: {
                 Optimizer(SGD(lr: 0.01, momentum: 0.9), parameters: $0)
@@ -31,19 +26,34 @@ enum NNWorkloads {
     /// W3: LeNet-5 style CNN on [64, 1, 28, 28], Adam lr 1e-3.
     static func lenet() -> Workload {
         training("lenet", batch: 64) {
-            let keys = RandomKey(seed: 2).split(5)
-            let model = Sequential {
-                Conv2d(1, 6, kernelSize: 5, padding: 2, key: keys[0]); ReLU(); MaxPool2d(2)
-                Conv2d(6, 16, kernelSize: 5, key: keys[1]); ReLU(); MaxPool2d(2)
-                Flatten()
-                Linear(400, 120, key: keys[2]); ReLU()
-                Linear(120, 84, key: keys[3]); ReLU()
-                Linear(84, 10, key: keys[4])
-            }
+            let model = lenetModel()
             let data = batches(16) { key in Tensor.uniform([64, 1, 28, 28], key: key) } labels: { labels(64, 10, $0) }
             return TrainingRun(model: model, data: data, optimizer: {
                 Optimizer(Adam(lr: 1e-3), parameters: $0)
             }) { model($0) }
+        }
+    }
+
+    /// W1's network, seeded: Linear(784,256)-ReLU-Linear(256,128)-ReLU-Linear(128,10).
+    static func mlpModel() -> Sequential {
+        let keys = RandomKey(seed: 1).split(3)
+        return Sequential {
+            Linear(784, 256, key: keys[0]); ReLU()
+            Linear(256, 128, key: keys[1]); ReLU()
+            Linear(128, 10, key: keys[2])
+        }
+    }
+
+    /// W3's LeNet-5 style network, seeded.
+    static func lenetModel() -> Sequential {
+        let keys = RandomKey(seed: 2).split(5)
+        return Sequential {
+            Conv2d(1, 6, kernelSize: 5, padding: 2, key: keys[0]); ReLU(); MaxPool2d(2)
+            Conv2d(6, 16, kernelSize: 5, key: keys[1]); ReLU(); MaxPool2d(2)
+            Flatten()
+            Linear(400, 120, key: keys[2]); ReLU()
+            Linear(120, 84, key: keys[3]); ReLU()
+            Linear(84, 10, key: keys[4])
         }
     }
 
@@ -77,8 +87,10 @@ enum NNWorkloads {
         }
     }
 
-    static func batches(_ count: Int, inputs: (RandomKey) -> Tensor, labels: (RandomKey) -> Tensor) -> [(Tensor, Tensor)] {
-        RandomKey(seed: 1234).split(count).map { key in
+    /// `count` seeded (inputs, labels) batches; another `seed` gives another pool (a data-parallel rank's shard).
+    static func batches(_ count: Int, seed: UInt64 = 1234, inputs: (RandomKey) -> Tensor,
+                        labels: (RandomKey) -> Tensor) -> [(Tensor, Tensor)] {
+        RandomKey(seed: seed).split(count).map { key in
             let k = key.split(2)
             return (inputs(k[0]), labels(k[1]))
         }

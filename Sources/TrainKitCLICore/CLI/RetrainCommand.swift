@@ -65,7 +65,7 @@ struct RetrainCommand: CLICommand {
             throw ConfigError.missingFile(path: "--data", file: newData)
         }
         let cwd = FileManager.default.currentDirectoryPath
-        let runDirectory = RunConfig.resolve(output ?? "runs/\(name)-retrain-\(Self.timestamp())", against: cwd)
+        let runDirectory = RunConfig.resolve(output ?? "runs/\(name)-retrain-\(FolderTimestamp.now())", against: cwd)
 
         // The recorded config, read as `train` reads a file: relative data paths resolve against the old run.
         var tree = try ConfigNode.parse(yaml: production.params, file: "\(production.reference) (its recorded config)")
@@ -136,14 +136,6 @@ struct RetrainCommand: CLICommand {
             }
         }
         io.output("registered \(version.reference) (parent \(production.reference)); not promoted: trainkit models promote \(version.reference) --to production ...")
-    }
-
-    static func timestamp() -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return formatter.string(from: Date())
     }
 
     /// A path as a YAML double-quoted scalar (JSON string syntax), for an override.

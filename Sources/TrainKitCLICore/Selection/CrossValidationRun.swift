@@ -22,7 +22,7 @@ struct CrossValidationRun {
         var foldConfig = config
         foldConfig.training.progress = "silent"
         let tensorBoardRoot = RunTracking.tensorBoardDirectory(URL(fileURLWithPath: config.output))
-            .appendingPathComponent("cv-\(RetrainCommand.timestamp())")
+            .appendingPathComponent("cv-\(FolderTimestamp.now())")
         if config.training.tensorboard { io.progress("TensorBoard: \(tensorBoardRoot.path)/fold-K") }
         for split in plan.splits {
             let rows = plan.rows(split)
