@@ -38,6 +38,14 @@ struct GEMMCase: Sendable, CustomTestStringConvertible {
         }
     }
 
+    /// Padded strides under every transpose combination on products of at most 256 rows, where the AVX-512 path
+    /// reads an untransposed A's row panels and an untransposed B's column panels in place (their strides matter).
+    static let paddedSmall: [GEMMCase] = [(64, 96, 70), (65, 33, 129), (200, 64, 40), (8, 32, 300)].flatMap { m, n, k in
+        [(false, false), (false, true), (true, false), (true, true)].map { ta, tb in
+            GEMMCase(M: m, N: n, K: k, transA: ta, transB: tb, alpha: 1, beta: 0.5, pad: 3)
+        }
+    }
+
     /// alpha/beta variants (incl. beta 0 over a NaN-filled C) and padded strides on a few shapes.
     static let scaled: [GEMMCase] = [(7, 13, 5), (65, 33, 129), (50, 70, 300)].flatMap { m, n, k in
         [(Float(1), Float(1)), (-0.5, 2), (2, 0), (0.3, -1), (0, 0.5), (0, 0)].flatMap { alpha, beta in
@@ -127,7 +135,7 @@ let supportedSIMDLevels: [String] = ["avx512", "avx2", "scalar"].filter { level 
 let blasName = String(cString: tk_blas_name())
 
 @Suite struct GEMMTests {
-    @Test(arguments: GEMMCase.all + GEMMCase.scaled)
+    @Test(arguments: GEMMCase.all + GEMMCase.scaled + GEMMCase.paddedSmall)
     func builtinMatchesReference(_ c: GEMMCase) {
         for level in supportedSIMDLevels {
             expectGEMMMatchesReference(c) { a, b, out in
@@ -139,7 +147,7 @@ let blasName = String(cString: tk_blas_name())
         }
     }
 
-    @Test(arguments: GEMMCase.all + GEMMCase.scaled)
+    @Test(arguments: GEMMCase.all + GEMMCase.scaled + GEMMCase.paddedSmall)
     func dispatchMatchesReference(_ c: GEMMCase) {
         expectGEMMMatchesReference(c) { a, b, out in
             tk_sgemm(
@@ -151,7 +159,7 @@ let blasName = String(cString: tk_blas_name())
     // Skipped (not passed) when no BLAS is found: then tk_sgemm is the built-in kernel, which the tests
     // above already cover, and there is nothing to compare. `blasIsReported` records which BLAS ran.
     @Test(.enabled(if: blasName != "none", "no BLAS found (tk_blas_name() is \"none\"); install OpenBLAS"),
-          arguments: GEMMCase.all + GEMMCase.scaled)
+          arguments: GEMMCase.all + GEMMCase.scaled + GEMMCase.paddedSmall)
     func blasMatchesReference(_ c: GEMMCase) {
         expectGEMMMatchesReference(c) { a, b, out in
             let ran = tk_sgemm_blas(
